@@ -1,0 +1,46 @@
+"""Who may do what: the one table of role permissions, checked by the core on every call."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from clinic.errors import PermissionDenied
+from clinic.i18n import _
+from clinic.models import Role
+
+
+class Can(StrEnum):
+    RECORD_INTAKE = "record_intake"
+    LOOKUP_CLIENT = "lookup_client"  # name, date of birth and last visit only
+    VIEW_CLIENTS = "view_clients"  # whole files, except sealed values
+    VIEW_SEALED = "view_sealed"
+    REVIEW_CASES = "review_cases"  # status, assignment
+    ADD_NOTES = "add_notes"
+    ATTACH_DOCUMENTS = "attach_documents"
+    MANAGE_PARTNERS = "manage_partners"
+    MAKE_REFERRALS = "make_referrals"
+    APPROVE_SEALED_DISCLOSURE = "approve_sealed_disclosure"
+    MANAGE_STAFF = "manage_staff"
+    MANAGE_SETTINGS = "manage_settings"
+    VIEW_AUDIT = "view_audit"
+
+
+_EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT}
+_READERS = _EVERYONE | {Can.VIEW_CLIENTS, Can.ADD_NOTES, Can.ATTACH_DOCUMENTS, Can.MAKE_REFERRALS}
+
+PERMISSIONS: dict[Role, frozenset[Can]] = {
+    Role.VOLUNTEER: frozenset(_EVERYONE),
+    Role.COORDINATOR: frozenset(_READERS | {Can.MANAGE_PARTNERS}),
+    Role.ATTORNEY: frozenset(_READERS | {Can.VIEW_SEALED, Can.REVIEW_CASES, Can.APPROVE_SEALED_DISCLOSURE,
+                                         Can.MANAGE_PARTNERS}),
+    Role.ADMIN: frozenset(Can),
+}
+
+
+def allowed(role: Role, what: Can) -> bool:
+    return what in PERMISSIONS[role]
+
+
+def require(role: Role, what: Can) -> None:
+    if not allowed(role, what):
+        raise PermissionDenied(_("Your role ({role}) does not allow this.").format(role=_(role.label)))

@@ -1,0 +1,353 @@
+"""The command line, over the same facade the desktop app uses. Errors: one sentence, non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import enum
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from clinic import i18n, models as m
+from clinic.errors import Cancelled, UserError, ValidationError
+from clinic.home import Home
+from clinic.i18n import _
+
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+MAX_JSON_BYTES = 2 * 1024 * 1024
+
+
+class CliError(UserError):
+    pass
+
+
+def _pick_language() -> None:
+    lang = os.environ.get("CLINIC_LANG") or os.environ.get("LANGUAGE") or os.environ.get("LANG") or "en"
+    i18n.set_language("es" if lang.lower().startswith("es") else "en")
+
+
+def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    if sys.stdin.isatty():
+        value = getpass.getpass(prompt)
+        if confirm and getpass.getpass(_("Type it again: ")) != value:
+            raise CliError(_("The two passphrases differ. Nothing was changed."))
+        return value
+    value = os.environ.get(env)
+    if not value:
+        raise CliError(_("No terminal to ask for it: set {env} for scripts.").format(env=env))
+    return value
+
+
+def _user(args) -> str:
+    name = args.user or os.environ.get("CLINIC_USER")
+    if not name and sys.stdin.isatty():
+        name = input(_("Your staff name: "))
+    if not name:
+        raise CliError(_("Say who you are with --user NAME or CLINIC_USER."))
+    return name
+
+
+def _unlock(args):
+    from clinic.unlock_guard import UnlockGuard
+    from clinic.vault import Vault
+
+    home = Home.resolve(args.home)
+    if not home.has_vault():
+        raise CliError(_("There is no vault in {path}. Create one with: clinic-intake init --admin NAME")
+                       .format(path=str(home.path)))
+    name = _user(args)
+    return Vault.unlock(home, name, _secret("CLINIC_PASSPHRASE", _("Passphrase for {name}: ")
+                                            .format(name=name)), UnlockGuard())
+
+
+def _jsonable(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {(k.value if isinstance(k, enum.Enum) else k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _print_json(value) -> None:
+    print(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
+
+
+# ----- commands ---------------------------------------------------------------------------------------
+
+def cmd_init(args) -> int:
+    from clinic.vault import Vault
+
+    home = Home.resolve(args.home)
+    passphrase = _secret("CLINIC_NEW_PASSPHRASE", _("New passphrase for {name}: ").format(name=args.admin),
+                         confirm=True)
+    vault, recovery_key = Vault.init(home, clinic_name=args.clinic or "", admin_name=args.admin,
+                                     passphrase=passphrase, language=i18n.current_language())
+    vault.lock()
+    print(_("Vault created in {path}.").format(path=str(home.path)), file=sys.stderr)
+    print(_("Recovery key (shown once; print or write it down and keep it locked away):"), file=sys.stderr)
+    print(recovery_key)
+    return 0
+
+
+def cmd_staff(args) -> int:
+    vault = _unlock(args)
+    try:
+        if args.staff_cmd == "add":
+            pw = _secret("CLINIC_NEW_PASSPHRASE", _("New passphrase for {name} (they type it): ")
+                         .format(name=args.name), confirm=True)
+            staff = vault.staff.add(args.name, m.Role(args.role), pw, language=args.language)
+            print(_("Added {name} as {role}.").format(name=staff.name, role=_(staff.role.label)))
+        elif args.staff_cmd == "reset":
+            pw = _secret("CLINIC_NEW_PASSPHRASE", _("New passphrase for {name} (they type it): ")
+                         .format(name=args.name), confirm=True)
+            staff = vault.staff.reset(args.name, pw)
+            print(_("{name} can now unlock on this laptop.").format(name=staff.name))
+        elif args.staff_cmd == "role":
+            staff = vault.staff.set_role(args.name, m.Role(args.role))
+            print(_("{name} is now {role}.").format(name=staff.name, role=_(staff.role.label)))
+        elif args.staff_cmd == "remove":
+            vault.staff.remove(args.name)
+            print(_("Removed {name}; the database key was changed.").format(name=args.name))
+        else:
+            enrolled = vault.staff.enrolled_here()
+            rows = vault.staff.list()
+            if args.json:
+                _print_json(rows)
+            for s in [] if args.json else rows:
+                state = _("active") if s.active else _("removed")
+                print(f"{s.name}\t{_(s.role.label)}\t{state}")
+            del enrolled
+    finally:
+        vault.lock()
+    return 0
+
+
+def _load_json(path: str):
+    try:
+        raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1) if path == "-" else Path(path).read_bytes()
+    except OSError:
+        raise CliError(_("Cannot read {file}.").format(file=path)) from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise ValidationError("", _("The file is too large for one intake."))
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise CliError(_("{file} is not valid JSON (line {line}).").format(file=path, line=line or "?")) \
+            from None
+
+
+def cmd_intake(args) -> int:
+    from clinic.intake import draft_from_json
+
+    draft = draft_from_json(_load_json(args.file))  # refused before asking for a passphrase
+    vault = _unlock(args)
+    try:
+        receipt = vault.intakes.record(draft)
+    finally:
+        vault.lock()
+    print(receipt.client_ref)
+    return 0
+
+
+def cmd_client(args) -> int:
+    from clinic.access import Can
+
+    vault = _unlock(args)
+    try:
+        file = vault.clients.get(args.ref)
+        sealed = vault.sealed.reveal(file.client.id) if vault.can(Can.VIEW_SEALED) and file.sealed_fields \
+            else {}
+    finally:
+        vault.lock()
+    if args.json:
+        out = _jsonable(file)
+        out["client"]["display_name"] = file.client.display_name
+        if sealed:
+            out["sealed"] = _jsonable(sealed)
+        _print_json(out)
+        return 0
+    c = file.client
+    print(f"{c.ref}  {c.display_name}")
+    if c.date_of_birth:
+        print(_("Date of birth: {date}").format(date=c.date_of_birth.isoformat()))
+    for p in c.phones:
+        print(_("Phone: {number}").format(number=p.number))
+    for i in file.intakes:
+        needs = ", ".join(_(m.NEED_LABELS[n]) for n in i.needs)
+        print(_("Intake {id} on {date} by {who}: {needs}").format(id=i.id, date=i.recorded_at.date(),
+                                                                    who=i.recorded_by_name, needs=needs))
+        if i.notes:
+            print("  " + i.notes)
+    for k in file.cases:
+        print(_("Case {id}: {status}").format(id=k.id, status=_(m.CASE_STATUS_LABELS[k.status])))
+    for n in file.notes:
+        print(f"  [{n.created_at:%Y-%m-%d}] {n.author_name}: {n.body}")
+    for field, value in sealed.items():
+        print(f"{_(m.SEALED_LABELS[field])}: {value}")
+    if file.sealed_fields and not sealed:
+        print(_("Attorney-only information is recorded; your role cannot read it."))
+    return 0
+
+
+def cmd_search(args) -> int:
+    from clinic.access import Can
+
+    vault = _unlock(args)
+    try:
+        rows = vault.clients.search(args.text) if vault.can(Can.VIEW_CLIENTS) else vault.clients.lookup(args.text)
+    finally:
+        vault.lock()
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        dob = r.date_of_birth.isoformat() if r.date_of_birth else "-"
+        visit = r.last_visit.date().isoformat() if r.last_visit else "-"
+        print(f"{r.ref}\t{r.display_name}\t{dob}\t{visit}")
+    if not rows:
+        print(_("No matching clients."), file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args) -> int:
+    vault = _unlock(args)
+    try:
+        report = vault.verify()
+    finally:
+        vault.lock()
+    for item in report.checked:
+        print(_("checked: {item}").format(item=item))
+    for problem in report.problems:
+        print(_("PROBLEM: {problem}").format(problem=problem), file=sys.stderr)
+    print(_("All checks passed.") if report.ok else _("Problems were found."))
+    return 0 if report.ok else EXIT_PROBLEM
+
+
+def cmd_recover(args) -> int:
+    from clinic.crypto import recovery
+    from clinic.vault import Vault
+
+    home = Home.resolve(args.home)
+    key = _secret("CLINIC_RECOVERY_KEY", _("Recovery key: "))
+    recovery.parse(key)  # say a mistyped key before asking for anything else
+    pw = _secret("CLINIC_NEW_PASSPHRASE", _("New passphrase for {name}: ").format(name=args.admin),
+                 confirm=True)
+    vault = Vault.recover(home, recovery_key=key, admin_name=args.admin, new_passphrase=pw)
+    vault.lock()
+    print(_("Recovered. {name} can unlock with the new passphrase; enrol other staff again with "
+            "“clinic-intake staff reset NAME”.").format(name=args.admin))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from clinic.demo import create_demo
+
+    home = Home.resolve(args.home)
+    create_demo(home, clients=args.clients, progress=lambda done, total: None)
+    print(_("Demo vault created in {path}.").format(path=str(home.path)))
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from ui.app import main as gui_main
+
+    return gui_main(home=args.home)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clinic-intake", description=_("Offline, encrypted clinic intake."))
+    p.add_argument("--home", help=_("the clinic folder (default: CLINIC_HOME, then the data folder)"))
+    p.add_argument("--user", help=_("your staff name (default: CLINIC_USER)"))
+    sub = p.add_subparsers(dest="cmd")
+    s = sub.add_parser("init", help=_("create a vault; print the recovery key once"))
+    s.add_argument("--admin", required=True)
+    s.add_argument("--clinic", default="")
+    s.set_defaults(fn=cmd_init)
+    s = sub.add_parser("staff", help=_("add, list, reset or remove staff"))
+    ss = s.add_subparsers(dest="staff_cmd", required=True)
+    a = ss.add_parser("add")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=[r.value for r in m.Role])
+    a.add_argument("--language", default="es", choices=list(i18n.LANGUAGES))
+    a = ss.add_parser("list")
+    a.add_argument("--json", action="store_true")
+    a = ss.add_parser("remove")
+    a.add_argument("name")
+    a = ss.add_parser("reset")
+    a.add_argument("name")
+    a = ss.add_parser("role")
+    a.add_argument("name")
+    a.add_argument("role", choices=[r.value for r in m.Role])
+    s.set_defaults(fn=cmd_staff)
+    s = sub.add_parser("intake", help=_("record intakes"))
+    si = s.add_subparsers(dest="intake_cmd", required=True)
+    a = si.add_parser("add")
+    a.add_argument("file")
+    s.set_defaults(fn=cmd_intake)
+    s = sub.add_parser("client", help=_("show a client's file"))
+    sc = s.add_subparsers(dest="client_cmd", required=True)
+    a = sc.add_parser("show")
+    a.add_argument("ref")
+    a.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_client)
+    s = sub.add_parser("search", help=_("find clients"))
+    s.add_argument("text")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_search)
+    s = sub.add_parser("verify", help=_("check the database, key file and audit chain"))
+    s.set_defaults(fn=cmd_verify)
+    s = sub.add_parser("recover", help=_("unlock with the recovery key on a new laptop"))
+    s.add_argument("--admin", required=True)
+    s.set_defaults(fn=cmd_recover)
+    s = sub.add_parser("demo", help=_("create a demo vault with synthetic clients"))
+    s.add_argument("--clients", type=int, default=300)
+    s.set_defaults(fn=cmd_demo)
+    s = sub.add_parser("gui", help=_("open the desktop app (the default)"))
+    s.set_defaults(fn=cmd_gui)
+    from clinic.referrals_cli import add_commands
+
+    add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    _pick_language()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "fn", None):
+        args.fn = cmd_gui
+    try:
+        return args.fn(args)
+    except ValidationError as exc:
+        print(_("Error: {message}").format(message=exc.message) if not exc.field else
+              _("Error in {field}: {message}").format(field=exc.field, message=exc.message), file=sys.stderr)
+        return EXIT_PROBLEM
+    except UserError as exc:
+        print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
+        return EXIT_PROBLEM
+    except (Cancelled, KeyboardInterrupt):
+        return 130
+    except Exception as exc:  # never a traceback with client data in it
+        print(_("Unexpected error ({kind}). Nothing more was saved than was reported. Please report the "
+                "kind of error to the administrator.").format(kind=type(exc).__name__), file=sys.stderr)
+        logging.getLogger("clinic").debug("unexpected", exc_info=False)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

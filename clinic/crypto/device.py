@@ -1,0 +1,77 @@
+"""The device secret in the OS keyring: never stored anywhere else, every call bounded by a timeout."""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import logging
+
+from clinic.crypto.primitives import SecretBytes, random_bytes
+from clinic.errors import KeyringUnavailable, VaultDamaged
+from clinic.i18n import _
+
+SERVICE = "clinic-intake"
+TIMEOUT_SECONDS = 10.0
+log = logging.getLogger(__name__)
+
+# One long-lived worker: a hung D-Bus call blocks only it, never the caller beyond the timeout.
+_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
+
+
+def _call(fn, *args):
+    import keyring
+    from keyring.backends import fail, null
+
+    def run():
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring | null.Keyring):
+            raise KeyringUnavailable("no backend")
+        return fn(backend, *args)
+
+    future = _pool.submit(run)
+    try:
+        return future.result(timeout=TIMEOUT_SECONDS)
+    except concurrent.futures.TimeoutError:
+        log.error("keyring call timed out")
+        raise KeyringUnavailable("timeout") from None
+    except KeyringUnavailable:
+        raise
+    except Exception as exc:  # keyring raises many types: locked, no D-Bus, no backend
+        log.error("keyring unavailable: %s", type(exc).__name__)
+        raise KeyringUnavailable(type(exc).__name__) from None
+
+
+def check_available() -> None:
+    """Raise KeyringUnavailable (a sentence with the remedy) when no usable keyring backend exists."""
+    _call(lambda backend: backend.get_password(SERVICE, "__probe__"))
+
+
+def create(vault_id: str) -> SecretBytes:
+    """Make and store a new device secret for this vault on this machine."""
+    secret = random_bytes(32)
+    encoded = base64.b64encode(secret).decode()
+    _call(lambda backend: backend.set_password(SERVICE, vault_id, encoded))
+    if _call(lambda backend: backend.get_password(SERVICE, vault_id)) != encoded:
+        raise KeyringUnavailable("readback")
+    return SecretBytes(secret)
+
+
+def load(vault_id: str) -> SecretBytes:
+    value = _call(lambda backend: backend.get_password(SERVICE, vault_id))
+    if value is None:
+        raise VaultDamaged(_("This laptop's keyring does not hold the device secret for this vault. If the "
+                             "vault was copied from another laptop, restore it with the recovery key."))
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise VaultDamaged(_("The device secret in the keyring is damaged. Restore with the recovery key."))
+    return SecretBytes(raw)
+
+
+def delete(vault_id: str) -> None:
+    try:
+        _call(lambda backend: backend.delete_password(SERVICE, vault_id))
+    except KeyringUnavailable:
+        pass

@@ -1,0 +1,279 @@
+"""clinic.keys: public keys, salts, KDF parameters and ciphertext that let staff unlock the data key.
+
+Nothing in it is secret without a passphrase and this laptop's device secret (or the recovery key).
+It is not trusted for authorisation: roles live in the encrypted database.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinic.crypto import primitives as p
+from clinic.crypto.primitives import DecryptionFailed, KdfParams, SecretBytes
+from clinic.errors import RecoveryKeyInvalid, VaultDamaged, WrongPassphrase
+from clinic.i18n import _
+
+FORMAT = "clinic-intake-keys"
+VERSION = 1
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode()
+
+
+def _unb64(s: str) -> bytes:
+    return base64.b64decode(s, validate=True)
+
+
+def canonical(obj) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+@dataclass(frozen=True)
+class UnlockedKeys:
+    """What one account's credentials open. Held only while the vault is unlocked."""
+
+    account_id: str
+    private_key: SecretBytes
+    data_keys: tuple[SecretBytes, ...]  # usually one; two while a rotation is half done
+    privileged_private: SecretBytes | None
+    privileged_fpr: str  # the fingerprint this account was enrolled with (authenticated)
+
+    def __repr__(self) -> str:
+        return f"<UnlockedKeys account={self.account_id[:8]}… redacted>"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Temp file, fsync, rename, fsync the folder: a crash leaves the old file or the new, never half."""
+    tmp = path.with_name(path.name + f".tmp-{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class KeyFile:
+    """The parsed key file. Mutating methods change it in memory; `save` writes it atomically."""
+
+    def __init__(self, path: Path, doc: dict):
+        self.path = path
+        self.doc = doc
+
+    # ----- reading and writing -------------------------------------------------------------------
+
+    @classmethod
+    def new(cls, path: Path, vault_id: str) -> KeyFile:
+        return cls(path, {"format": FORMAT, "version": VERSION, "vault_id": vault_id,
+                          "accounts": [], "recovery": None})
+
+    @classmethod
+    def load(cls, path: Path) -> KeyFile:
+        """Read clinic.keys, or its .bak when a crash left the new one unreadable."""
+        main = cls._try_load(path)
+        if main is not None:
+            return main
+        bak = cls._try_load(path.with_name(path.name + ".bak"))
+        if bak is not None:
+            bak.path = path
+            return bak
+        if not path.exists():
+            raise VaultDamaged(_("The key file clinic.keys is missing from the clinic folder. Restore it "
+                                 "from a backup; the database cannot be opened without it."))
+        raise VaultDamaged(_("The key file clinic.keys is damaged or was edited outside Clinic Intake. "
+                             "Nothing was changed. Restore it from a backup or ask the administrator."))
+
+    @classmethod
+    def _try_load(cls, path: Path) -> KeyFile | None:
+        try:
+            doc = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
+            return None
+        body = {k: v for k, v in doc.items() if k not in ("checksum", "mac")}
+        if doc.get("checksum") != hashlib.sha256(canonical(body)).hexdigest():
+            return None
+        return cls(path, doc)
+
+    def body_bytes(self) -> bytes:
+        return canonical({k: v for k, v in self.doc.items() if k not in ("checksum", "mac")})
+
+    def save(self, integrity_key: SecretBytes) -> None:
+        """Write atomically, keeping the previous version as .bak until the new one reads back intact."""
+        body = self.body_bytes()
+        doc = copy.deepcopy(self.doc)
+        doc["checksum"] = hashlib.sha256(body).hexdigest()
+        doc["mac"] = p.mac(bytes(integrity_key), body)
+        bak = self.path.with_name(self.path.name + ".bak")
+        if self.path.exists():
+            atomic_write(bak, self.path.read_bytes())
+        atomic_write(self.path, json.dumps(doc, indent=1, sort_keys=True).encode())
+        reread = KeyFile._try_load(self.path)
+        if reread is None or not reread.mac_ok(integrity_key):
+            raise VaultDamaged(_("The key file could not be written back intact. The previous version "
+                                 "is kept as clinic.keys.bak."))
+        bak.unlink(missing_ok=True)
+        self.doc = doc
+
+    def mac_ok(self, integrity_key: SecretBytes) -> bool:
+        expected = self.doc.get("mac")
+        return isinstance(expected, str) and p.mac_ok(bytes(integrity_key), self.body_bytes(), expected)
+
+    # ----- facts ---------------------------------------------------------------------------------
+
+    @property
+    def vault_id(self) -> str:
+        return self.doc["vault_id"]
+
+    @property
+    def accounts(self) -> list[dict]:
+        return self.doc["accounts"]
+
+    def account_names(self) -> list[str]:
+        return sorted((a["name"] for a in self.accounts), key=str.casefold)
+
+    def find(self, name: str) -> dict | None:
+        key = name.strip().casefold()
+        return next((a for a in self.accounts if a["name"].casefold() == key), None)
+
+    def by_id(self, account_id: str) -> dict | None:
+        return next((a for a in self.accounts if a["account_id"] == account_id), None)
+
+    # ----- enrolment -----------------------------------------------------------------------------
+
+    def _meta(self, entry: dict) -> bytes:
+        fields = ("account_id", "name", "kdf", "salt", "public_key", "privileged_fpr")
+        return canonical({"vault_id": self.vault_id, **{k: entry.get(k) for k in fields}})
+
+    def _unlock_key(self, entry: dict, passphrase: str, device_secret: SecretBytes) -> bytes:
+        stretched = p.argon2id(passphrase.encode("utf-8"), _unb64(entry["salt"]),
+                               KdfParams.from_dict(entry["kdf"]))
+        return p.hkdf(stretched + bytes(device_secret),
+                      info=(self.vault_id + entry["account_id"]).encode())
+
+    def enrol(self, *, name: str, passphrase: str, device_secret: SecretBytes, privileged_fpr: str,
+              account_id: str | None = None, kdf: KdfParams | None = None) -> tuple[dict, bytes]:
+        """Add (or replace) an account whose private key opens with `passphrase` on this laptop.
+
+        Returns (entry, public key). The caller grants it the data key (and the privileged key).
+        """
+        priv, pub = p.new_keypair()
+        entry = {
+            "account_id": account_id or secrets.token_hex(16),
+            "name": name,
+            "kdf": (kdf or KdfParams()).as_dict(),
+            "salt": _b64(p.random_bytes(p.SALT_BYTES)),
+            "public_key": _b64(pub),
+            "privileged_fpr": privileged_fpr,
+            "grants": [],
+            "privileged_grant": None,
+        }
+        unlock_key = self._unlock_key(entry, passphrase, device_secret)
+        entry["private_key"] = _b64(p.aead_encrypt(unlock_key, priv, self._meta(entry)))
+        self.doc["accounts"] = [a for a in self.accounts if a["account_id"] != entry["account_id"]]
+        self.accounts.append(entry)
+        return entry, pub
+
+    def set_recovery(self, recovery_secret: SecretBytes, privileged_fpr: str) -> dict:
+        priv, pub = p.new_keypair()
+        entry = {"account_id": "recovery", "name": "", "kdf": None, "salt": None,
+                 "public_key": _b64(pub), "privileged_fpr": privileged_fpr,
+                 "grants": [], "privileged_grant": None}
+        key = p.hkdf(bytes(recovery_secret), info=(self.vault_id + "recovery").encode())
+        entry["private_key"] = _b64(p.aead_encrypt(key, priv, self._meta(entry)))
+        self.doc["recovery"] = entry
+        return entry
+
+    def remove(self, account_id: str) -> None:
+        self.doc["accounts"] = [a for a in self.accounts if a["account_id"] != account_id]
+
+    # ----- grants --------------------------------------------------------------------------------
+
+    def _entries(self) -> list[dict]:
+        return [*self.accounts, *([self.doc["recovery"]] if self.doc.get("recovery") else [])]
+
+    def grant_data_key(self, entry: dict, data_key: SecretBytes) -> None:
+        ad = (self.vault_id + entry["account_id"] + "data").encode()
+        sealed = _b64(p.seal(_unb64(entry["public_key"]), bytes(data_key), ad))
+        entry["grants"] = [*entry.get("grants", []), sealed]
+
+    def grant_privileged(self, entry: dict, privileged_private: SecretBytes | None) -> None:
+        if privileged_private is None:
+            entry["privileged_grant"] = None
+            return
+        ad = (self.vault_id + entry["account_id"] + "privileged").encode()
+        entry["privileged_grant"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(privileged_private), ad))
+
+    def add_data_key_everywhere(self, data_key: SecretBytes) -> None:
+        """Rotation, phase one: every remaining account and the recovery key also get the new key."""
+        for entry in self._entries():
+            self.grant_data_key(entry, data_key)
+
+    def keep_only_data_key(self, keys: UnlockedKeys, data_key: SecretBytes) -> None:
+        """Rotation, phase three: drop grants that do not open to the current data key."""
+        for entry in self._entries():
+            entry["grants"] = entry["grants"][-1:]
+
+    # ----- unlocking -----------------------------------------------------------------------------
+
+    def _open_entry(self, entry: dict, key: bytes) -> UnlockedKeys:
+        try:
+            priv = p.aead_decrypt(key, _unb64(entry["private_key"]), self._meta(entry))
+        except (DecryptionFailed, ValueError, KeyError):
+            raise DecryptionFailed from None
+        data_keys = []
+        ad = (self.vault_id + entry["account_id"] + "data").encode()
+        for grant in entry.get("grants", []):
+            try:
+                data_keys.append(SecretBytes(p.unseal(priv, _unb64(grant), ad)))
+            except (DecryptionFailed, ValueError):
+                continue
+        privileged = None
+        if entry.get("privileged_grant"):
+            ad = (self.vault_id + entry["account_id"] + "privileged").encode()
+            try:
+                privileged = SecretBytes(p.unseal(priv, _unb64(entry["privileged_grant"]), ad))
+            except (DecryptionFailed, ValueError):
+                privileged = None
+        if not data_keys:
+            raise VaultDamaged(_("This account holds no working key for the database. Ask the "
+                                 "administrator to enrol it again."))
+        return UnlockedKeys(entry["account_id"], SecretBytes(priv), tuple(reversed(data_keys)),
+                            privileged, entry.get("privileged_fpr") or "")
+
+    def unlock(self, name: str, passphrase: str, device_secret: SecretBytes) -> UnlockedKeys:
+        entry = self.find(name)
+        if entry is None:
+            raise WrongPassphrase(_("There is no staff member of that name on this laptop."))
+        try:
+            return self._open_entry(entry, self._unlock_key(entry, passphrase, device_secret))
+        except DecryptionFailed:
+            raise WrongPassphrase() from None
+
+    def unlock_recovery(self, recovery_secret: SecretBytes) -> UnlockedKeys:
+        entry = self.doc.get("recovery")
+        if not entry:
+            raise VaultDamaged(_("The key file has no recovery entry."))
+        key = p.hkdf(bytes(recovery_secret), info=(self.vault_id + "recovery").encode())
+        try:
+            return self._open_entry(entry, key)
+        except DecryptionFailed:
+            raise RecoveryKeyInvalid(_("That recovery key does not belong to this vault.")) from None

@@ -1,0 +1,80 @@
+"""The core's exceptions: UserError carries a sentence for a person; anything else is a bug."""
+
+from __future__ import annotations
+
+from clinic.i18n import _
+
+
+class ClinicError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class Cancelled(ClinicError):
+    """The person cancelled; show nothing."""
+
+
+class UserError(ClinicError):
+    """An error with a message for a person, already translated. Never contains client data."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class WrongPassphrase(UserError):
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("That passphrase is not right. Check it and try again."))
+
+
+class TooManyAttempts(UserError):
+    def __init__(self, seconds: int):
+        super().__init__(
+            _("Too many wrong passphrases. Wait {seconds} seconds and try again.").format(seconds=seconds)
+        )
+        self.seconds = seconds
+
+
+class ValidationError(UserError):
+    """Bad input for one field; `field` names it so the UI can point at it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(UserError):
+    pass
+
+
+class PermissionDenied(UserError):
+    pass
+
+
+class KeyringUnavailable(UserError):
+    def __init__(self, detail: str = ""):
+        super().__init__(
+            _(
+                "No system keyring is available to hold this laptop's device secret. Log in to a desktop "
+                "session with a keyring (GNOME Keyring or KWallet) unlocked, then try again."
+            )
+        )
+        self.detail = detail
+
+
+class VaultDamaged(UserError):
+    """A file of the vault is unreadable, altered or missing. Nothing is overwritten or recreated."""
+
+
+class VaultExists(UserError):
+    pass
+
+
+class NoVault(UserError):
+    pass
+
+
+class RecoveryKeyInvalid(UserError):
+    pass

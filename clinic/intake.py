@@ -1,0 +1,275 @@
+"""Checking an intake before it is saved: one rule set for the desktop form and the intake JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+
+from clinic import models as m
+from clinic.errors import ValidationError
+from clinic.i18n import N_, _
+
+# Field names a person reads in errors (the JSON keys, and the form's labels).
+FIELD_LABELS = {
+    "given_names": N_("Given names"),
+    "family_name_1": N_("First family name"),
+    "family_name_2": N_("Second family name"),
+    "family_names": N_("Family names"),
+    "preferred_name": N_("Preferred name"),
+    "date_of_birth": N_("Date of birth"),
+    "phone": N_("Phone"),
+    "phones": N_("Phones"),
+    "address": N_("Address"),
+    "language": N_("Preferred language"),
+    "interpreter_needed": N_("Interpreter needed"),
+    "channel": N_("Channel"),
+    "site": N_("Site"),
+    "household_size": N_("Household size"),
+    "monthly_income": N_("Monthly income"),
+    "needs": N_("Needs"),
+    "urgency": N_("Urgency"),
+    "next_date": N_("Next hearing or deadline"),
+    "detained_family_member": N_("Family member detained"),
+    "consent_to_store": N_("Consent to store"),
+    "consent_language": N_("Consent language"),
+    "notes": N_("Notes"),
+    "sealed": N_("Attorney-only information"),
+}
+
+_CONTROL_OK_IN_TEXT = {"\n", "\t", "\r"}
+_PHONE = re.compile(r"^[0-9+()\-. x/]+$")
+
+
+def label(field: str) -> str:
+    return _(FIELD_LABELS.get(field, field))
+
+
+def _check_text(field: str, value: str, limit: int, *, multiline: bool = False,
+                required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(field, _("{field} must be text.").format(field=label(field)))
+    if required and not value.strip():
+        raise ValidationError(field, _("{field} is required.").format(field=label(field)))
+    if len(value) > limit:
+        raise ValidationError(field, _("{field} is too long: at most {limit} characters.")
+                              .format(field=label(field), limit=limit))
+    allowed = _CONTROL_OK_IN_TEXT if multiline else set()
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in allowed:
+            raise ValidationError(field, _("{field} contains an invisible control character. Retype "
+                                           "it without pasting.").format(field=label(field)))
+        if unicodedata.category(ch) == "Cs":
+            raise ValidationError(field, _("{field} contains a broken character.")
+                                  .format(field=label(field)))
+    return value
+
+
+def _check_date(field: str, value: dt.date | None, *, past: bool = False) -> None:
+    if value is None:
+        return
+    if past and value > dt.date.today():
+        raise ValidationError(field, _("{field} cannot be in the future.").format(field=label(field)))
+    if value.year < 1900 or value.year > 2200:
+        raise ValidationError(field, _("{field} is not a plausible date.").format(field=label(field)))
+
+
+def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
+    """Return the draft unchanged when it can be saved; raise ValidationError naming the field."""
+    if draft.existing_client is None:
+        _check_text("given_names", draft.given_names, m.MAX_NAME, required=True)
+        _check_text("family_name_1", draft.family_name_1, m.MAX_NAME, required=True)
+    else:
+        _check_text("given_names", draft.given_names, m.MAX_NAME)
+        _check_text("family_name_1", draft.family_name_1, m.MAX_NAME)
+    _check_text("family_name_2", draft.family_name_2, m.MAX_NAME)
+    _check_text("preferred_name", draft.preferred_name, m.MAX_NAME)
+    _check_text("address", draft.address, m.MAX_SHORT, multiline=True)
+    _check_text("site", draft.site, m.MAX_NAME)
+    _check_text("notes", draft.notes, m.MAX_NOTES, multiline=True)
+    _check_date("date_of_birth", draft.date_of_birth, past=True)
+    _check_date("next_date", draft.next_date)
+    if len(draft.phones) > m.MAX_PHONES:
+        raise ValidationError("phones", _("At most {n} phone numbers.").format(n=m.MAX_PHONES))
+    for phone in draft.phones:
+        _check_text("phone", phone.number, 40)
+        _check_text("phone", phone.label, m.MAX_NAME)
+        digits = sum(ch.isdigit() for ch in phone.number)
+        if not _PHONE.match(phone.number) or not 3 <= digits <= 20:
+            raise ValidationError("phone", _("{field} should be digits, spaces and + ( ) - only.")
+                                  .format(field=label("phone")))
+    if draft.language not in m.LANGUAGE_LABELS:
+        raise ValidationError("language", _("{field} must be one of: {choices}.")
+                              .format(field=label("language"), choices="es, en"))
+    if draft.household_size is not None and not 1 <= draft.household_size <= m.MAX_HOUSEHOLD:
+        raise ValidationError("household_size", _("{field} must be a whole number from 1 to {max}.")
+                              .format(field=label("household_size"), max=m.MAX_HOUSEHOLD))
+    if draft.monthly_income is not None and not 0 <= draft.monthly_income <= m.MAX_MONTHLY_INCOME:
+        raise ValidationError("monthly_income", _("{field} must be a whole number of dollars from 0 to "
+                                                  "{max}.").format(field=label("monthly_income"),
+                                                                   max=m.MAX_MONTHLY_INCOME))
+    if not draft.consent_to_store:
+        raise ValidationError("consent_to_store", _("The client's consent to store this information is "
+                                                    "required before saving."))
+    if draft.consent_language and draft.consent_language not in m.LANGUAGE_LABELS:
+        raise ValidationError("consent_language", _("{field} must be one of: {choices}.")
+                              .format(field=label("consent_language"), choices="es, en"))
+    for key, value in draft.sealed.items():
+        if not isinstance(key, m.SealedField):
+            raise ValidationError("sealed", _("Unknown attorney-only field “{name}”.").format(name=key))
+        _check_text("sealed", value, m.MAX_SEALED, multiline=True)
+    return draft
+
+
+# ----- the intake JSON (command line and scripts) ----------------------------------------------------
+
+_PARTICLES = {"de", "del", "la", "las", "los", "y", "da", "das", "do", "dos", "van", "von", "di"}
+
+
+def split_family_names(text: str) -> tuple[str, str]:
+    """'Hernández López' -> ('Hernández', 'López'); 'de la Cruz Ruiz' -> ('de la Cruz', 'Ruiz')."""
+    words = text.split()
+    first: list[str] = []
+    for i, word in enumerate(words):
+        first.append(word)
+        if word.casefold() not in _PARTICLES:
+            return " ".join(first), " ".join(words[i + 1:])
+    return " ".join(first), ""
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "given_names": (str,), "family_names": (str,), "family_name_1": (str,), "family_name_2": (str,),
+    "preferred_name": (str,), "date_of_birth": (str,), "phone": (str,), "phones": (list,),
+    "safe_to_call": (bool,), "safe_to_text": (bool,), "safe_to_leave_message": (bool,),
+    "address": (str,), "language": (str,), "interpreter_needed": (bool,), "channel": (str,),
+    "site": (str,), "household_size": (int,), "monthly_income": (int, float), "needs": (list,),
+    "urgency": (str,), "next_date": (str,), "detained_family_member": (bool,),
+    "consent_to_store": (bool,), "consent_language": (str,), "notes": (str,), "sealed": (dict,),
+}
+
+
+def _type_name(types: tuple[type, ...]) -> str:
+    names = {str: _("text"), int: _("a whole number"), float: _("a number"), bool: _("true or false"),
+             list: _("a list"), dict: _("an object")}
+    return names[types[0]]
+
+
+def _json_date(field: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(field)
+    except ValueError:
+        return _bad_date(field)
+
+
+def _bad_date(field: str):
+    raise ValidationError(field, _("{field} is not a real date; write it as YYYY-MM-DD.")
+                          .format(field=label(field)))
+
+
+def _enum(field: str, enum, value: str):
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(e.value for e in enum)
+        raise ValidationError(field, _("{field} must be one of: {choices}.")
+                              .format(field=label(field), choices=choices)) from None
+
+
+def draft_from_json(obj) -> m.IntakeDraft:
+    """Build an IntakeDraft from parsed JSON. Unknown keys and wrong types are refused, field named.
+
+    consent_to_store defaults to true: a scripted intake transcribes a paper form the client signed.
+    """
+    if not isinstance(obj, dict):
+        raise ValidationError("", _("The intake must be a JSON object."))
+    for key, value in obj.items():
+        if key not in _JSON_TYPES:
+            raise ValidationError(key, _("Unknown field “{name}”.").format(name=str(key)[:60]))
+        types = _JSON_TYPES[key]
+        if value is None and key not in ("given_names", "family_names", "family_name_1"):
+            continue
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise ValidationError(key, _("{field} must be {kind}.").format(field=label(key),
+                                                                          kind=_type_name(types)))
+    get = obj.get
+    fam1, fam2 = get("family_name_1"), get("family_name_2")
+    if "family_names" in obj:
+        if fam1 is not None or fam2 is not None:
+            raise ValidationError("family_names", _("Give either family_names or family_name_1 and "
+                                                    "family_name_2, not both."))
+        fam1, fam2 = split_family_names(_check_text("family_names", get("family_names") or "",
+                                                    m.MAX_NAME * 2, required=True))
+    phones = []
+    if get("phone") is not None:
+        phones.append(m.Phone(number=get("phone"), safe_to_call=get("safe_to_call", True),
+                              safe_to_text=get("safe_to_text", True),
+                              safe_to_leave_message=get("safe_to_leave_message", False)))
+    for i, p in enumerate(get("phones") or []):
+        if not isinstance(p, dict) or not isinstance(p.get("number"), str):
+            raise ValidationError("phones", _("Each phone must be an object with a “number”."))
+        extra = set(p) - {"number", "label", "safe_to_call", "safe_to_text", "safe_to_leave_message"}
+        if extra:
+            raise ValidationError("phones", _("Unknown field “{name}”.").format(name=sorted(extra)[0]))
+        flags = {k: p.get(k, d) for k, d in (("safe_to_call", True), ("safe_to_text", True),
+                                              ("safe_to_leave_message", False))}
+        if not all(isinstance(v, bool) for v in flags.values()) or not isinstance(p.get("label", ""), str):
+            raise ValidationError("phones", _("{field} must be {kind}.").format(
+                field=label("phones"), kind=_type_name((bool,))))
+        phones.append(m.Phone(number=p["number"], label=p.get("label", ""), **flags))
+    income = get("monthly_income")
+    if isinstance(income, float):
+        if income != income or income in (float("inf"), float("-inf")):
+            raise ValidationError("monthly_income", _("{field} must be {kind}.").format(
+                field=label("monthly_income"), kind=_type_name((int,))))
+        income = round(income)
+    needs = []
+    for n in get("needs") or []:
+        if not isinstance(n, str):
+            raise ValidationError("needs", _("{field} must be {kind}.").format(
+                field=label("needs"), kind=_type_name((str,))))
+        need = _enum("needs", m.Need, n)
+        if need not in needs:
+            needs.append(need)
+    sealed = {}
+    for key, value in (get("sealed") or {}).items():
+        field = _enum("sealed", m.SealedField, key)
+        if not isinstance(value, str):
+            raise ValidationError("sealed", _("{field} must be {kind}.").format(
+                field=label("sealed"), kind=_type_name((str,))))
+        if value:
+            sealed[field] = value
+    language = get("language") or "es"
+    draft = m.IntakeDraft(
+        given_names=get("given_names") or "",
+        family_name_1=fam1 or "",
+        family_name_2=fam2 or "",
+        preferred_name=get("preferred_name") or "",
+        date_of_birth=_json_date("date_of_birth", get("date_of_birth")),
+        phones=tuple(phones),
+        address=get("address") or "",
+        language=language,
+        interpreter_needed=bool(get("interpreter_needed", False)),
+        channel=_enum("channel", m.Channel, get("channel") or "walk-in"),
+        site=get("site") or "",
+        household_size=get("household_size"),
+        monthly_income=income,
+        needs=tuple(needs),
+        urgency=_enum("urgency", m.Urgency, get("urgency") or "routine"),
+        next_date=_json_date("next_date", get("next_date")),
+        detained_family_member=bool(get("detained_family_member", m.Need.DETENTION in needs)),
+        consent_to_store=get("consent_to_store", True),
+        consent_language=get("consent_language") or language,
+        notes=get("notes") or "",
+        sealed=sealed,
+    )
+    return validate(draft)
+
+
+def with_defaults(draft: m.IntakeDraft) -> m.IntakeDraft:
+    """Fill what the form leaves implicit: the consent language defaults to the client's language."""
+    if not draft.consent_language:
+        draft = dataclasses.replace(draft, consent_language=draft.language)
+    return draft

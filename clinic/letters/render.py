@@ -1,0 +1,374 @@
+"""Render composed letters and the recovery kit to PDF bytes with reportlab, in memory only.
+
+Nothing here writes a file: PDFs are built in an io.BytesIO and returned. reportlab is imported only
+when something is rendered, so starting the app does not pay for it. Every piece of text, ours or the
+user's, goes through `_markup`, which escapes it: reportlab reads Paragraph text as markup, where
+`<img src>` would embed a local file and `<a href>` would make a live link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from clinic.letters.compose import (
+    LetterContent,
+    LetterVersion,
+    RecoveryKitText,
+    compose_recovery_kit,
+)
+
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+SANS, SANS_BOLD, MONO = "ClinicSans", "ClinicSans-Bold", "ClinicMono"
+_FONT_FILES = {SANS: "DejaVuSans.ttf", SANS_BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf"}
+
+# US Letter, the paper US clinics and partners print on; points (1/72 inch).
+PAGE_W, PAGE_H = 612.0, 792.0
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 60.0, 54.0, 64.0
+TEXT_W = PAGE_W - 2 * MARGIN_X
+GREY = (0.35, 0.35, 0.35)
+
+# Line breaks a person may type in any of their forms.
+_NEWLINES = str.maketrans({"\r": "\n", "\u0085": "\n", "\u2028": "\n", "\u2029": "\n", "\t": " "})
+
+
+@cache
+def _font_coverage() -> frozenset[int]:
+    """Register the embedded fonts once; return the code points both text faces can draw."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    fonts = {name: TTFont(name, str(FONT_DIR / filename)) for name, filename in _FONT_FILES.items()}
+    for font in fonts.values():
+        pdfmetrics.registerFont(font)
+    # <b> only ever comes from our own markup; map it so it never falls back to Helvetica.
+    addMapping(SANS, 0, 0, SANS)
+    addMapping(SANS, 1, 0, SANS_BOLD)
+    addMapping(SANS, 0, 1, SANS)
+    addMapping(SANS, 1, 1, SANS_BOLD)
+    return frozenset(fonts[SANS].face.charToGlyph) & frozenset(fonts[SANS_BOLD].face.charToGlyph)
+
+
+def clean_text(text: str) -> str:
+    """Text as it will be printed: NFC, one kind of newline, no control or format characters
+    (NUL, right-to-left overrides, zero-width joiners), and U+FFFD for what the font cannot draw
+    (emoji), so nothing prints as an invisible or misleading glyph."""
+    covered = _font_coverage()
+    text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_NEWLINES)
+    out = []
+    for ch in text:
+        if ch == "\n" or ord(ch) in covered and ch.isprintable():
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+            continue
+        elif unicodedata.category(ch) == "Zs":
+            out.append(" ")
+        else:
+            out.append("\ufffd")
+    return "".join(out)
+
+
+def _markup(text: str) -> str:
+    """Paragraph markup that prints `text` literally. Long words are split by reportlab itself
+    (ParagraphStyle.splitLongWords), so a 10,000-character word wraps instead of failing."""
+    return escape(clean_text(text)).replace("\n", "<br/>")
+
+
+class _Styles:
+    """The paragraph styles of a letter; built after reportlab is imported."""
+
+    def __init__(self):
+        from reportlab.lib.enums import TA_CENTER
+        from reportlab.lib.styles import ParagraphStyle
+
+        base = ParagraphStyle("body", fontName=SANS, fontSize=10, leading=13.5, spaceAfter=6,
+                              splitLongWords=1)
+        self.body = base
+        self.small = ParagraphStyle("small", parent=base, fontSize=9, leading=12, spaceAfter=0)
+        self.grey = ParagraphStyle("grey", parent=self.small, textColor=GREY)
+        self.bold = ParagraphStyle("bold", parent=base, fontName=SANS_BOLD)
+        self.label = ParagraphStyle("label", parent=self.small, fontName=SANS_BOLD)
+        self.heading = ParagraphStyle("heading", parent=base, fontName=SANS_BOLD, fontSize=11,
+                                      leading=14, spaceBefore=8, spaceAfter=4)
+        self.section = ParagraphStyle("section", parent=base, fontName=SANS_BOLD, fontSize=9.5,
+                                      leading=12, spaceBefore=6, spaceAfter=2, textColor=GREY)
+        self.clinic = ParagraphStyle("clinic", parent=base, fontName=SANS_BOLD, fontSize=14,
+                                     leading=17, spaceAfter=2)
+        self.title = ParagraphStyle("title", parent=base, fontName=SANS_BOLD, fontSize=20,
+                                    leading=24, spaceAfter=6)
+        self.key = ParagraphStyle("key", parent=base, fontName=MONO, fontSize=16, leading=22,
+                                  alignment=TA_CENTER, spaceAfter=0)
+
+
+def _p(text: str, style):
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(_markup(text), style)
+
+
+def _lines(lines: tuple[str, ...], style):
+    """Address-like lines as one paragraph, so they stay together."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph("<br/>".join(_markup(line) for line in lines), style)
+
+
+def _table_style(*commands):
+    """A TableStyle in our font: a table's default, Helvetica, would be referenced but never embedded."""
+    from reportlab.platypus import TableStyle
+
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), *commands])
+
+
+def _footer_canvas(footers: list[tuple[str, str]]):
+    """A canvas class that draws each page's footer once its section's pages are counted.
+
+    `footers[i]` is (left text, page label with {page} and {pages}) for section i; a section mark
+    flowable tells the canvas which section a page belongs to, so each language of a 'sequence'
+    letter is numbered on its own.
+    """
+    from reportlab.pdfgen.canvas import Canvas
+
+    class FooterCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.section = 0
+            self._page_states = []
+
+        def showPage(self):
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            totals = Counter(state["section"] for state in self._page_states)
+            seen = Counter()
+            for state in self._page_states:
+                self.__dict__.update(state)
+                seen[self.section] += 1
+                left, label = footers[self.section]
+                self.setFont(SANS, 8)
+                self.setFillColorRGB(*GREY)
+                self.drawString(MARGIN_X, MARGIN_BOTTOM - 30, clean_text(left))
+                if label:
+                    page = label.format(page=seen[self.section], pages=totals[self.section])
+                    self.drawRightString(PAGE_W - MARGIN_X, MARGIN_BOTTOM - 30, clean_text(page))
+                super().showPage()
+            super().save()
+
+    return FooterCanvas
+
+
+def _section_mark(index: int):
+    from reportlab.platypus import Flowable
+
+    class SectionMark(Flowable):
+        """Zero-size flowable: marks the page it lands on as part of section `index`."""
+
+        def wrap(self, *_args):
+            return 0, 0
+
+        def draw(self):
+            self.canv.section = index
+
+    return SectionMark()
+
+
+def _build(story: list, footers: list[tuple[str, str]], lang: str) -> bytes:
+    """Build a PDF in memory with blank metadata and reproducible bytes."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=(PAGE_W, PAGE_H),
+        leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        # Blank metadata: unset fields say "(anonymous)" and name ReportLab.
+        title="", author="", subject="", creator="", producer="", keywords="",
+        # Fixed dates and document id: the same letter gives the same bytes, and no print time leaks.
+        invariant=1,
+        # Otherwise the canvas references Helvetica, an unembedded font, on every page.
+        initialFontName=SANS,
+        lang=lang,
+    )
+    doc.build(story, canvasmaker=_footer_canvas(footers))
+    return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------------
+# Referral letters
+
+
+def render_letter(content: LetterContent) -> bytes:
+    """The letter as PDF bytes. Never writes anything to disk."""
+    from reportlab.platypus import PageBreak
+
+    _font_coverage()
+    st = _Styles()
+    if content.layout == "side_by_side":
+        story = _side_by_side(content.versions, st)
+        footers = [(" · ".join(v.footer for v in content.versions),
+                    " · ".join(v.page_label for v in content.versions))]
+    else:
+        story, footers = [], []
+        for i, version in enumerate(content.versions):
+            if i:
+                story.append(PageBreak())
+            story.append(_section_mark(i))
+            story.extend(_single(version, st))
+            footers.append((version.footer, version.page_label))
+    return _build(story, footers, content.versions[0].lang)
+
+
+def _letterhead(v: LetterVersion, st) -> list:
+    from reportlab.platypus import HRFlowable, Spacer
+
+    return [
+        _p(v.letterhead[0] if v.letterhead else "", st.clinic),
+        _lines(v.letterhead[1:], st.grey),
+        HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=6, spaceAfter=14),
+        _lines(v.recipient, st.body),
+        Spacer(1, 8),
+    ]
+
+
+def _single(v: LetterVersion, st) -> list:
+    from reportlab.platypus import Spacer
+
+    story = _letterhead(v, st)
+    story += [_p(v.date, st.body), Spacer(1, 4), _p(v.reference, st.bold), Spacer(1, 4),
+              _p(v.salutation, st.body)]
+    story += [_p(text, st.body) for text in v.body]
+    story.append(_p(v.fields_heading, st.heading))
+    if not v.sections:
+        story.append(_p(v.no_fields, st.body))
+    for section in v.sections:
+        story.append(_p(section.heading, st.section))
+        story.append(_field_table(section.rows, st))
+    story.append(Spacer(1, 10))
+    story += [_p(text, st.body) for text in v.closing]
+    story += [Spacer(1, 28), _lines(v.signature, st.body)]
+    return story
+
+
+def _field_table(rows, st):
+    from reportlab.platypus import Table
+
+    data = [[_p(row.label, st.label), _p(row.value, st.small)] for row in rows]
+    # splitInRow lets one long value (20,000 characters of notes) run over several pages.
+    table = Table(data, colWidths=[TEXT_W * 0.3, TEXT_W * 0.7], splitInRow=1, hAlign="LEFT")
+    table.setStyle(_table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, (0.8, 0.8, 0.8)),
+    ))
+    return table
+
+
+def _side_by_side(versions: tuple[LetterVersion, ...], st) -> list:
+    """Two languages in parallel columns, aligned paragraph by paragraph."""
+    from itertools import zip_longest
+
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    def field_row(row):
+        return Paragraph(f'<font name="{SANS_BOLD}">{_markup(row.label)}</font>: {_markup(row.value)}',
+                         st.small)
+
+    def cells(v: LetterVersion) -> list[list]:
+        out = [[_p(v.date, st.body)], [_p(v.reference, st.bold)], [_p(v.salutation, st.body)]]
+        out += [[_p(text, st.body)] for text in v.body]
+        out.append([_p(v.fields_heading, st.heading)])
+        if not v.sections:
+            out.append([_p(v.no_fields, st.body)])
+        for section in v.sections:
+            out.append([_p(section.heading, st.section)])
+            out += [[field_row(row)] for row in section.rows]
+        out.append([Spacer(1, 6)] + [_p(text, st.body) for text in v.closing])
+        out.append([Spacer(1, 24), _lines(v.signature, st.body)])
+        return out
+
+    columns = [cells(v) for v in versions]
+    data = [list(pair) for pair in zip_longest(*columns, fillvalue="")]
+    gutter = 16
+    table = Table(data, colWidths=[(TEXT_W - gutter) / 2 + gutter / 2] * 2, splitInRow=1)
+    table.setStyle(_table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (0, -1), 0),
+        ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
+        ("LEFTPADDING", (1, 0), (1, -1), gutter / 2),
+        ("RIGHTPADDING", (1, 0), (1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("LINEBEFORE", (1, 0), (1, -1), 0.25, (0.8, 0.8, 0.8)),
+    ))
+    return _letterhead(versions[0], st) + [table]
+
+
+# ----------------------------------------------------------------------------------------------------
+# The recovery kit
+
+
+def render_recovery_kit(*, clinic_name: str, vault_id: str, recovery_key: str,
+                        created: dt.date, lang: str) -> bytes:
+    """A one-page printable recovery kit in 'es', 'en' or 'both'. Never writes anything to disk."""
+    from reportlab.platypus import Spacer, Table
+
+    texts = compose_recovery_kit(clinic_name=clinic_name, vault_id=vault_id, created=created, lang=lang)
+    _font_coverage()
+    st = _Styles()
+
+    def record_table(t: RecoveryKitText, width: float):
+        """Labelled blank lines to fill in by hand."""
+        rows = [[_p(label, st.body), ""] for label in t.record_labels]
+        table = Table(rows, colWidths=[width * 0.4, width * 0.6], rowHeights=26, hAlign="LEFT")
+        table.setStyle(_table_style(
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("LINEBELOW", (1, 0), (1, -1), 0.5, (0, 0, 0)),
+        ))
+        return table
+
+    def explanation(t: RecoveryKitText, width: float) -> list:
+        out = [_p(t.vault_line, st.grey), Spacer(1, 6)]
+        out += [_p(text, st.body) for text in t.purpose]
+        out.append(_p(t.keep_heading, st.heading))
+        out += [_p("•  " + text, st.body) for text in t.keep]
+        out += [_p(t.record_heading, st.heading), record_table(t, width)]
+        return out
+
+    key_box = Table([[_p(recovery_key, st.key)]], colWidths=[TEXT_W])
+    key_box.setStyle(_table_style(
+        ("BOX", (0, 0), (-1, -1), 1.2, (0, 0, 0)),
+        ("TOPPADDING", (0, 0), (-1, -1), 12),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
+    ))
+    story = [
+        _p(" · ".join(t.title for t in texts), st.title),
+        _p(" · ".join(t.key_label for t in texts), st.bold),
+        key_box,
+        Spacer(1, 14),
+    ]
+    if len(texts) == 1:
+        story += explanation(texts[0], TEXT_W * 0.8)
+    else:
+        gutter = 16
+        col_w = (TEXT_W - gutter) / 2
+        table = Table([[explanation(t, col_w) for t in texts]], colWidths=[col_w + gutter / 2] * 2)
+        table.setStyle(_table_style(
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
+            ("LEFTPADDING", (1, 0), (1, -1), gutter / 2),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+        ))
+        story.append(table)
+    footers = [(" · ".join(t.footer for t in texts), "")]
+    return _build(story, footers, texts[0].lang)

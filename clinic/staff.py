@@ -1,0 +1,155 @@
+"""Staff accounts: enrol, re-enrol, change roles and revoke, without knowing anyone's passphrase."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clinic import models as m
+from clinic.access import Can
+from clinic.crypto import device, primitives as p
+from clinic.crypto.keyfile import KeyFile
+from clinic.crypto.primitives import SecretBytes
+from clinic.errors import NotFound, PermissionDenied, ValidationError
+from clinic.i18n import LANGUAGES, _
+from clinic.storage.db import transaction
+from clinic.storage.repos import StaffRepo
+
+if TYPE_CHECKING:
+    from clinic.vault import Vault
+
+
+class StaffManager:
+    def __init__(self, vault: Vault):
+        self._v = vault
+
+    def _repo(self) -> StaffRepo:
+        return StaffRepo(self._v.conn)
+
+    def list(self) -> list[m.Staff]:
+        self._v.require(Can.MANAGE_STAFF)
+        return self._repo().all()
+
+    def attorneys(self) -> list[m.Staff]:
+        """Active attorneys, for assigning cases (anyone who reviews cases may ask)."""
+        self._v.require(Can.VIEW_CLIENTS)
+        return [s for s in self._repo().all() if s.active and s.role is m.Role.ATTORNEY]
+
+    def enrolled_here(self) -> set[str]:
+        return {a["account_id"] for a in KeyFile.load(self._v.home.keys).accounts}
+
+    def _get(self, name: str) -> tuple[m.Staff, str]:
+        found = self._repo().by_name(name)
+        if found is None:
+            raise NotFound(_("There is no staff member called {name}.").format(name=name))
+        return found
+
+    def _grant(self, keyfile: KeyFile, entry: dict, role: m.Role) -> None:
+        keyfile.grant_data_key(entry, self._v.data_key)
+        keyfile.grant_privileged(entry, self._v.keys.privileged_private if role.privileged else None)
+
+    def add(self, name: str, role: m.Role, passphrase: str, *, language: str = "es") -> m.Staff:
+        """Enrol a new staff member; they type their own passphrase (the admin need not know it)."""
+        from clinic.vault import check_passphrase, check_staff_name
+
+        self._v.require(Can.MANAGE_STAFF)
+        name = check_staff_name(name)
+        check_passphrase(passphrase)
+        role = m.Role(role)
+        if language not in LANGUAGES:
+            raise ValidationError("language", _("Unknown language."))
+        if self._repo().by_name(name) is not None:
+            raise ValidationError("name", _("There is already a staff member called {name}.")
+                                  .format(name=name))
+        keyfile = KeyFile.load(self._v.home.keys)
+        _pub, fpr = self._v.privileged_public()
+        entry, _key = keyfile.enrol(name=name, passphrase=passphrase, privileged_fpr=fpr,
+                                    device_secret=device.load(keyfile.vault_id))
+        self._grant(keyfile, entry, role)
+        with transaction(self._v.conn):
+            staff_id = self._repo().add(account_id=entry["account_id"], name=name, role=role,
+                                        language=language, public_key=entry["public_key"])
+            self._v.audit("staff.add", f"staff:{staff_id}", role=role.value)
+        keyfile.save(self._v.integrity_key())
+        return self._repo().get(staff_id)
+
+    def reset(self, name: str, passphrase: str) -> m.Staff:
+        """Enrol an existing staff member again: a forgotten passphrase, or a laptop restored from recovery."""
+        from clinic.vault import check_passphrase
+
+        self._v.require(Can.MANAGE_STAFF)
+        check_passphrase(passphrase)
+        staff, old_account = self._get(name)
+        if not staff.active:
+            raise PermissionDenied(_("{name} was removed; add them again as new staff.").format(name=name))
+        keyfile = KeyFile.load(self._v.home.keys)
+        keyfile.remove(old_account)
+        _pub, fpr = self._v.privileged_public()
+        entry, _key = keyfile.enrol(name=staff.name, passphrase=passphrase, privileged_fpr=fpr,
+                                    device_secret=device.load(keyfile.vault_id))
+        self._grant(keyfile, entry, staff.role)
+        with transaction(self._v.conn):
+            self._repo().rekey_account(staff.id, account_id=entry["account_id"],
+                                       public_key=entry["public_key"])
+            self._v.audit("staff.reset", f"staff:{staff.id}")
+        keyfile.save(self._v.integrity_key())
+        return self._repo().get(staff.id)
+
+    def set_role(self, name: str, role: m.Role) -> m.Staff:
+        self._v.require(Can.MANAGE_STAFF)
+        staff, account = self._get(name)
+        role = m.Role(role)
+        if staff.id == self._v.user.id and role is not m.Role.ADMIN:
+            raise PermissionDenied(_("You cannot remove your own administrator role."))
+        keyfile = KeyFile.load(self._v.home.keys)
+        entry = keyfile.by_id(account)
+        if entry is not None:
+            keyfile.grant_privileged(entry, self._v.keys.privileged_private if role.privileged else None)
+        with transaction(self._v.conn):
+            self._repo().set_role(staff.id, role)
+            self._v.audit("staff.role", f"staff:{staff.id}", role=role.value)
+        keyfile.save(self._v.integrity_key())
+        return self._repo().get(staff.id)
+
+    def set_language(self, language: str) -> None:
+        """The acting user's own UI language, remembered for their next unlock."""
+        if language not in LANGUAGES:
+            raise ValidationError("language", _("Unknown language."))
+        with transaction(self._v.conn):
+            self._repo().set_language(self._v.user.id, language)
+        self._v.user = self._repo().get(self._v.user.id)
+
+    def remove(self, name: str) -> None:
+        """Revoke an account and rotate the data key, so a kept copy of the key file opens nothing new.
+
+        Two-phase and crash-safe: new grants for everyone left, then rekey, then drop the old grants.
+        A kill at any step leaves every remaining account and the recovery key able to unlock.
+        """
+        self._v.require(Can.MANAGE_STAFF)
+        staff, account = self._get(name)
+        if staff.id == self._v.user.id:
+            raise PermissionDenied(_("You cannot remove your own account."))
+        if not staff.active:
+            raise ValidationError("name", _("{name} was already removed.").format(name=staff.name))
+        with transaction(self._v.conn):
+            self._repo().revoke(staff.id)
+            self._v.audit("staff.remove", f"staff:{staff.id}")
+        self.rotate_data_key(remove_account=account)
+
+    def rotate_data_key(self, *, remove_account: str | None = None) -> None:
+        self._v.require(Can.MANAGE_STAFF)
+        integrity = self._v.integrity_key()
+        new_key = SecretBytes(p.random_bytes(32))
+        keyfile = KeyFile.load(self._v.home.keys)
+        if remove_account:
+            keyfile.remove(remove_account)
+        keyfile.add_data_key_everywhere(new_key)
+        keyfile.save(integrity)  # phase 1: everyone can open old and new
+        self._v.conn.execute(f"PRAGMA rekey = \"x'{bytes(new_key).hex()}'\"")  # phase 2
+        # Fold the re-encrypted pages into the main file, so no frame under the old key lingers.
+        self._v.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._v.data_key = new_key
+        keyfile.keep_only_data_key(self._v.keys, new_key)
+        keyfile.save(integrity)  # phase 3: only the new key remains
+        self._v.keyfile = keyfile
+        with transaction(self._v.conn):
+            self._v.audit("key.rotate")

@@ -1,0 +1,1 @@
+"""Storage: the encrypted connection, migrations and repositories. The only place SQL lives."""

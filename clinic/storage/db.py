@@ -1,0 +1,83 @@
+"""Opening the SQLCipher database with a raw key, the pragmas DESIGN.md requires, and transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from clinic.crypto.primitives import SecretBytes
+from clinic.errors import VaultDamaged, VaultExists
+from clinic.i18n import _
+
+Connection = dbapi2.Connection
+DatabaseError = dbapi2.DatabaseError
+IntegrityError = dbapi2.IntegrityError
+
+
+class WrongKey(Exception):
+    """The data key does not open this database (or it is not a SQLCipher database)."""
+
+
+def connect(path: Path, key: SecretBytes, *, create: bool = False) -> Connection:
+    """Open (or, with create, make) the encrypted database; never a plaintext one, never recreated.
+
+    Raises WrongKey when the key does not open an existing file, VaultDamaged when the file is gone.
+    """
+    raw = bytes(key)
+    if len(raw) != 32:
+        raise ValueError("data key must be 32 bytes")
+    if create:
+        if path.exists():
+            raise VaultExists(_("A database already exists there; it was left untouched."))
+        # O_EXCL makes the file ours alone, with owner-only permissions, before SQLite writes a byte.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        uri = f"file:{_quote(path)}?mode=rw"
+    else:
+        if not path.exists():
+            raise VaultDamaged(_("The database clinic.db is missing from the clinic folder. Nothing was "
+                                 "created in its place. Restore it from a backup."))
+        uri = f"file:{_quote(path)}?mode=rw"
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=True, timeout=10)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{raw.hex()}'\"")
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        version = conn.execute("PRAGMA cipher_version").fetchone()
+        if not version or not version[0]:
+            raise VaultDamaged(_("This build has no SQLCipher; refusing to use an unencrypted database."))
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except DatabaseError:
+            raise WrongKey from None
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise VaultDamaged(_("The database could not be put in its safe writing mode."))
+        conn.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _quote(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path.resolve()), safe="/")
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection):
+    """BEGIN IMMEDIATE ... COMMIT; rolled back on any exception. Once it returns, the write is durable."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

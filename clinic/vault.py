@@ -1,0 +1,328 @@
+"""The facade: create, unlock, recover and lock a clinic vault; everything else hangs off an open Vault.
+
+    keys = Vault.derive(home, name, passphrase)     # slow (Argon2id): any thread
+    vault = Vault.open(home, keys)                  # fast: the thread that will use it
+    vault.intakes.record(draft); vault.clients.search("garcia"); vault.lock()
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+
+from clinic import access, models as m
+from clinic.crypto import device, primitives as p, recovery
+from clinic.crypto.keyfile import KeyFile, UnlockedKeys
+from clinic.crypto.primitives import SecretBytes
+from clinic.errors import (
+    PermissionDenied,
+    TooManyAttempts,
+    UserError,
+    ValidationError,
+    VaultDamaged,
+    VaultExists,
+    WrongPassphrase,
+)
+from clinic.home import Home
+from clinic.i18n import _
+from clinic.storage import audit, schema
+from clinic.storage.db import Connection, WrongKey, connect, transaction
+from clinic.storage.repos import SettingsRepo, StaffRepo
+from clinic.timeutil import now_iso
+from clinic.unlock_guard import UnlockGuard
+
+log = logging.getLogger(__name__)
+MIN_PASSPHRASE = 10
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError("passphrase", _("A passphrase needs at least {n} characters; a few unrelated "
+                                              "words are easiest to remember.").format(n=MIN_PASSPHRASE))
+
+
+def check_staff_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
+        raise ValidationError("name", _("A staff name needs 1 to 80 ordinary characters."))
+    return name
+
+
+class Vault:
+    """An unlocked vault. Use it from the thread that opened it; `lock()` drops every key."""
+
+    def __init__(self, *, home: Home, conn: Connection, keyfile: KeyFile, keys: UnlockedKeys,
+                 data_key: SecretBytes, user: m.Staff):
+        from clinic.records import Cases, Clients, Documents, Intakes, Sealed, Settings
+        from clinic.referrals import Partners, Referrals
+        from clinic.staff import StaffManager
+
+        self.home = home
+        self._conn: Connection | None = conn
+        self.keyfile = keyfile
+        self.keys: UnlockedKeys | None = keys
+        self.data_key: SecretBytes | None = data_key
+        self.user = user
+        self.vault_id = keyfile.vault_id
+        self.staff = StaffManager(self)
+        self.clients = Clients(self)
+        self.intakes = Intakes(self)
+        self.cases = Cases(self)
+        self.sealed = Sealed(self)
+        self.documents = Documents(self)
+        self.settings = Settings(self)
+        self.partners = Partners(self)
+        self.referrals = Referrals(self)
+
+    def __repr__(self) -> str:
+        return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self._conn else 'locked'}>"
+
+    # ----- plumbing for the managers ---------------------------------------------------------------
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise PermissionDenied(_("The vault is locked. Unlock it to continue."))
+        return self._conn
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    def require(self, what: access.Can) -> None:
+        self.conn  # noqa: B018 - raises when locked
+        access.require(self.user.role, what)
+
+    def can(self, what: access.Can) -> bool:
+        return access.allowed(self.user.role, what)
+
+    def audit(self, action: str, target: str = "", **detail) -> None:
+        audit.append(self.conn, actor_id=self.user.id, action=action, target=target, detail=detail or None)
+
+    def integrity_key(self) -> SecretBytes:
+        return SecretBytes(bytes.fromhex(SettingsRepo(self.conn).get("integrity_key")))
+
+    def privileged_public(self) -> tuple[bytes, str]:
+        settings = SettingsRepo(self.conn)
+        return base64.b64decode(settings.get("privileged_public_key")), settings.get("privileged_fpr")
+
+    # ----- lifecycle --------------------------------------------------------------------------------
+
+    @staticmethod
+    def staff_names(home: Home) -> list[str]:
+        """Names enrolled on this laptop, for the unlock screen (no database access needed)."""
+        return KeyFile.load(home.keys).account_names()
+
+    @classmethod
+    def init(cls, home: Home, *, clinic_name: str, admin_name: str, passphrase: str,
+             clinic_address: str = "", language: str = "es") -> tuple[Vault, str]:
+        """Create a vault and its admin; returns (vault, recovery key text to show once)."""
+        admin_name = check_staff_name(admin_name)
+        check_passphrase(passphrase)
+        if home.has_vault():
+            raise VaultExists(_("There is already a vault in {path}. Nothing was changed.")
+                              .format(path=str(home.path)))
+        device.check_available()
+        home.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        vault_id = secrets.token_hex(16)
+        device_secret = device.create(vault_id)
+        data_key = SecretBytes(p.random_bytes(32))
+        integrity_key = SecretBytes(p.random_bytes(32))
+        priv_private, priv_public = p.new_keypair()
+        fpr = p.fingerprint(priv_public)
+        keyfile = KeyFile.new(home.keys, vault_id)
+        entry, public = keyfile.enrol(name=admin_name, passphrase=passphrase, device_secret=device_secret,
+                                      privileged_fpr=fpr)
+        keyfile.grant_data_key(entry, data_key)
+        keyfile.grant_privileged(entry, SecretBytes(priv_private))
+        recovery_text, recovery_secret = recovery.generate()
+        rec = keyfile.set_recovery(recovery_secret, fpr)
+        keyfile.grant_data_key(rec, data_key)
+        keyfile.grant_privileged(rec, SecretBytes(priv_private))
+
+        conn = connect(home.db, data_key, create=True)
+        try:
+            schema.migrate(conn)
+            with transaction(conn):
+                settings = SettingsRepo(conn)
+                for key, value in (("vault_id", vault_id), ("clinic_name", clinic_name.strip()),
+                                   ("clinic_address", clinic_address.strip()), ("created_at", now_iso()),
+                                   ("privileged_public_key", base64.b64encode(priv_public).decode()),
+                                   ("privileged_fpr", fpr), ("integrity_key", bytes(integrity_key).hex())):
+                    settings.set(key, value)
+                staff_id = StaffRepo(conn).add(account_id=entry["account_id"], name=admin_name,
+                                               role=m.Role.ADMIN, language=language,
+                                               public_key=entry["public_key"])
+                audit.append(conn, actor_id=staff_id, action="vault.init")
+            keyfile.save(integrity_key)
+        except BaseException:
+            conn.close()
+            raise
+        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), SecretBytes(priv_private), fpr)
+        user = StaffRepo(conn).get(staff_id)
+        return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user), \
+            recovery_text
+
+    @staticmethod
+    def derive(home: Home, name: str, passphrase: str, guard: UnlockGuard | None = None) -> UnlockedKeys:
+        """Passphrase -> unlock key -> private key -> grants. Slow by design; never on the GUI thread."""
+        if guard is not None and (wait := guard.wait_seconds()):
+            raise TooManyAttempts(wait)
+        keyfile = KeyFile.load(home.keys)
+        entry = keyfile.find(name)
+        device_secret = device.load(keyfile.vault_id)
+        try:
+            return keyfile.unlock(name, passphrase, device_secret)
+        except WrongPassphrase:
+            if guard is not None:
+                guard.failed(now_iso(), entry["account_id"] if entry else "unknown")
+            raise
+
+    @classmethod
+    def open(cls, home: Home, keys: UnlockedKeys, guard: UnlockGuard | None = None) -> Vault:
+        """Open the database with the derived keys on the calling thread, and check who is unlocking."""
+        keyfile = KeyFile.load(home.keys)
+        conn, data_key = _connect_any(home, keys.data_keys)
+        try:
+            schema.migrate(conn)
+            settings = SettingsRepo(conn)
+            if settings.get("vault_id") != keyfile.vault_id:
+                raise VaultDamaged(_("The key file belongs to another vault than this database."))
+            if not keyfile.mac_ok(SecretBytes(bytes.fromhex(settings.get("integrity_key")))):
+                raise VaultDamaged(_("The key file was changed outside Clinic Intake. Nothing was "
+                                     "unlocked. Run “clinic-intake verify” and ask the administrator."))
+            found = StaffRepo(conn).by_account(keys.account_id)
+            entry = keyfile.by_id(keys.account_id)
+            if found is None or not found[0].active:
+                raise PermissionDenied(_("This staff account has been removed. Ask the administrator."))
+            user, public_key = found
+            if entry is None or entry["public_key"] != public_key:
+                raise VaultDamaged(_("The key file does not match the staff list in the database."))
+            with transaction(conn):
+                for at, account_id in (guard.succeeded() if guard else []):
+                    who = StaffRepo(conn).by_account(account_id)
+                    audit.append(conn, actor_id=who[0].id if who else None, action="unlock.failed",
+                                 detail={"at": at})
+                audit.append(conn, actor_id=user.id, action="unlock")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
+
+    @classmethod
+    def unlock(cls, home: Home, name: str, passphrase: str, guard: UnlockGuard | None = None) -> Vault:
+        return cls.open(home, cls.derive(home, name, passphrase, guard), guard)
+
+    @classmethod
+    def recover(cls, home: Home, *, recovery_key: str, admin_name: str, new_passphrase: str) -> Vault:
+        """Unlock with the recovery key (no device secret needed) and set a new admin passphrase here.
+
+        Staff enrolled on another laptop must be enrolled again here (`staff reset NAME`).
+        """
+        secret = recovery.parse(recovery_key)  # a mistyped key is caught before any KDF
+        check_passphrase(new_passphrase)
+        keyfile = KeyFile.load(home.keys)
+        rec = keyfile.unlock_recovery(secret)
+        device.check_available()
+        conn, data_key = _connect_any(home, rec.data_keys)
+        try:
+            schema.migrate(conn)
+            staff = StaffRepo(conn)
+            found = staff.by_name(admin_name)
+            if found is None or not found[0].active or found[0].role is not m.Role.ADMIN:
+                raise PermissionDenied(_("{name} is not an active administrator of this vault.")
+                                       .format(name=admin_name))
+            admin = found[0]
+            try:
+                device_secret = device.load(keyfile.vault_id)
+                same_laptop = True
+            except VaultDamaged:
+                device_secret = device.create(keyfile.vault_id)
+                same_laptop = False
+            if not same_laptop:
+                for other in list(keyfile.accounts):
+                    keyfile.remove(other["account_id"])
+            _, fpr = SettingsRepo(conn).get("privileged_public_key"), SettingsRepo(conn).get("privileged_fpr")
+            entry, _pub = keyfile.enrol(name=admin.name, passphrase=new_passphrase,
+                                        device_secret=device_secret, privileged_fpr=fpr)
+            keyfile.grant_data_key(entry, data_key)
+            keyfile.grant_privileged(entry, rec.privileged_private)
+            integrity_key = SecretBytes(bytes.fromhex(SettingsRepo(conn).get("integrity_key")))
+            with transaction(conn):
+                staff.rekey_account(admin.id, account_id=entry["account_id"], public_key=entry["public_key"])
+                audit.append(conn, actor_id=admin.id, action="vault.recover",
+                             detail={"new_laptop": not same_laptop})
+            keyfile.save(integrity_key)
+        except BaseException:
+            conn.close()
+            raise
+        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), rec.privileged_private, fpr)
+        return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key,
+                   user=StaffRepo(conn).get(admin.id))
+
+    def lock(self) -> None:
+        """Close the database and drop every key. Safe to call twice."""
+        conn, self._conn = self._conn, None
+        self.keys = None
+        self.data_key = None
+        if conn is not None:
+            try:
+                with transaction(conn):
+                    audit.append(conn, actor_id=self.user.id, action="lock")
+            except Exception:  # locking must always succeed
+                log.warning("could not record the lock in the audit log")
+            conn.close()
+
+    # ----- checks -----------------------------------------------------------------------------------
+
+    def verify(self) -> m.VerifyReport:
+        """Database integrity, key file, audit chain and the sealing key; problems as sentences."""
+        problems, checked = [], []
+        conn = self.conn
+        rows = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
+        if rows:
+            problems.append(_("Encrypted pages failed their integrity check ({n}).").format(n=len(rows)))
+        checked.append(_("encrypted pages"))
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            problems.append(_("The database structure is damaged."))
+        checked.append(_("database structure"))
+        try:
+            conn.execute("INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)")
+        except Exception:
+            problems.append(_("The search index is damaged."))
+        checked.append(_("search index"))
+        fresh = KeyFile.load(self.home.keys)
+        if not fresh.mac_ok(self.integrity_key()):
+            problems.append(_("The key file was changed outside Clinic Intake."))
+        if fresh.vault_id != SettingsRepo(conn).get("vault_id"):
+            problems.append(_("The key file belongs to another vault."))
+        checked.append(_("key file"))
+        bad = audit.verify(conn)
+        if bad:
+            problems.append(_("The audit log was altered at entry {id}.").format(id=bad[0]))
+        checked.append(_("audit log chain ({n} entries)").format(n=audit.count(conn)))
+        _pub, fpr = self.privileged_public()
+        from clinic.storage.repos import SealedRepo
+
+        if SealedRepo(conn).fingerprints() - {fpr}:
+            problems.append(_("Some attorney-only values are sealed to an unknown key."))
+        checked.append(_("sealing key"))
+        with transaction(conn):
+            self.audit("vault.verify", ok=not problems)
+        return m.VerifyReport(tuple(problems), tuple(checked))
+
+
+def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connection, SecretBytes]:
+    """Open with the first data key that works (two exist while a key rotation is half done)."""
+    for key in data_keys:
+        try:
+            return connect(home.db, key), key
+        except WrongKey:
+            continue
+    raise VaultDamaged(_("The database cannot be opened with this vault's keys: it is damaged or not a "
+                         "Clinic Intake database. It was left untouched; restore it from a backup."))
+
+
+__all__ = ["Vault", "Home", "UserError", "check_passphrase"]

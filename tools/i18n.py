@@ -1,0 +1,76 @@
+"""Build the Spanish catalogue: extract every string from clinic/ and ui/ (Babel), fill translations from
+the fragments in resources/translations/es/*.po, write LC_MESSAGES/clinic.po and compile clinic.mo.
+
+    python tools/i18n.py          build (what `make` runs)
+    python tools/i18n.py --check  exit 1 listing strings without a Spanish translation
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAGMENTS = ROOT / "resources" / "translations" / "es"
+OUT = FRAGMENTS / "LC_MESSAGES"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None}
+
+
+def extract() -> Catalog:
+    template = Catalog(project="clinic-intake", charset="utf-8")
+    for sub in ("clinic", "ui"):
+        for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT / sub, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+        ):
+            template.add(message, locations=[(f"{sub}/{filename}", lineno)], auto_comments=comments,
+                         context=context)
+    return template
+
+
+def fragments() -> dict:
+    found = {}
+    for path in sorted(FRAGMENTS.glob("*.po")):
+        with path.open("rb") as f:
+            for msg in read_po(f, locale="es"):
+                if msg.id and msg.string and (not isinstance(msg.string, tuple) or all(msg.string)):
+                    found[msg.id] = msg.string
+    return found
+
+
+def build() -> list[str]:
+    template = extract()
+    known = fragments()
+    catalog = Catalog(locale="es", project="clinic-intake", charset="utf-8")
+    missing = []
+    for msg in template:
+        if not msg.id:
+            continue
+        string = known.get(msg.id)
+        if string is None:
+            missing.append(msg.id if isinstance(msg.id, str) else msg.id[0])
+        catalog.add(msg.id, string or ("" if isinstance(msg.id, str) else ("", "")),
+                    locations=msg.locations)
+    OUT.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    write_po(buf, catalog, omit_header=False, sort_output=True, width=100)
+    (OUT / "clinic.po").write_bytes(buf.getvalue())
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    (OUT / "clinic.mo").write_bytes(buf.getvalue())
+    return missing
+
+
+if __name__ == "__main__":
+    missing = build()
+    if "--check" in sys.argv and missing:
+        print(f"{len(missing)} strings have no Spanish translation:", file=sys.stderr)
+        for m in missing:
+            print("  " + m, file=sys.stderr)
+        sys.exit(1)
+    print(f"i18n: catalogue built, {len(missing)} untranslated")

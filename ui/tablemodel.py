@@ -1,0 +1,220 @@
+"""One generic table model over frozen rows, columns declared as data, a lazy variant and a sort proxy."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from clinic.i18n import _
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the column's Python value, for sorting
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole row object
+
+DEFAULT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+PAGE_SIZE = 200
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _default_display(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column declared as data. `title` is an untranslated N_() msgid, translated when shown."""
+
+    title: str
+    value: Callable[[Any], Any]
+    display: Callable[[Any], str] | None = None
+    alignment: Qt.AlignmentFlag = DEFAULT_ALIGNMENT
+
+    def text(self, row: Any) -> str:
+        return (self.display or _default_display)(self.value(row))
+
+
+class _ColumnsModel(QAbstractTableModel):
+    """What both models share: columns, headers, cells, row lookup. Holds rows; never queries anything."""
+
+    def __init__(self, columns: Sequence[Column], parent=None):
+        super().__init__(parent)
+        self._columns = tuple(columns)
+        self._rows: list[Any] = []
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    @property
+    def rows(self) -> tuple[Any, ...]:
+        return tuple(self._rows)
+
+    def row_at(self, index: AnyIndex | int) -> Any:
+        """The row object at a row number or an index of this model (map a proxy's index first)."""
+        return self._rows[index if isinstance(index, int) else index.row()]
+
+    def sort_value(self, row: int, column: int) -> Any:
+        return self._columns[column].value(self._rows[row])
+
+    def retranslate(self) -> None:
+        """Re-read headers and cells after the language changed (labels are translated when shown)."""
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self._rows and self._columns:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, len(self._columns) - 1),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+            )
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
+            return None
+        column = self._columns[index.column()]
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.alignment
+        if role == SORT_ROLE:
+            return column.value(row)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(self._columns[section].title)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._columns[section].alignment
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class RowTableModel(_ColumnsModel):
+    """A table of the frozen rows it is given."""
+
+    def __init__(self, columns: Sequence[Column], rows: Sequence[Any] = (), parent=None):
+        super().__init__(columns, parent)
+        self._rows = list(rows)
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+
+class LazyRowTableModel(_ColumnsModel):
+    """A table that grows a page at a time as the view scrolls, for lists of any length.
+
+    `fetch_page(after_row, limit)` returns up to `limit` rows following `after_row` (None: from the
+    start) in the list's order: keyset pagination done by the caller. It runs on the GUI thread while
+    the view scrolls, so it must be one quick indexed query. Sort in that query, not with a SortProxy:
+    a proxy would sort only the rows fetched so far.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        fetch_page: Callable[[Any | None, int], Sequence[Any]],
+        *,
+        page_size: int = PAGE_SIZE,
+        parent=None,
+    ):
+        super().__init__(columns, parent)
+        self._fetch_page = fetch_page
+        self._page_size = page_size
+        self._exhausted = False
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether every row has been fetched (or fetching failed; reset() to try again)."""
+        return self._exhausted
+
+    def reset(self, fetch_page: Callable[[Any | None, int], Sequence[Any]] | None = None) -> None:
+        """Drop the rows and start over, with a new fetcher if given (the search text changed)."""
+        self.beginResetModel()
+        if fetch_page is not None:
+            self._fetch_page = fetch_page
+        self._rows = []
+        self._exhausted = False
+        self.endResetModel()
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        after = self._rows[-1] if self._rows else None
+        try:
+            page = list(self._fetch_page(after, self._page_size))
+        except BaseException:
+            self._exhausted = True  # a failing fetcher must not be retried on every repaint
+            raise
+        if len(page) < self._page_size:
+            self._exhausted = True
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+
+def sort_key(value: Any) -> Any:
+    """Strings compare case- and accent-insensitively ("Ávila" next to "avila"); others as they are."""
+    if isinstance(value, str):
+        decomposed = unicodedata.normalize("NFKD", value)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        return (folded, value)
+    return value
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts by the Python values of each Column; None sorts last in either order."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        source = self.sourceModel()
+        if isinstance(source, _ColumnsModel):  # straight to Python: no QVariant round trip per compare
+            lv = source.sort_value(left.row(), left.column())
+            rv = source.sort_value(right.row(), right.column())
+        else:
+            lv, rv = left.data(self.sortRole()), right.data(self.sortRole())
+        ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
+        if lv is None or rv is None:
+            if lv is None and rv is None:
+                return False
+            # Qt reverses the comparison for descending order; answer so None still ends up last.
+            return (rv is None) == ascending
+        lk, rk = sort_key(lv), sort_key(rv)
+        try:
+            return bool(lk < rk)
+        except TypeError:  # mixed types in one column: order by type name, then text
+            return (type(lv).__name__, str(lv)) < (type(rv).__name__, str(rv))
