@@ -379,7 +379,97 @@ class ClinicSettings:
     address: str = ""
     phone: str = ""
     idle_lock_minutes: int = 5
+    demo: bool = False  # a training vault full of synthetic people, marked DEMO everywhere
 
 
 def display_name(given: str, family_1: str, family_2: str = "") -> str:
     return " ".join(p for p in (given.strip(), family_1.strip(), family_2.strip()) if p)
+
+
+# ----- partners and referrals (issue 4) ----------------------------------------------------------------
+
+class ReferralOutcome(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    NO_RESPONSE = "no_response"
+
+
+OUTCOME_LABELS = {
+    ReferralOutcome.PENDING: N_("Pending"),
+    ReferralOutcome.ACCEPTED: N_("Accepted"),
+    ReferralOutcome.DECLINED: N_("Declined"),
+    ReferralOutcome.NO_RESPONSE: N_("No response"),
+}
+
+CONSENT_METHOD_LABELS = {"in_person": N_("In person"), "phone": N_("By phone")}
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerDraft:
+    """A partner organisation as typed. services and disclosure hold clinic.disclosure values."""
+
+    name: str
+    services: tuple[str, ...] = ()
+    languages: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+    disclosure: tuple[str, ...] = ()
+    legal_representation: bool = False
+    lsc_funded: bool = False
+    is_example: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: PartnerId
+    name: str
+    services: tuple[str, ...]
+    languages: str
+    address: str
+    phone: str
+    email: str
+    hours: str
+    disclosure: tuple[str, ...]
+    legal_representation: bool
+    lsc_funded: bool
+    is_example: bool
+    retired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralDraft:
+    client_id: ClientId
+    partner_id: PartnerId
+    need: Need
+    groups: frozenset[str]  # what the coordinator ticked (clinic.disclosure.Group values)
+    consent_date: dt.date
+    consent_language: str
+    consent_method: str  # 'in_person' or 'phone'
+    letter_language: str = "es"  # 'es', 'en' or 'both'
+    layout: str = "sequence"  # for 'both': 'sequence' or 'side_by_side'
+    case_id: CaseId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    id: ReferralId
+    ref: str
+    client_id: ClientId
+    client_ref: str
+    partner_id: PartnerId
+    partner_name: str
+    need: Need
+    groups: tuple[str, ...]  # what the letter discloses
+    sealed_approved_by: StaffId | None
+    consent_date: dt.date
+    consent_language: str
+    consent_method: str
+    letter_language: str
+    layout: str
+    outcome: ReferralOutcome
+    created_at: dt.datetime
+    created_by_name: str
+    letters: int

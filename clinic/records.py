@@ -125,30 +125,37 @@ class Intakes:
 
     def record(self, draft: m.IntakeDraft, *, is_demo: bool = False) -> m.IntakeReceipt:
         """Validate and save in one transaction; once this returns, the intake survives a crash."""
+        return self.record_many([draft], is_demo=is_demo)[0]
+
+    def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False) -> list[m.IntakeReceipt]:
+        """Save several intakes in one transaction (imports, the demo vault): all or none."""
         self._v.require(Can.RECORD_INTAKE)
-        draft = intake_rules.validate(intake_rules.with_defaults(draft))
-        sealer = _Sealer(self._v) if draft.sealed else None
+        drafts = [intake_rules.validate(intake_rules.with_defaults(d)) for d in drafts]
+        sealer = _Sealer(self._v) if any(d.sealed for d in drafts) else None
+        with transaction(self._v.conn):
+            return [self._record_one(d, sealer, is_demo) for d in drafts]
+
+    def _record_one(self, draft: m.IntakeDraft, sealer: _Sealer | None, is_demo: bool) -> m.IntakeReceipt:
         conn = self._v.conn
         at = now_iso()
         clients = ClientRepo(conn)
-        with transaction(conn):
-            if draft.existing_client is not None:
-                if clients.get(draft.existing_client) is None:
-                    raise ValidationError("existing_client", _("That returning client no longer exists."))
-                client_id, new = draft.existing_client, False
-                ref = clients.get(client_id).ref
-                clients.update_contact(client_id, draft)
-            else:
-                (client_id, ref), new = clients.insert(draft, created_by=self._v.user.id, is_demo=is_demo,
-                                                       at=at), True
-            intake_id = IntakeRepo(conn).insert(client_id, draft, recorded_by=self._v.user.id, at=at)
-            case_id = CaseRepo(conn).insert(client_id=client_id, intake_id=intake_id, d=draft, at=at)
-            for field, value in draft.sealed.items():
-                sealer.seal(client_id=client_id, intake_id=intake_id, field=field, value=value)
-            clients.touch_visit(client_id, at)
-            clients.reindex(client_id)
-            self._v.audit("intake.create", f"intake:{intake_id}", client=client_id, new_client=new,
-                          sealed=len(draft.sealed))
+        if draft.existing_client is not None:
+            existing = clients.get(draft.existing_client)
+            if existing is None:
+                raise ValidationError("existing_client", _("That returning client no longer exists."))
+            client_id, ref, new = existing.id, existing.ref, False
+            clients.update_contact(client_id, draft)
+        else:
+            (client_id, ref), new = clients.insert(draft, created_by=self._v.user.id, is_demo=is_demo,
+                                                   at=at), True
+        intake_id = IntakeRepo(conn).insert(client_id, draft, recorded_by=self._v.user.id, at=at)
+        case_id = CaseRepo(conn).insert(client_id=client_id, intake_id=intake_id, d=draft, at=at)
+        for field, value in draft.sealed.items():
+            sealer.seal(client_id=client_id, intake_id=intake_id, field=field, value=value)
+        clients.touch_visit(client_id, at)
+        clients.reindex(client_id)
+        self._v.audit("intake.create", f"intake:{intake_id}", client=client_id, new_client=new,
+                      sealed=len(draft.sealed))
         return m.IntakeReceipt(client_id, ref, intake_id, case_id, new)
 
     def get(self, intake_id: int) -> m.Intake:
@@ -328,7 +335,8 @@ class Settings:
         s = SettingsRepo(self._v.conn)
         return m.ClinicSettings(name=s.get("clinic_name"), address=s.get("clinic_address"),
                                 phone=s.get("clinic_phone"),
-                                idle_lock_minutes=int(s.get("idle_lock_minutes", "5") or 5))
+                                idle_lock_minutes=int(s.get("idle_lock_minutes", "5") or 5),
+                                demo=s.get("demo") == "1")
 
     def update(self, settings: m.ClinicSettings) -> m.ClinicSettings:
         self._v.require(Can.MANAGE_SETTINGS)
@@ -343,6 +351,7 @@ class Settings:
             s.set("clinic_address", settings.address.strip())
             s.set("clinic_phone", settings.phone.strip())
             s.set("idle_lock_minutes", str(settings.idle_lock_minutes))
+            s.set("demo", "1" if settings.demo else "")
             self._v.audit("settings.update")
         return self.get()
 

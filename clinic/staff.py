@@ -11,7 +11,7 @@ from clinic.crypto.keyfile import KeyFile
 from clinic.crypto.primitives import SecretBytes
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import LANGUAGES, _
-from clinic.storage.db import transaction
+from clinic.storage.db import rekey, transaction
 from clinic.storage.repos import StaffRepo
 
 if TYPE_CHECKING:
@@ -135,6 +135,24 @@ class StaffManager:
             self._v.audit("staff.remove", f"staff:{staff.id}")
         self.rotate_data_key(remove_account=account)
 
+    def new_recovery_key(self) -> str:
+        """Replace the recovery key (the old one stops working); returns the new one, to show once."""
+        from clinic.crypto import recovery
+
+        self._v.require(Can.MANAGE_STAFF)
+        if self._v.keys.privileged_private is None:
+            raise PermissionDenied(_("Your account does not hold the attorney key. Ask the administrator."))
+        text, secret = recovery.generate()
+        keyfile = KeyFile.load(self._v.home.keys)
+        _pub, fpr = self._v.privileged_public()
+        entry = keyfile.set_recovery(secret, fpr)
+        keyfile.grant_data_key(entry, self._v.data_key)
+        keyfile.grant_privileged(entry, self._v.keys.privileged_private)
+        with transaction(self._v.conn):
+            self._v.audit("recovery.replace")
+        keyfile.save(self._v.integrity_key())
+        return text
+
     def rotate_data_key(self, *, remove_account: str | None = None) -> None:
         self._v.require(Can.MANAGE_STAFF)
         integrity = self._v.integrity_key()
@@ -144,9 +162,7 @@ class StaffManager:
             keyfile.remove(remove_account)
         keyfile.add_data_key_everywhere(new_key)
         keyfile.save(integrity)  # phase 1: everyone can open old and new
-        self._v.conn.execute(f"PRAGMA rekey = \"x'{bytes(new_key).hex()}'\"")  # phase 2
-        # Fold the re-encrypted pages into the main file, so no frame under the old key lingers.
-        self._v.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        rekey(self._v.conn, new_key)  # phase 2
         self._v.data_key = new_key
         keyfile.keep_only_data_key(self._v.keys, new_key)
         keyfile.save(integrity)  # phase 3: only the new key remains

@@ -110,6 +110,11 @@ class Vault:
     # ----- lifecycle --------------------------------------------------------------------------------
 
     @staticmethod
+    def check_keyring() -> None:
+        """Raise KeyringUnavailable (a sentence with the remedy) when no OS keyring can hold secrets."""
+        device.check_available()
+
+    @staticmethod
     def staff_names(home: Home) -> list[str]:
         """Names enrolled on this laptop, for the unlock screen (no database access needed)."""
         return KeyFile.load(home.keys).account_names()
@@ -280,17 +285,16 @@ class Vault:
         """Database integrity, key file, audit chain and the sealing key; problems as sentences."""
         problems, checked = [], []
         conn = self.conn
-        rows = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
-        if rows:
-            problems.append(_("Encrypted pages failed their integrity check ({n}).").format(n=len(rows)))
+        from clinic.storage.db import integrity
+
+        found = integrity(conn)
+        if found["bad_pages"]:
+            problems.append(_("Encrypted pages failed their integrity check ({n}).").format(n=found["bad_pages"]))
         checked.append(_("encrypted pages"))
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
+        if not found["structure_ok"]:
             problems.append(_("The database structure is damaged."))
         checked.append(_("database structure"))
-        try:
-            conn.execute("INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)")
-        except Exception:
+        if not found["fts_ok"]:
             problems.append(_("The search index is damaged."))
         checked.append(_("search index"))
         fresh = KeyFile.load(self.home.keys)

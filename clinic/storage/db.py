@@ -81,3 +81,22 @@ def transaction(conn: Connection):
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def rekey(conn: Connection, key: SecretBytes) -> None:
+    """Re-encrypt every page under a new data key (one transaction), then fold the WAL into the file
+    so that no frame written under the old key lingers."""
+    conn.execute(f"PRAGMA rekey = \"x'{bytes(key).hex()}'\"")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def integrity(conn: Connection) -> dict[str, bool | int]:
+    """SQLCipher's page HMACs, SQLite's structure check and the search index's own check."""
+    bad_pages = len(conn.execute("PRAGMA cipher_integrity_check").fetchall())
+    structure_ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    try:
+        conn.execute("INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)")
+        fts_ok = True
+    except DatabaseError:
+        fts_ok = False
+    return {"bad_pages": bad_pages, "structure_ok": structure_ok, "fts_ok": fts_ok}

@@ -191,6 +191,7 @@ _V2 = """
         consent_language TEXT NOT NULL,
         consent_method TEXT NOT NULL CHECK (consent_method IN ('in_person','phone')),
         letter_language TEXT NOT NULL,
+        layout TEXT NOT NULL DEFAULT 'sequence',
         outcome TEXT NOT NULL DEFAULT 'pending',
         outcome_at TEXT,
         created_at TEXT NOT NULL,
@@ -207,6 +208,20 @@ _V2 = """
         printed_count INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX letters_referral ON letters(referral_id);
+    -- Examples to edit: names and kinds only, no contact details (the clinic fills in its own partners).
+    INSERT INTO partners (name, name_key, services, disclosure, legal_representation, is_example, created_at)
+    VALUES
+     ('Example: Day-laborer network', 'example: day-laborer network', 'workers_rights',
+      'identity,contact,needs', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
+     ('Example: Immigrant policy center', 'example: immigrant policy center', 'detention_support,other',
+      'identity,contact,needs', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
+     ('Example: Garment workers'' center', 'example: garment workers'' center', 'workers_rights',
+      'identity,contact,household,needs', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
+     ('Example: Civil liberties legal office', 'example: civil liberties legal office',
+      'legal_representation,detention_support', 'identity,contact,household,needs,case_summary,sealed', 1, 1,
+      strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
+     ('Example: Food bank', 'example: food bank', 'food_relief', 'identity,household', 0, 1,
+      strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
 """
 
 
