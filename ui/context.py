@@ -25,6 +25,8 @@ class AppSignals(QObject):
     # Ask the main window to show a client's file or a case (by id).
     open_client = Signal(int)
     open_case = Signal(int)
+    # Ask the main window to start a referral for a client (by id).
+    refer_client = Signal(int)
 
 
 @dataclass
