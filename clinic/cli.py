@@ -263,9 +263,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    from ui.app import main as gui_main
-
-    return gui_main(home=args.home)
+    if args.gui is None:  # the core never imports the UI: the launcher passes it in
+        raise CliError(_("The desktop app starts with the clinic-intake command."))
+    return args.gui(args.home)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -324,11 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, gui=None) -> int:
+    """Run one command. `gui(home)` opens the desktop app (given by ui.launch; None from the core)."""
     _pick_language()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.gui = gui
     if not getattr(args, "fn", None):
         args.fn = cmd_gui
     try:

@@ -32,19 +32,23 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None
     """Present `exc` to the person. GUI thread only. Returns the (non-blocking) dialog, if one is shown.
 
     With a live parent the dialog is window-modal and opened without a nested event loop; without one
-    (start-up, the excepthook) it falls back to exec().
+    (start-up, the excepthook with no active window) it falls back to a blocking exec(), so tests
+    always pass a parent.
     """
     if isinstance(exc, Cancelled):
         return None
     if isinstance(exc, UserError):
-        return _present(parent, QMessageBox.Icon.Warning, exc.message, object_name="userErrorDialog")
+        return _present(
+            parent, QMessageBox.Icon.Warning, exc.message, object_name="userErrorDialog"
+        )
     ref = secrets.token_hex(3)
     log.error("unexpected error, ref %s\n%s", ref, format_exception_safely(exc))
     if QApplication.instance() is None:
         return None
+    # One at a time: an error in a paint handler must not open a dialog per frame.
     for widget in QApplication.topLevelWidgets():
         if widget.objectName() == UNEXPECTED_OBJECT_NAME and widget.isVisible():
-            return None  # one at a time: an error in a paint handler must not open a dialog per frame
+            return None
     message = _(
         "Something went wrong. Your saved work is safe. If it happens again, tell your clinic "
         "coordinator what you were doing and give them this reference: {ref}"
@@ -80,7 +84,9 @@ def format_exception_safely(exc: BaseException) -> str:
             parts.append("caused by / during handling of:")
         parts.append(_class_name(type(current)))
         parts.extend(_frames(current.__traceback__))
-        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
     return "\n".join(parts)
 
 
@@ -91,7 +97,9 @@ def _class_name(cls: type) -> str:
 
 
 def _frames(tb: TracebackType | None) -> list[str]:
-    summary = traceback.StackSummary.extract(traceback.walk_tb(tb), lookup_lines=False, capture_locals=False)
+    summary = traceback.StackSummary.extract(
+        traceback.walk_tb(tb), lookup_lines=False, capture_locals=False
+    )
     return [f'  File "{_short_path(f.filename)}", line {f.lineno}, in {f.name}' for f in summary]
 
 
@@ -116,15 +124,17 @@ class _Relay(QObject):
 def install_excepthook(app: QApplication | None = None) -> Callable[[], None]:
     """Route uncaught exceptions (sys.excepthook, threading.excepthook) to show_error.
 
-    Returns a function that restores the previous hooks. Exceptions from other threads are logged there
-    and shown on the GUI thread.
+    Returns a function that restores the previous hooks. Exceptions from other threads are carried to
+    the GUI thread and presented there. Not for tests: pytest-qt captures exceptions itself.
     """
     app = app or QApplication.instance()
     relay = _Relay(app)
     relay.raised.connect(_show_on_gui, Qt.ConnectionType.QueuedConnection)
     previous_sys, previous_threading = sys.excepthook, threading.excepthook
 
-    def sys_hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    def sys_hook(
+        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             previous_sys(exc_type, exc, tb)
             return

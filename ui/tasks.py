@@ -83,7 +83,9 @@ class _Task:
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], context: TaskContext, emit: Callable[[str, Any], None]):
+    def __init__(
+        self, fn: Callable[[], Any], context: TaskContext, emit: Callable[[str, Any], None]
+    ):
         super().__init__()
         self._fn, self._context, self._emit = fn, context, emit
 
@@ -183,7 +185,9 @@ class TaskRunner(QObject):
             task.handle._finished = True
         if not shiboken6.isValid(task.owner):
             if kind == _ERROR and not isinstance(payload, (Cancelled, UserError)):
-                log.error("task failed after its window closed\n%s", format_exception_safely(payload))
+                log.error(
+                    "task failed after its window closed\n%s", format_exception_safely(payload)
+                )
             return
         if kind == _PROGRESS:
             if task.on_progress is not None:
