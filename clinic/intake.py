@@ -269,7 +269,11 @@ def draft_from_json(obj) -> m.IntakeDraft:
 
 
 def with_defaults(draft: m.IntakeDraft) -> m.IntakeDraft:
-    """Fill what the form leaves implicit: the consent language defaults to the client's language."""
+    """Fill what the form leaves implicit: the consent language defaults to the client's language, and a
+    need listed twice counts once."""
     if not draft.consent_language:
         draft = dataclasses.replace(draft, consent_language=draft.language)
+    needs = tuple(dict.fromkeys(draft.needs))
+    if needs != draft.needs:
+        draft = dataclasses.replace(draft, needs=needs)
     return draft

@@ -59,6 +59,8 @@ def connect(path: Path, key: SecretBytes, *, create: bool = False) -> Connection
         if mode.lower() != "wal":
             raise VaultDamaged(_("The database could not be put in its safe writing mode."))
         conn.execute("PRAGMA synchronous = FULL")
+        # Every page missing from the cache must be decrypted again: a 64 MiB cache keeps lists fast.
+        conn.execute("PRAGMA cache_size = -65536")
     except BaseException:
         conn.close()
         raise

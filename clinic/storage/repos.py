@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from clinic import models as m
 from clinic.search import phone_digits
 from clinic.storage.db import Connection
+from clinic.storage.schema import CASE_QUEUE_ORDER
 from clinic.timeutil import iso_date, now_iso, parse_date, parse_ts
 
 REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -265,6 +267,7 @@ class IntakeRepo:
 
 # ----- cases, notes, documents ------------------------------------------------------------------------
 
+_QUEUE_ORDER_K = re.sub(r"\b(next_date|urgency|opened_at)\b", r"k.\1", CASE_QUEUE_ORDER)
 _CASE_COLS = ("k.id, k.client_id, k.intake_id, k.status, k.need, k.problem_code, k.assigned_to, "
               "coalesce(s.name, ''), k.opened_at, k.next_date")
 
@@ -319,13 +322,14 @@ class CaseRepo:
         if ids is not None:
             where.append(f"k.client_id IN ({','.join('?' * len(ids))})" if ids else "0")
             args += ids
+        # Pick the page of cases through the queue index first, then join the few rows it returns.
+        inner = ("SELECT * FROM cases k " + ("WHERE " + " AND ".join(where) if where else "")
+                 + f" ORDER BY {CASE_QUEUE_ORDER} LIMIT ?")
         sql = ("SELECT k.id, k.client_id, c.ref, c.given_names, c.family_name_1, c.family_name_2, k.status, "
                "k.need, k.urgency, k.next_date, k.assigned_to, coalesce(s.name, ''), k.opened_at, "
-               "i.detained_family_member FROM cases k JOIN clients c ON c.id = k.client_id "
+               f"i.detained_family_member FROM ({inner}) k JOIN clients c ON c.id = k.client_id "
                "JOIN intakes i ON i.id = k.intake_id LEFT JOIN staff s ON s.id = k.assigned_to "
-               + ("WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY k.next_date IS NULL, k.next_date, CASE k.urgency WHEN 'urgent' THEN 0 "
-                 "WHEN 'soon' THEN 1 ELSE 2 END, k.opened_at DESC LIMIT ?")
+               f"ORDER BY {_QUEUE_ORDER_K}")
         return [m.CaseRow(m.CaseId(r[0]), m.ClientId(r[1]), r[2], m.display_name(r[3], r[4], r[5]),
                           m.CaseStatus(r[6]), m.Need(r[7]), m.Urgency(r[8]), parse_date(r[9]), r[10], r[11],
                           parse_ts(r[12]), bool(r[13])) for r in self.conn.execute(sql, (*args, limit))]

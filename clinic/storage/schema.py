@@ -225,9 +225,22 @@ _V2 = """
 """
 
 
+# The case queue's order, shared by its index and its query: SQLite uses the index only for this exact text.
+CASE_QUEUE_ORDER = ("next_date IS NULL, next_date, CASE urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 "
+                    "ELSE 2 END, opened_at DESC")
+
+# Indexes found by the 100,000-client benchmark: reading an intake's sealed field names scanned the whole
+# sealed table, and the case queue sorted every case.
+_V3 = f"""
+    CREATE INDEX sealed_intake ON sealed_values(intake_id);
+    CREATE INDEX cases_queue ON cases(status, {CASE_QUEUE_ORDER});
+    CREATE INDEX cases_queue_all ON cases({CASE_QUEUE_ORDER});
+    CREATE INDEX cases_next_date ON cases(next_date);
+"""
+
 # A migration is a SQL script (run whole inside one transaction: sqlcipher3's executescript commits
 # any open transaction, so BEGIN and COMMIT are part of the script).
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 LATEST = len(MIGRATIONS)
 
 
