@@ -36,6 +36,26 @@ FIELD_LABELS = {
     "consent_language": N_("Consent language"),
     "notes": N_("Notes"),
     "sealed": N_("Attorney-only information"),
+    # Fields of other forms whose errors pass through the same sentences.
+    "reason": N_("Reason"),
+    "filename": N_("File name"),
+    "document": N_("Document"),
+    "clinic_name": N_("Clinic name"),
+    "clinic_address": N_("Clinic address"),
+    "clinic_phone": N_("Clinic phone"),
+    "idle_lock_minutes": N_("Lock after idle minutes"),
+    "name": N_("Name"),
+    "passphrase": N_("Passphrase"),
+    "languages": N_("Languages"),
+    "email": N_("Email"),
+    "hours": N_("Hours"),
+    "services": N_("Services"),
+    "disclosure": N_("Disclosure profile"),
+    "fields": N_("Information to share"),
+    "partner": N_("Partner"),
+    "consent_method": N_("How the client consented"),
+    "consent_date": N_("Consent date"),
+    "letter_language": N_("Letter language"),
 }
 
 _CONTROL_OK_IN_TEXT = {"\n", "\t", "\r"}

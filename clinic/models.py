@@ -340,6 +340,7 @@ class Case:
     assigned_name: str
     opened_at: dt.datetime
     next_date: dt.date | None
+    urgency: Urgency = Urgency.ROUTINE
 
 
 @dataclass(frozen=True, slots=True)

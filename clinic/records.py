@@ -310,6 +310,11 @@ class Documents:
             self._v.audit("document.attach", f"document:{doc_id}", case=case_id, size=len(content))
         return repo.info(doc_id)
 
+    def for_case(self, case_id: int) -> list[m.DocumentInfo]:
+        """The documents attached to one case (names and sizes; contents only through open)."""
+        self._v.require(Can.VIEW_CLIENTS)
+        return DocumentRepo(self._v.conn).for_case(case_id)
+
     def open(self, doc_id: int) -> tuple[m.DocumentInfo, bytes]:
         self._v.require(Can.VIEW_CLIENTS)
         repo = DocumentRepo(self._v.conn)

@@ -269,7 +269,7 @@ class IntakeRepo:
 
 _QUEUE_ORDER_K = re.sub(r"\b(next_date|urgency|opened_at)\b", r"k.\1", CASE_QUEUE_ORDER)
 _CASE_COLS = ("k.id, k.client_id, k.intake_id, k.status, k.need, k.problem_code, k.assigned_to, "
-              "coalesce(s.name, ''), k.opened_at, k.next_date")
+              "coalesce(s.name, ''), k.opened_at, k.next_date, k.urgency")
 
 
 class CaseRepo:
@@ -293,7 +293,7 @@ class CaseRepo:
     @staticmethod
     def _case(r) -> m.Case:
         return m.Case(m.CaseId(r[0]), m.ClientId(r[1]), m.IntakeId(r[2]), m.CaseStatus(r[3]), m.Need(r[4]),
-                      r[5], r[6], r[7], parse_ts(r[8]), parse_date(r[9]))
+                      r[5], r[6], r[7], parse_ts(r[8]), parse_date(r[9]), m.Urgency(r[10]))
 
     def for_client(self, client_id: int) -> list[m.Case]:
         return [self._case(r) for r in self.conn.execute(
@@ -389,6 +389,11 @@ class DocumentRepo:
         return [self._info(r) for r in self.conn.execute(
             f"SELECT {self._COLS} FROM documents d JOIN staff s ON s.id = d.added_by "  # noqa: S608
             "WHERE d.case_id IN (SELECT id FROM cases WHERE client_id = ?) ORDER BY d.added_at", (client_id,))]
+
+    def for_case(self, case_id: int) -> list[m.DocumentInfo]:
+        return [self._info(r) for r in self.conn.execute(
+            f"SELECT {self._COLS} FROM documents d JOIN staff s ON s.id = d.added_by "  # noqa: S608
+            "WHERE d.case_id = ? ORDER BY d.added_at", (case_id,))]
 
     def info(self, doc_id: int) -> m.DocumentInfo | None:
         r = self.conn.execute(f"SELECT {self._COLS} FROM documents d JOIN staff s ON s.id = d.added_by "  # noqa: S608
