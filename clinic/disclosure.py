@@ -82,8 +82,8 @@ GROUP_LABELS = {
 
 GROUP_DESCRIPTIONS = {
     Group.IDENTITY: N_("Full name, preferred name, date of birth and the clinic's client reference."),
-    Group.CONTACT: N_("Phones with when it is safe to call, text or leave a message; address; "
-                      "preferred language; whether an interpreter is needed."),
+    Group.CONTACT: N_("Phones, and whether it is safe to call, text or leave a message on each; "
+                      "address; preferred language; whether an interpreter is needed."),
     Group.HOUSEHOLD: N_("Household size and monthly income."),
     Group.NEEDS: N_("What the client needs help with, how urgent it is, the next hearing or deadline, "
                     "and whether a family member is detained."),

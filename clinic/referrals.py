@@ -308,7 +308,7 @@ class Referrals:
             clinic_phone=settings.phone, letter_date=today or dt.date.today(), referral_ref=referral.ref,
             partner_name=partner.name, partner_address=partner.address, partner_phone=partner.phone,
             partner_email=partner.email, need=referral.need, disclosed=disclosed,
-            coordinator_name=staff.name, coordinator_title=_(staff.role.label),
+            coordinator_name=staff.name, coordinator_title=staff.role.label,
             consent_date=referral.consent_date, consent_method=referral.consent_method, layout=referral.layout)
 
     def store_letter(self, referral_id: int, pdf: bytes) -> int:

@@ -71,7 +71,7 @@ class LetterRequest:
     need: Need
     disclosed: Mapping[str, tuple[DisclosedField, ...]]
     coordinator_name: str
-    coordinator_title: str
+    coordinator_title: str  # an N_() role label or free text; translated into each version's language
     consent_date: dt.date
     consent_method: str  # 'in_person' or 'phone'
     layout: str = "sequence"  # for 'both': 'sequence' (one after the other) or 'side_by_side'
@@ -174,7 +174,7 @@ def _version(req: LetterRequest, lang: str) -> LetterVersion:
             sections=_sections(fields),
             no_fields=_("This letter shares no personal information about the client."),
             closing=(_("Thank you for your help."), _("Sincerely,")),
-            signature=_lines(req.coordinator_name, req.coordinator_title, req.clinic_name),
+            signature=_lines(req.coordinator_name, _(req.coordinator_title), req.clinic_name),
             footer=_("Confidential"),
             page_label=_("Page {page} of {pages}"),
         )

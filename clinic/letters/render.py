@@ -13,8 +13,8 @@ import io
 import unicodedata
 from collections import Counter
 from functools import cache
+from itertools import zip_longest
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from clinic.letters.compose import (
     LetterContent,
@@ -30,7 +30,9 @@ _FONT_FILES = {SANS: "DejaVuSans.ttf", SANS_BOLD: "DejaVuSans-Bold.ttf", MONO: "
 # US Letter, the paper US clinics and partners print on; points (1/72 inch).
 PAGE_W, PAGE_H = 612.0, 792.0
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 60.0, 54.0, 64.0
-TEXT_W = PAGE_W - 2 * MARGIN_X
+FRAME_PAD = 6.0  # reportlab's frames pad their content by this much on every side
+TEXT_W = PAGE_W - 2 * MARGIN_X - 2 * FRAME_PAD
+TEXT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PAD
 GREY = (0.35, 0.35, 0.35)
 
 # Line breaks a person may type in any of their forms.
@@ -77,6 +79,8 @@ def clean_text(text: str) -> str:
 def _markup(text: str) -> str:
     """Paragraph markup that prints `text` literally. Long words are split by reportlab itself
     (ParagraphStyle.splitLongWords), so a 10,000-character word wraps instead of failing."""
+    from xml.sax.saxutils import escape  # here, not at the top: it imports urllib (~25 ms)
+
     return escape(clean_text(text)).replace("\n", "<br/>")
 
 
@@ -94,10 +98,12 @@ class _Styles:
         self.grey = ParagraphStyle("grey", parent=self.small, textColor=GREY)
         self.bold = ParagraphStyle("bold", parent=base, fontName=SANS_BOLD)
         self.label = ParagraphStyle("label", parent=self.small, fontName=SANS_BOLD)
+        # Headings keep with what follows, so none is left alone at the foot of a page.
         self.heading = ParagraphStyle("heading", parent=base, fontName=SANS_BOLD, fontSize=11,
-                                      leading=14, spaceBefore=8, spaceAfter=4)
+                                      leading=14, spaceBefore=8, spaceAfter=4, keepWithNext=1)
         self.section = ParagraphStyle("section", parent=base, fontName=SANS_BOLD, fontSize=9.5,
-                                      leading=12, spaceBefore=6, spaceAfter=2, textColor=GREY)
+                                      leading=12, spaceBefore=6, spaceAfter=2, textColor=GREY,
+                                      keepWithNext=1)
         self.clinic = ParagraphStyle("clinic", parent=base, fontName=SANS_BOLD, fontSize=14,
                                      leading=17, spaceAfter=2)
         self.title = ParagraphStyle("title", parent=base, fontName=SANS_BOLD, fontSize=20,
@@ -106,17 +112,62 @@ class _Styles:
                                   alignment=TA_CENTER, spaceAfter=0)
 
 
-def _p(text: str, style):
+def _paras(text: str, style) -> list:
+    """`text` as paragraphs, long text cut into several (see `_chunks`)."""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(_markup(text), style)
+    return [Paragraph(_markup(chunk), style) for chunk in _chunks(text)]
 
 
-def _lines(lines: tuple[str, ...], style):
-    """Address-like lines as one paragraph, so they stay together."""
-    from reportlab.platypus import Paragraph
+def _chunks(text: str, limit: int = 1200, max_lines: int = 40) -> list[str]:
+    """Long text cut into pieces well under a page: at most `max_lines` lines and `limit`
+    characters, cut at a line end, else a sentence end, else a space, else anywhere.
 
-    return Paragraph("<br/>".join(_markup(line) for line in lines), style)
+    reportlab measures a whole paragraph or table row again at every page break it crosses, so a
+    20,000-character cell cost seconds and a cell of 3,000 short lines minutes; pieces this small
+    keep page breaks cheap.
+    """
+    pieces = []
+    while True:
+        window = text[:limit]
+        lines = window.split("\n")
+        if len(lines) > max_lines:
+            cut = sum(len(line) + 1 for line in lines[:max_lines])
+        elif len(text) <= limit:
+            return pieces + [text]
+        else:
+            for mark in ("\n", ". ", " "):
+                cut = window.rfind(mark) + len(mark)
+                if cut > limit // 4:
+                    break
+            else:
+                cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+
+
+def _table(data: list[list], col_widths: list[float], commands):
+    """A table that splits between rows, and inside a row only when it is taller than a page.
+
+    Splitting inside rows is reportlab's only way to print a row taller than a page, but when
+    allowed it also cuts rows that would fit on the next page, leaving a heading alone at a page foot.
+    """
+    from reportlab.platypus import Table
+
+    table = Table(data, colWidths=col_widths, hAlign="LEFT")
+    table.setStyle(_table_style(("VALIGN", (0, 0), (-1, -1), "TOP"), *commands))
+    # Measuring costs a second layout, so only measure tables with enough text to need it.
+    if sum(_text_size(cell) for row in data for cell in row) > 400 \
+            and table.wrap(sum(col_widths), TEXT_H)[1] > TEXT_H:
+        table.splitInRow = 1
+    return table
+
+
+def _text_size(cell) -> int:
+    """Characters of paragraph markup in a table cell, a line break counted as a line's worth."""
+    flowables = cell if isinstance(cell, list) else [cell]
+    texts = [f.text for f in flowables if isinstance(getattr(f, "text", None), str)]
+    return sum(len(text) + 60 * text.count("<br/>") for text in texts)
 
 
 def _table_style(*commands):
@@ -196,7 +247,19 @@ def _build(story: list, footers: list[tuple[str, str]], lang: str) -> bytes:
         lang=lang,
     )
     doc.build(story, canvasmaker=_footer_canvas(footers))
-    return buf.getvalue()
+    return _without_signature(buf.getvalue())
+
+
+# reportlab writes these comments whatever the metadata says; blank them to the same length so the
+# cross-reference offsets stay right and the file does not name the software that made it.
+_SIGNATURES = (b" ReportLab Generated PDF document (opensource)\n",
+               b"% ReportLab generated PDF document -- digest (opensource)\n")
+
+
+def _without_signature(pdf: bytes) -> bytes:
+    for signature in _SIGNATURES:
+        pdf = pdf.replace(signature, b" " * (len(signature) - 1) + b"\n", 1)
+    return pdf
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -228,88 +291,92 @@ def _letterhead(v: LetterVersion, st) -> list:
     from reportlab.platypus import HRFlowable, Spacer
 
     return [
-        _p(v.letterhead[0] if v.letterhead else "", st.clinic),
-        _lines(v.letterhead[1:], st.grey),
+        *_paras(v.letterhead[0] if v.letterhead else "", st.clinic),
+        *_paras("\n".join(v.letterhead[1:]), st.grey),
         HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=6, spaceAfter=14),
-        _lines(v.recipient, st.body),
+        *_paras("\n".join(v.recipient), st.body),
         Spacer(1, 8),
     ]
 
 
 def _single(v: LetterVersion, st) -> list:
+    """One language, top to bottom."""
     from reportlab.platypus import Spacer
 
     story = _letterhead(v, st)
-    story += [_p(v.date, st.body), Spacer(1, 4), _p(v.reference, st.bold), Spacer(1, 4),
-              _p(v.salutation, st.body)]
-    story += [_p(text, st.body) for text in v.body]
-    story.append(_p(v.fields_heading, st.heading))
+    story += [*_paras(v.date, st.body), Spacer(1, 4), *_paras(v.reference, st.bold), Spacer(1, 4)]
+    for text in (v.salutation, *v.body):
+        story += _paras(text, st.body)
+    story += _paras(v.fields_heading, st.heading)
     if not v.sections:
-        story.append(_p(v.no_fields, st.body))
+        story += _paras(v.no_fields, st.body)
     for section in v.sections:
-        story.append(_p(section.heading, st.section))
-        story.append(_field_table(section.rows, st))
+        story += _paras(section.heading, st.section)
+        story += [_field_table(row, st) for row in section.rows]
     story.append(Spacer(1, 10))
-    story += [_p(text, st.body) for text in v.closing]
-    story += [Spacer(1, 28), _lines(v.signature, st.body)]
+    for text in v.closing:
+        story += _paras(text, st.body)
+    story += [Spacer(1, 28), *_paras("\n".join(v.signature), st.body)]
     return story
 
 
-def _field_table(rows, st):
-    from reportlab.platypus import Table
-
-    data = [[_p(row.label, st.label), _p(row.value, st.small)] for row in rows]
-    # splitInRow lets one long value (20,000 characters of notes) run over several pages.
-    table = Table(data, colWidths=[TEXT_W * 0.3, TEXT_W * 0.7], splitInRow=1, hAlign="LEFT")
-    table.setStyle(_table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+def _field_table(row, st):
+    """A label beside its value; a long value runs on over several rows."""
+    values = _paras(row.value, st.small)
+    data = [[_paras(row.label, st.label) if i == 0 else "", value] for i, value in enumerate(values)]
+    return _table(data, [TEXT_W * 0.3, TEXT_W * 0.7], (
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, (0.8, 0.8, 0.8)),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.25, (0.8, 0.8, 0.8)),
     ))
-    return table
 
 
 def _side_by_side(versions: tuple[LetterVersion, ...], st) -> list:
-    """Two languages in parallel columns, aligned paragraph by paragraph."""
-    from itertools import zip_longest
+    """Two languages in parallel columns, aligned block by block (one table per block)."""
+    from reportlab.platypus import Paragraph, Spacer
 
-    from reportlab.platypus import Paragraph, Spacer, Table
+    def rows(text: str, style) -> list[list]:
+        return [[para] for para in _paras(text, style)]
 
-    def field_row(row):
-        return Paragraph(f'<font name="{SANS_BOLD}">{_markup(row.label)}</font>: {_markup(row.value)}',
-                         st.small)
+    def field_rows(row) -> list[list]:
+        first, *rest = _chunks(row.value)
+        head = Paragraph(f"<b>{_markup(row.label)}</b>: {_markup(first)}", st.small)
+        return [[head]] + [[Paragraph(_markup(chunk), st.small)] for chunk in rest]
 
-    def cells(v: LetterVersion) -> list[list]:
-        out = [[_p(v.date, st.body)], [_p(v.reference, st.bold)], [_p(v.salutation, st.body)]]
-        out += [[_p(text, st.body)] for text in v.body]
-        out.append([_p(v.fields_heading, st.heading)])
+    def blocks(v: LetterVersion) -> list[list[list]]:
+        """The blocks of one language; each block is rows, each row a cell's flowables."""
+        out = [rows(v.date, st.body), rows(v.reference, st.bold)]
+        out += [rows(text, st.body) for text in (v.salutation, *v.body)]
+        out.append(rows(v.fields_heading, st.heading))
         if not v.sections:
-            out.append([_p(v.no_fields, st.body)])
+            out.append(rows(v.no_fields, st.body))
         for section in v.sections:
-            out.append([_p(section.heading, st.section)])
-            out += [[field_row(row)] for row in section.rows]
-        out.append([Spacer(1, 6)] + [_p(text, st.body) for text in v.closing])
-        out.append([Spacer(1, 24), _lines(v.signature, st.body)])
+            for i, row in enumerate(section.rows):
+                block = field_rows(row)
+                if i == 0:  # the heading shares a row with the first field: never alone at a page foot
+                    block[0] = _paras(section.heading, st.section) + block[0]
+                out.append(block)
+        out.append([[Spacer(1, 6)]] + rows("\n".join(v.closing), st.body))
+        out.append([[Spacer(1, 24)]] + rows("\n".join(v.signature), st.body))
         return out
 
-    columns = [cells(v) for v in versions]
-    data = [list(pair) for pair in zip_longest(*columns, fillvalue="")]
     gutter = 16
-    table = Table(data, colWidths=[(TEXT_W - gutter) / 2 + gutter / 2] * 2, splitInRow=1)
-    table.setStyle(_table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (0, -1), 0),
-        ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
-        ("LEFTPADDING", (1, 0), (1, -1), gutter / 2),
-        ("RIGHTPADDING", (1, 0), (1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("LINEBEFORE", (1, 0), (1, -1), 0.25, (0.8, 0.8, 0.8)),
-    ))
-    return _letterhead(versions[0], st) + [table]
+    widths = [(TEXT_W - gutter) / 2 + gutter / 2] * 2
+    tables = []
+    for pair in zip_longest(*(blocks(v) for v in versions), fillvalue=[]):
+        data = [list(cells) for cells in zip_longest(*pair, fillvalue="")]
+        tables.append(_table(data, widths, (
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
+            ("LEFTPADDING", (1, 0), (1, -1), gutter / 2),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("LINEBEFORE", (1, 0), (1, -1), 0.25, (0.8, 0.8, 0.8)),
+        )))
+    return _letterhead(versions[0], st) + tables
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -327,8 +394,8 @@ def render_recovery_kit(*, clinic_name: str, vault_id: str, recovery_key: str,
 
     def record_table(t: RecoveryKitText, width: float):
         """Labelled blank lines to fill in by hand."""
-        rows = [[_p(label, st.body), ""] for label in t.record_labels]
-        table = Table(rows, colWidths=[width * 0.4, width * 0.6], rowHeights=26, hAlign="LEFT")
+        rows = [[_paras(label, st.body), ""] for label in t.record_labels]
+        table = Table(rows, colWidths=[width * 0.5, width * 0.5], rowHeights=26, hAlign="LEFT")
         table.setStyle(_table_style(
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -336,39 +403,44 @@ def render_recovery_kit(*, clinic_name: str, vault_id: str, recovery_key: str,
         ))
         return table
 
-    def explanation(t: RecoveryKitText, width: float) -> list:
-        out = [_p(t.vault_line, st.grey), Spacer(1, 6)]
-        out += [_p(text, st.body) for text in t.purpose]
-        out.append(_p(t.keep_heading, st.heading))
-        out += [_p("•  " + text, st.body) for text in t.keep]
-        out += [_p(t.record_heading, st.heading), record_table(t, width)]
+    def blocks(t: RecoveryKitText, width: float) -> list[list]:
+        """The kit's explanation in one language, block by block."""
+        out = [[*_paras(t.vault_line, st.grey), Spacer(1, 6)]]
+        out += [_paras(text, st.body) for text in t.purpose]
+        # Table cells drop a paragraph's space before it: give headings their own spacer.
+        out.append([Spacer(1, 8), *_paras(t.keep_heading, st.heading)])
+        out += [_paras("•  " + text, st.body) for text in t.keep]
+        out.append([Spacer(1, 8), *_paras(t.record_heading, st.heading), record_table(t, width)])
         return out
 
-    key_box = Table([[_p(recovery_key, st.key)]], colWidths=[TEXT_W])
-    key_box.setStyle(_table_style(
+    key_box = _table([[_paras(recovery_key, st.key)]], [TEXT_W], (
         ("BOX", (0, 0), (-1, -1), 1.2, (0, 0, 0)),
         ("TOPPADDING", (0, 0), (-1, -1), 12),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
     ))
     story = [
-        _p(" · ".join(t.title for t in texts), st.title),
-        _p(" · ".join(t.key_label for t in texts), st.bold),
+        *_paras(" · ".join(t.title for t in texts), st.title),
+        *_paras(" · ".join(t.key_label for t in texts), st.bold),
         key_box,
         Spacer(1, 14),
     ]
     if len(texts) == 1:
-        story += explanation(texts[0], TEXT_W * 0.8)
+        for block in blocks(texts[0], TEXT_W * 0.8):
+            story += block
     else:
+        # Side by side, one table per pair of blocks and one row per paragraph: the languages line
+        # up, and a long clinic name cannot make one giant cell.
         gutter = 16
         col_w = (TEXT_W - gutter) / 2
-        table = Table([[explanation(t, col_w) for t in texts]], colWidths=[col_w + gutter / 2] * 2)
-        table.setStyle(_table_style(
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
-            ("LEFTPADDING", (1, 0), (1, -1), gutter / 2),
-            ("RIGHTPADDING", (1, 0), (1, -1), 0),
-        ))
-        story.append(table)
+        for pair in zip(*(blocks(t, col_w) for t in texts), strict=True):
+            rows = [list(row) for row in zip_longest(*pair, fillvalue="")]
+            story.append(_table(rows, [col_w + gutter / 2] * 2, (
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
+                ("LEFTPADDING", (1, 0), (1, -1), gutter / 2),
+                ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            )))
     footers = [(" · ".join(t.footer for t in texts), "")]
     return _build(story, footers, texts[0].lang)

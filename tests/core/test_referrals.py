@@ -274,3 +274,19 @@ def test_cli_partner_add_list_import(env, tmp_path):
     assert _cli(home.path, "partner", "import", str(csv_file)).returncode == 0
     listed = _cli(home.path, "partner", "list").stdout
     assert "Tenants Union" in listed and "Clínica Legal" in listed
+
+
+def test_signature_role_is_in_the_letter_language(env):
+    """A Spanish letter signed by a coordinator says 'Coordinador/a' even when the UI is in English."""
+    from clinic import i18n
+
+    open_as, _home, receipt, food, _legal = env
+    coord = open_as("coord")
+    i18n.set_language("en")
+    referral = coord.referrals.create(_draft(receipt.client_id, food, {"identity"}, letter_language="both"))
+    text = _text(coord.referrals.make_letter(referral.id))
+    from clinic.i18n import translator_for
+
+    spanish_title = translator_for("es").gettext("Coordinator")
+    assert spanish_title != "Coordinator"
+    assert spanish_title in text and "Coordinator" in text

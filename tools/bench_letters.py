@@ -1,0 +1,122 @@
+"""Time referral letters: one letter (median, p95) and 500 in a row, beside reportlab alone.
+
+    python tools/bench_letters.py            print the table; exit 1 when a target is missed
+    python tools/bench_letters.py --quick    fewer rounds (a smoke test)
+
+"reportlab alone" builds the same page (the same words, the same embedded font, one table for the
+fields) with plain platypus: no escaping, cleaning, chunking or page-count footer. The ratio is
+what our safety and layout cost on top of reportlab itself. Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from clinic.letters.compose import LetterContent, compose_letter  # noqa: E402
+from clinic.letters.render import SANS, SANS_BOLD, render_letter  # noqa: E402
+from clinic.letters.sample import sample_request  # noqa: E402
+
+ONE_LETTER_MS = 100
+BATCH_SECONDS = 60
+BATCH = 500
+
+
+def reportlab_alone(content: LetterContent) -> bytes:
+    """The same words in the same font, laid out with bare platypus."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
+
+    body = ParagraphStyle("b", fontName=SANS, fontSize=10, leading=13.5, spaceAfter=6)
+    bold = ParagraphStyle("h", parent=body, fontName=SANS_BOLD)
+    story = []
+    for i, v in enumerate(content.versions):
+        if i:
+            story.append(PageBreak())
+        story += [Paragraph(escape(line), bold) for line in v.letterhead[:1]]
+        for text in (*v.letterhead[1:], *v.recipient, v.date, v.reference, v.salutation, *v.body):
+            story.append(Paragraph(escape(text), body))
+        story.append(Paragraph(escape(v.fields_heading), bold))
+        for section in v.sections:
+            story.append(Paragraph(escape(section.heading), bold))
+            story.append(Table([[Paragraph(escape(r.label), bold), Paragraph(escape(r.value), body)]
+                                for r in section.rows], colWidths=[144, 336]))
+        story += [Paragraph(escape(text), body) for text in (*v.closing, *v.signature)]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, title="", author="", subject="", creator="", producer="", invariant=1,
+                      initialFontName=SANS).build(story)
+    return buf.getvalue()
+
+
+def ours(request) -> bytes:
+    return render_letter(compose_letter(request))
+
+
+def time_each(fn, arg, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn(arg)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def p95(times: list[float]) -> float:
+    return sorted(times)[max(0, round(len(times) * 0.95) - 1)]
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    rounds, batch = (10, 50) if quick else (50, BATCH)
+    rows = []
+
+    start = time.perf_counter()
+    ours(sample_request("es"))
+    cold = time.perf_counter() - start  # loads the fonts (which reportlab_alone then uses too)
+
+    worst_p95 = 0.0
+    for label, req in (("es", sample_request("es")), ("en", sample_request("en")),
+                       ("both, side by side", sample_request("both", "side_by_side")),
+                       ("both, in sequence", sample_request("both"))):
+        content = compose_letter(req)
+        reportlab_alone(content)
+        mine = time_each(ours, req, rounds)
+        bare = time_each(reportlab_alone, content, rounds)
+        worst_p95 = max(worst_p95, p95(mine))
+        rows.append((f"one letter, {label}: median", statistics.median(mine) * 1000,
+                     statistics.median(bare) * 1000, "ms"))
+        rows.append((f"one letter, {label}: p95", p95(mine) * 1000, p95(bare) * 1000, "ms"))
+
+    requests = [dataclasses.replace(sample_request("es"), referral_ref=f"RF-{i:04d}") for i in range(batch)]
+    start = time.perf_counter()
+    for req in requests:
+        ours(req)
+    batch_ours = time.perf_counter() - start
+    contents = [compose_letter(req) for req in requests]
+    start = time.perf_counter()
+    for content in contents:
+        reportlab_alone(content)
+    batch_bare = time.perf_counter() - start
+    rows.append((f"{batch} letters in a row (es)", batch_ours, batch_bare, "s"))
+
+    print(f"{'':40} {'ours':>10} {'reportlab':>10} {'ratio':>6}")
+    for name, mine, bare, unit in rows:
+        print(f"{name:40} {mine:8.1f}{unit:>2} {bare:8.1f}{unit:>2} {mine / bare:6.2f}")
+    print(f"{'first letter after start-up (cold)':40} {cold * 1000:8.1f}ms")
+    print(f"targets: one letter <= {ONE_LETTER_MS} ms, {BATCH} letters <= {BATCH_SECONDS} s")
+
+    batch_target = BATCH_SECONDS * batch / BATCH
+    ok = worst_p95 * 1000 <= ONE_LETTER_MS and batch_ours <= batch_target
+    print("OK" if ok else "MISSED A TARGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
