@@ -41,7 +41,7 @@ def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
         return value
     value = os.environ.get(env)
     if not value:
-        raise CliError(_("No terminal to ask for it: set {env} for scripts.").format(env=env))
+        raise CliError(_("There is no terminal to ask on; in scripts, set {env}.").format(env=env))
     return value
 
 
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None, *, gui=None) -> int:
         return args.fn(args)
     except ValidationError as exc:
         print(_("Error: {message}").format(message=exc.message) if not exc.field else
-              _("Error in {field}: {message}").format(field=exc.field, message=exc.message), file=sys.stderr)
+              _("Error: {message} [{field}]").format(field=exc.field, message=exc.message), file=sys.stderr)
         return EXIT_PROBLEM
     except UserError as exc:
         print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
@@ -345,8 +345,8 @@ def main(argv: list[str] | None = None, *, gui=None) -> int:
     except (Cancelled, KeyboardInterrupt):
         return 130
     except Exception as exc:  # never a traceback with client data in it
-        print(_("Unexpected error ({kind}). Nothing more was saved than was reported. Please report the "
-                "kind of error to the administrator.").format(kind=type(exc).__name__), file=sys.stderr)
+        print(_("Unexpected error ({kind}). Anything not reported as saved was not saved. Please tell the "
+                "administrator the kind of error.").format(kind=type(exc).__name__), file=sys.stderr)
         logging.getLogger("clinic").debug("unexpected", exc_info=False)
         return EXIT_BUG
 

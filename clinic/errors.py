@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clinic.i18n import _
+from clinic.i18n import _, ngettext
 
 
 class ClinicError(Exception):
@@ -32,7 +32,9 @@ class WrongPassphrase(UserError):
 class TooManyAttempts(UserError):
     def __init__(self, seconds: int):
         super().__init__(
-            _("Too many wrong passphrases. Wait {seconds} seconds and try again.").format(seconds=seconds)
+            ngettext("Too many wrong passphrases. Wait {seconds} second and try again.",
+                     "Too many wrong passphrases. Wait {seconds} seconds and try again.", seconds)
+            .format(seconds=seconds)
         )
         self.seconds = seconds
 

@@ -25,7 +25,7 @@ from clinic.errors import (
     WrongPassphrase,
 )
 from clinic.home import Home
-from clinic.i18n import _
+from clinic.i18n import _, ngettext
 from clinic.storage import audit, schema
 from clinic.storage.db import Connection, WrongKey, connect, transaction
 from clinic.storage.repos import SettingsRepo, StaffRepo
@@ -306,7 +306,9 @@ class Vault:
         bad = audit.verify(conn)
         if bad:
             problems.append(_("The audit log was altered at entry {id}.").format(id=bad[0]))
-        checked.append(_("audit log chain ({n} entries)").format(n=audit.count(conn)))
+        entries = audit.count(conn)
+        checked.append(ngettext("audit log chain ({n} entry)", "audit log chain ({n} entries)", entries)
+                       .format(n=entries))
         _pub, fpr = self.privileged_public()
         from clinic.storage.repos import SealedRepo
 
