@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from clinic import intake as rules, models as m
 from clinic.access import Can
+from clinic.crypto import primitives as p
 from clinic.disclosure import Group, Service, allowed_groups, collect_fields
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import LANGUAGES, _
@@ -210,7 +211,7 @@ class Referrals:
         self._v.require(Can.MAKE_REFERRALS)
         start = dt.datetime.combine(dt.date.today(), dt.time.min).astimezone(dt.UTC)
         return self._repo().list(since=start.isoformat(timespec="microseconds"),
-                                 outcome=m.ReferralOutcome.PENDING)
+                                 outcome=m.ReferralOutcome.PENDING, unprinted=True)
 
     def disclosable(self, partner_id: int, ticked: frozenset[str]) -> frozenset[str]:
         """The groups a letter would carry: the partner's profile ∩ what is ticked, sealed only when allowed.
@@ -270,6 +271,10 @@ class Referrals:
                 partner=partner.name))
         if ClientRepo(self._v.conn).get(draft.client_id) is None:
             raise NotFound(_("No client with that reference."))
+        if draft.case_id is not None:
+            case = CaseRepo(self._v.conn).get(draft.case_id)
+            if case is None or case.client_id != draft.client_id:
+                raise ValidationError("case", _("That case belongs to another client."))
         if draft.consent_method not in m.CONSENT_METHOD_LABELS:
             raise ValidationError("consent_method", _("Say how the client consented: in person or by phone."))
         if draft.consent_language not in LANGUAGES:
@@ -312,12 +317,25 @@ class Referrals:
             consent_date=referral.consent_date, consent_method=referral.consent_method, layout=referral.layout)
 
     def store_letter(self, referral_id: int, pdf: bytes) -> int:
-        """Keep the rendered letter, encrypted in the vault, so it can be reprinted exactly as sent."""
+        """Keep the rendered letter, encrypted in the vault, so it can be reprinted exactly as sent.
+
+        A letter that discloses sealed details is sealed to the privileged key, like the values it holds.
+        """
         self._v.require(Can.MAKE_REFERRALS)
+        referral = self.get(referral_id)
+        sealed = Group.SEALED.value in referral.groups
+        blob = pdf
+        if sealed:
+            self._v.require(Can.VIEW_SEALED)
+            public, _fpr = self._v.privileged_public()
+            blob = p.seal(public, pdf, self._letter_ad(referral_id))
         with transaction(self._v.conn):
-            letter_id = self._repo().add_letter(referral_id, pdf, by=self._v.user.id)
+            letter_id = self._repo().add_letter(referral_id, blob, sealed=sealed, by=self._v.user.id)
             self._v.audit("letter.render", f"referral:{referral_id}", letter=letter_id)
         return letter_id
+
+    def _letter_ad(self, referral_id: int) -> bytes:
+        return f"{self._v.vault_id}|letter|{referral_id}".encode()
 
     def make_letter(self, referral_id: int) -> bytes:
         """Gather, compose, render and store in one go (the command line; the app renders in background)."""
@@ -334,7 +352,15 @@ class Referrals:
         found = self._repo().latest_letter(referral_id)
         if found is None:
             raise NotFound(_("This referral has no letter yet."))
-        return found[1]
+        _id, blob, sealed = found
+        if not sealed:
+            return blob
+        self._v.require(Can.VIEW_SEALED)
+        try:
+            return p.unseal(bytes(self._v.keys.privileged_private), blob, self._letter_ad(referral_id))
+        except (p.DecryptionFailed, TypeError):
+            raise PermissionDenied(_("This letter holds attorney-only information; your account cannot "
+                                     "open it.")) from None
 
     def record_output(self, referral_id: int, how: str) -> None:
         """Audit a print or a save-as-PDF of the letter: who, when, which referral, which fields."""

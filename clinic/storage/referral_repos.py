@@ -110,8 +110,11 @@ class ReferralRepo:
         return _referral(r) if r else None
 
     def list(self, *, client_id: int | None = None, since: str | None = None,
-             outcome: m.ReferralOutcome | None = None, limit: int = 1000) -> list[m.Referral]:
+             outcome: m.ReferralOutcome | None = None, unprinted: bool = False,
+             limit: int = 1000) -> list[m.Referral]:
         where, args = [], []
+        if unprinted:
+            where.append("NOT EXISTS (SELECT 1 FROM letters l WHERE l.referral_id = r.id AND l.printed_count > 0)")
         if client_id is not None:
             where.append("r.client_id = ?")
             args.append(client_id)
@@ -129,15 +132,16 @@ class ReferralRepo:
         self.conn.execute("UPDATE referrals SET outcome = ?, outcome_at = ? WHERE id = ?",
                           (outcome.value, now_iso(), referral_id))
 
-    def add_letter(self, referral_id: int, pdf: bytes, *, by: int) -> int:
-        cur = self.conn.execute("INSERT INTO letters (referral_id, rendered_at, rendered_by, pdf) "
-                                "VALUES (?,?,?,?)", (referral_id, now_iso(), by, pdf))
+    def add_letter(self, referral_id: int, blob: bytes, *, sealed: bool, by: int) -> int:
+        cur = self.conn.execute("INSERT INTO letters (referral_id, rendered_at, rendered_by, pdf, sealed) "
+                                "VALUES (?,?,?,?,?)", (referral_id, now_iso(), by, blob, int(sealed)))
         return cur.lastrowid
 
-    def latest_letter(self, referral_id: int) -> tuple[int, bytes] | None:
-        r = self.conn.execute("SELECT id, pdf FROM letters WHERE referral_id = ? ORDER BY id DESC LIMIT 1",
-                              (referral_id,)).fetchone()
-        return (r[0], bytes(r[1])) if r else None
+    def latest_letter(self, referral_id: int) -> tuple[int, bytes, bool] | None:
+        """(letter id, stored bytes, sealed?) of the newest rendering; sealed bytes need the privileged key."""
+        r = self.conn.execute("SELECT id, pdf, sealed FROM letters WHERE referral_id = ? ORDER BY id DESC "
+                              "LIMIT 1", (referral_id,)).fetchone()
+        return (r[0], bytes(r[1]), bool(r[2])) if r else None
 
     def count_print(self, letter_id: int) -> None:
         self.conn.execute("UPDATE letters SET printed_count = printed_count + 1 WHERE id = ?", (letter_id,))

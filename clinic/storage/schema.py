@@ -238,9 +238,15 @@ _V3 = f"""
     CREATE INDEX cases_next_date ON cases(next_date);
 """
 
+# A letter that discloses sealed details is itself sealed to the privileged key (like any sealed value):
+# the database key alone must not open it.
+_V4 = """
+    ALTER TABLE letters ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+"""
+
 # A migration is a SQL script (run whole inside one transaction: sqlcipher3's executescript commits
 # any open transaction, so BEGIN and COMMIT are part of the script).
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 LATEST = len(MIGRATIONS)
 
 

@@ -290,3 +290,41 @@ def test_signature_role_is_in_the_letter_language(env):
     spanish_title = translator_for("es").gettext("Coordinator")
     assert spanish_title != "Coordinator"
     assert spanish_title in text and "Coordinator" in text
+
+
+def test_letter_with_sealed_details_is_sealed_at_rest(env):
+    """A stored letter carrying sealed values is ciphertext in the letters table; coordinators cannot open it."""
+    open_as, _home, receipt, _food, legal = env
+    atty = open_as("atty")
+    referral = atty.referrals.create(_draft(receipt.client_id, legal, {"identity", "sealed"},
+                                            need=m.Need.IMMIGRATION, letter_language="en"))
+    pdf = atty.referrals.make_letter(referral.id)
+    assert atty.referrals.letter_pdf(referral.id) == pdf
+    from clinic.storage.referral_repos import ReferralRepo
+
+    _id, stored, sealed = ReferralRepo(atty.conn).latest_letter(referral.id)
+    assert sealed and not stored.startswith(b"%PDF") and b"A987654321" not in stored
+    atty.lock()
+    coord = open_as("coord")
+    with pytest.raises(PermissionDenied):
+        coord.referrals.letter_pdf(referral.id)
+
+
+def test_referral_case_must_belong_to_the_client(env):
+    """A referral naming another client's case is refused."""
+    open_as, _home, receipt, food, _legal = env
+    coord = open_as("coord")
+    other = coord.intakes.record(m.IntakeDraft(given_names="Otra", family_name_1="Persona", consent_to_store=True))
+    with pytest.raises(ValidationError):
+        coord.referrals.create(_draft(receipt.client_id, food, {"identity"}, case_id=other.case_id))
+
+
+def test_daily_batch_skips_letters_already_printed(env):
+    """pending_today lists a pending referral until its letter has been printed once."""
+    open_as, _home, receipt, food, _legal = env
+    coord = open_as("coord")
+    referral = coord.referrals.create(_draft(receipt.client_id, food, {"identity"}))
+    coord.referrals.make_letter(referral.id)
+    assert referral.id in [r.id for r in coord.referrals.pending_today()]
+    coord.referrals.record_output(referral.id, "print")
+    assert referral.id not in [r.id for r in coord.referrals.pending_today()]

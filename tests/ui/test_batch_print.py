@@ -1,0 +1,182 @@
+"""Printing today's pending letters: one printer question, one job, progress to 100%, cancel, a live UI.
+
+These use the real (threaded) TaskRunner: the render runs in the background while the event loop keeps
+turning, and a 50 ms timer proves the UI answers throughout.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QTimer
+from PySide6.QtPrintSupport import QPrinter
+
+import ui.printing
+from clinic import models as m
+from tests.ui.test_referrals_ui import (  # noqa: F401 (fixtures)
+    audit_actions,
+    make_referral,
+    open_ctx,
+    ref_home,
+    ref_template,
+)
+from ui.tasks import TaskRunner
+
+LETTERS = 20
+
+
+@pytest.fixture
+def runner(qapp):
+    runner = TaskRunner(max_threads=2)
+    yield runner
+    runner.cancel_all()
+    assert runner.wait_idle(30_000)
+    runner.deleteLater()
+
+
+@pytest.fixture
+def batch(qtbot, open_ctx, ref_template, runner, tmp_path, monkeypatch):  # noqa: F811
+    """A coordinator with LETTERS pending referrals today, a PDF printer the print dialog 'returns'."""
+    ctx = open_ctx("coordinator", runner=runner)
+    groups = ({"identity"}, {"identity", "household"})
+    for i in range(LETTERS):
+        client_id = ref_template.clients[i % 3][0]
+        make_referral(ctx, client_id, ref_template.food_id, groups[i % 2], letter_language=("es", "en")[i % 2])
+    asked = []
+    out = tmp_path / "printer" / "batch.pdf"
+    out.parent.mkdir()
+
+    def ask(parent):
+        asked.append(parent)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    monkeypatch.setattr(ui.printing, "ask_printer", ask)
+    return ctx, asked, out
+
+
+def _dialog(qtbot, ctx):
+    from ui.batch_print import BatchPrintDialog
+
+    dialog = BatchPrintDialog(ctx)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_batch_prints_every_pending_letter_with_the_ui_answering(qtbot, batch, ref_home,  # noqa: F811
+                                                                 ref_template, tmp_path, monkeypatch):  # noqa: F811
+    """20 letters: one printer question, one PDF job with every page, progress 100%, each printed and kept;
+    nothing written to the temp folder."""
+    ctx, asked, out = batch
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    dialog = _dialog(qtbot, ctx)
+    started = time.monotonic()
+    assert dialog.start()
+    assert dialog.state != "done"  # start() returns at once: the work happens in later turns
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=120_000)
+    elapsed = time.monotonic() - started
+    timer.stop()
+    assert len(asked) == 1
+    assert dialog.printed == LETTERS and dialog.failed == 0
+    assert dialog.progress.value() == dialog.progress.maximum() == LETTERS
+    assert dialog.summary.text() == f"Printed {LETTERS} of {LETTERS}."
+    pages = len(PdfReader(out).pages)
+    letters = [ctx.v.referrals.letter_pdf(r.id) for r in ctx.v.referrals.list()]
+    assert len(letters) == LETTERS
+    assert pages == sum(len(PdfReader(io.BytesIO(pdf)).pages) for pdf in letters)
+    # The UI kept answering: the 50 ms timer fired all along, never starved for long.
+    gaps = [b - a for a, b in zip([started, *ticks], ticks, strict=False)]
+    assert ticks and ticks[-1] > started + elapsed * 0.8  # still firing near the end
+    assert max(gaps) < 0.5, max(gaps)  # a page painted at 300 dpi is the longest step (~0.15 s here)
+    assert list(scratch.iterdir()) == [] and list(out.parent.iterdir()) == [out]
+    ctx.vault.lock()
+    assert audit_actions(ref_home, ref_template).count("letter.print") == LETTERS
+
+
+def test_cancel_stops_at_the_next_letter(qtbot, batch, ref_home, ref_template):  # noqa: F811
+    """Cancel while printing: the letter in hand is finished, nothing after it; the summary says so."""
+    ctx, _asked, out = batch
+    dialog = _dialog(qtbot, ctx)
+    progress = []
+
+    def watch(value):
+        progress.append(value)
+        if dialog.state == "printing" and dialog.printed >= 3:
+            dialog.cancel()
+
+    dialog.progress.valueChanged.connect(watch)
+    assert dialog.start()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=120_000)
+    assert 3 <= dialog.printed < LETTERS
+    assert dialog.summary.text() == f"Printed {dialog.printed} of {LETTERS}; cancelled."
+    printed = dialog.printed
+    stored = [r for r in ctx.v.referrals.list() if r.letters]
+    assert len(stored) == printed  # letters are kept as sent: the unsent ones were not stored
+    assert out.exists() and len(PdfReader(out).pages) >= printed
+    ctx.vault.lock()
+    assert audit_actions(ref_home, ref_template).count("letter.print") == printed
+
+
+def test_cancel_while_rendering_prints_nothing(qtbot, batch, ref_home, ref_template):  # noqa: F811
+    """Cancel during the background render: it stops early; nothing is printed, kept or recorded."""
+    ctx, _asked, out = batch
+    dialog = _dialog(qtbot, ctx)
+    seen = []
+
+    def watch(value):
+        if dialog.state == "rendering" and value >= 1 and not dialog.cancelled:
+            seen.append(value)
+            dialog.cancel()
+
+    dialog.progress.valueChanged.connect(watch)
+    assert dialog.start()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=60_000)
+    assert seen and dialog.printed == 0 and not out.exists()
+    assert dialog.summary.text() == f"Printed 0 of {LETTERS}; cancelled."
+    assert all(r.letters == 0 for r in ctx.v.referrals.list())
+    ctx.vault.lock()
+    assert "letter.print" not in audit_actions(ref_home, ref_template)
+
+
+def test_sealed_letters_wait_for_an_attorney_and_cancelled_printer_starts_nothing(
+        qtbot, open_ctx, ref_template, runner, monkeypatch):  # noqa: F811
+    """A coordinator's batch skips an attorney's sealed letter (said in the summary); no printer, no batch."""
+    attorney = open_ctx("attorney")
+    make_referral(attorney, ref_template.clients[0][0], ref_template.legal_id, {"identity", "sealed"},
+                  need=m.Need.IMMIGRATION)
+    attorney.vault.lock()
+    ctx = open_ctx("coordinator", runner=runner)
+    monkeypatch.setattr(ui.printing, "ask_printer", lambda parent: None)
+    dialog = _dialog(qtbot, ctx)
+    assert not dialog.start()
+    assert "sealed details and needs an attorney" in dialog.summary.text()
+    make_referral(ctx, ref_template.clients[1][0], ref_template.food_id, {"identity"})
+    dialog = _dialog(qtbot, ctx)
+    assert not dialog.start()  # the printer question was cancelled
+    assert dialog.state == "idle" and not dialog.isVisible()
+
+
+def test_lock_mid_batch_stops_and_forgets(qtbot, batch):
+    """Locking during the batch stops it at once and closes the dialog; nothing more reaches the vault."""
+    ctx, _asked, _out = batch
+    dialog = _dialog(qtbot, ctx)
+    assert dialog.start()
+    qtbot.waitUntil(lambda: dialog.state == "printing" and dialog.printed >= 1, timeout=60_000)
+    vault, ctx.vault = ctx.vault, None
+    ctx.signals.locked.emit()
+    vault.lock()
+    assert dialog.state == "done" and not dialog.isVisible()
+    assert dialog._letters == [] and dialog.summary.text() == ""

@@ -1,0 +1,396 @@
+"""The referral screens over a real encrypted vault: the disclosed list, sealed rules, consent, letters, outcomes.
+
+Also the home of the referral fixtures the partner, letter and batch tests import: one template vault per
+session (three clients with a canary value in every disclosure group, a legal and a food-bank partner),
+copied per test, with keys derived once per role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QComboBox
+
+from clinic import models as m
+from clinic.disclosure import Group
+from clinic.home import Home
+from clinic.vault import Vault
+from ui.context import AppContext
+
+PASS = {"admin": "admin passphrase one", "attorney": "attorney passphrase one",
+        "coordinator": "coordinator passphrase one", "volunteer": "volunteer passphrase one"}
+NAMES = {"admin": "Ana Admin", "attorney": "Beatriz Abogada", "coordinator": "Carla Coordinadora",
+         "volunteer": "Víctor Voluntario"}
+
+# One distinctive value per group for each client: a letter's text shows exactly which groups it carries.
+CANARIES = (
+    {"identity": "Zenobia", "contact": "Calle Quetzal 77", "household": "4,321", "needs": "2031",
+     "case_summary": "NOTA-CANARIO-XJ", "sealed": "A987654321"},
+    {"identity": "Yolotzin", "contact": "Avenida Colibri 55", "household": "3,456", "needs": "2032",
+     "case_summary": "NOTA-CANARIO-YK", "sealed": "A123456789"},
+    {"identity": "Xiadani", "contact": "Camino Jaguar 31", "household": "2,345", "needs": "2033",
+     "case_summary": "NOTA-CANARIO-ZL", "sealed": "A555444333"},
+)
+FAMILY = ("Quiroga", "Ramírez", "Solís")
+
+
+@dataclass(frozen=True)
+class RefTemplate:
+    path: Path
+    keys: dict
+    clients: tuple[tuple[int, str], ...]  # (id, ref) per CANARIES entry
+    food_id: int
+    legal_id: int
+
+
+_built: list[RefTemplate] = []
+
+
+def _require_real_keyring() -> None:
+    import keyring
+    from keyring.backends import fail, null
+
+    if isinstance(keyring.get_keyring(), fail.Keyring | null.Keyring):
+        pytest.fail("These tests need a real keyring: run them through .ci/with-keyring.", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def ref_template(tmp_path_factory) -> RefTemplate:
+    """Built once per session even when several modules import it; every copy unlocks with the same keys."""
+    if _built:
+        return _built[0]
+    _require_real_keyring()
+    home = Home(tmp_path_factory.mktemp("ref-template") / "home")
+    vault, _recovery = Vault.init(home, clinic_name="Clínica Comunitaria", admin_name=NAMES["admin"],
+                                  passphrase=PASS["admin"], clinic_address="100 Main St\nSpringfield",
+                                  language="en")
+    try:
+        for role in ("attorney", "coordinator", "volunteer"):
+            vault.staff.add(NAMES[role], m.Role(role), PASS[role], language="en")
+        clients = []
+        for i, canary in enumerate(CANARIES):
+            receipt = vault.intakes.record(m.IntakeDraft(
+                given_names=canary["identity"], family_name_1=FAMILY[i], date_of_birth=dt.date(1990, 5, i + 1),
+                phones=(m.Phone(f"+1 213 555 01{i}9", "mobile"),), address=canary["contact"],
+                language="es" if i != 1 else "en", household_size=4 + i,
+                monthly_income=int(canary["household"].replace(",", "")),
+                needs=(m.Need.FOOD, m.Need.HOUSING), next_date=dt.date(int(canary["needs"]), 2, 3),
+                consent_to_store=True, notes=canary["case_summary"],
+                sealed={m.SealedField.A_NUMBER: canary["sealed"]}))
+            clients.append((receipt.client_id, receipt.client_ref))
+        food = vault.partners.add(m.PartnerDraft(
+            name="Banco de Comida del Valle", services=("food_relief",), phone="+1 213 555 0100",
+            disclosure=("identity", "household")))
+        legal = vault.partners.add(m.PartnerDraft(
+            name="Oficina Legal Popular", services=("legal_representation",), legal_representation=True,
+            lsc_funded=True, disclosure=tuple(g.value for g in Group)))
+    finally:
+        vault.lock()
+    keys = {role: Vault.derive(home, NAMES[role], PASS[role]) for role in PASS}
+    _built.append(RefTemplate(home.path, keys, tuple(clients), food.id, legal.id))
+    return _built[0]
+
+
+@pytest.fixture
+def ref_home(ref_template, tmp_path) -> Home:
+    shutil.copytree(ref_template.path, tmp_path / "home")
+    return Home(tmp_path / "home")
+
+
+@pytest.fixture
+def open_ctx(ref_home, ref_template, immediate_runner) -> Iterator:
+    """open_ctx(role, runner=None) -> AppContext with that role's vault open on this test's copy."""
+    opened: list[AppContext] = []
+
+    def open_as(role: str, runner=None) -> AppContext:
+        ctx = AppContext(home=ref_home, runner=runner or immediate_runner)
+        ctx.vault = Vault.open(ref_home, ref_template.keys[role])
+        opened.append(ctx)
+        return ctx
+
+    yield open_as
+    for ctx in opened:
+        if ctx.vault is not None:
+            ctx.vault.lock()
+
+
+def make_referral(ctx: AppContext, client_id: int, partner_id: int, groups, **kw) -> m.Referral:
+    return ctx.v.referrals.create(m.ReferralDraft(
+        client_id=client_id, partner_id=partner_id, need=kw.pop("need", m.Need.FOOD), groups=frozenset(groups),
+        consent_date=dt.date.today(), consent_language="es", consent_method="in_person",
+        letter_language=kw.pop("letter_language", "en"), **kw))
+
+
+def choose(combo: QComboBox, data) -> None:
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def audit_actions(home: Home, ref_template: RefTemplate) -> list[str]:
+    """The audit log's actions, read by the admin (open the admin vault after the others are locked)."""
+    admin = Vault.open(home, ref_template.keys["admin"])
+    try:
+        return [e.action for e in admin.settings.audit_log(limit=5000)]
+    finally:
+        admin.lock()
+
+
+# ----- the referral dialog ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def dialog_for(qtbot, open_ctx, ref_template):
+    def make(role: str = "coordinator", client: int = 0):
+        from ui.referral_dialog import ReferralDialog
+
+        ctx = open_ctx(role)
+        dialog = ReferralDialog(ctx, ref_template.clients[client][0])
+        qtbot.addWidget(dialog)
+        dialog.open()
+        return ctx, dialog
+
+    return make
+
+
+def test_dialog_shows_client_and_defaults(dialog_for, ref_template):
+    """The dialog names the client (ref and name), defaults the need, consent date and language."""
+    _ctx, dialog = dialog_for()
+    assert ref_template.clients[0][1] in dialog.heading.text() and "Zenobia" in dialog.heading.text()
+    assert dialog.need.currentData() == m.Need.FOOD.value
+    assert dialog.consent_date.date() == dt.date.today()
+    assert dialog.consent_language.currentData() == "es"
+    assert dialog.letter_choice() == ("es", "sequence")
+    assert "Zenobia" not in dialog.windowTitle()
+
+
+def test_disclosed_list_is_profile_and_ticks_and_changes_live(dialog_for, ref_template):
+    """The list shows exactly the fields of (partner profile ∩ ticked groups), updated on every change."""
+    ctx, dialog = dialog_for()
+    choose(dialog.partner, ref_template.legal_id)
+    assert dialog.disclosed_fields() == ()
+    dialog.group_boxes[Group.IDENTITY].setChecked(True)
+    assert {f.group for f in dialog.disclosed_fields()} == {Group.IDENTITY}
+    values = [v for _label, v in dialog.disclosed.rows()]
+    assert "Zenobia Quiroga" in values and not any("Quetzal" in v for v in values)
+    dialog.group_boxes[Group.CONTACT].setChecked(True)
+    dialog.group_boxes[Group.CASE_SUMMARY].setChecked(True)
+    assert {f.group for f in dialog.disclosed_fields()} == {Group.IDENTITY, Group.CONTACT, Group.CASE_SUMMARY}
+    assert any("Calle Quetzal 77" in v for _l, v in dialog.disclosed.rows())
+    # The food bank receives identity and household only: contact and case summary drop out at once.
+    choose(dialog.partner, ref_template.food_id)
+    assert not dialog.group_boxes[Group.CONTACT].isEnabled()
+    assert not dialog.group_boxes[Group.CONTACT].isChecked()
+    assert {f.group for f in dialog.disclosed_fields()} == {Group.IDENTITY}
+    dialog.group_boxes[Group.HOUSEHOLD].setChecked(True)
+    shown = {f.group.value for f in dialog.disclosed_fields()}
+    assert shown == set(ctx.v.referrals.disclosable(ref_template.food_id, dialog.ticked())) == {"identity",
+                                                                                                 "household"}
+    assert [(f.label, f.value) for f in dialog.disclosed_fields()] == dialog.disclosed.rows()
+    assert "LSC" not in dialog.lsc.text()
+
+
+def test_sealed_checkbox_disabled_for_coordinator_and_for_non_legal_partner(dialog_for, ref_template):
+    """Sealed is enabled only for an attorney writing to a legal partner; otherwise the reason is shown."""
+    _ctx, dialog = dialog_for("coordinator")
+    choose(dialog.partner, ref_template.legal_id)
+    sealed = dialog.group_boxes[Group.SEALED]
+    assert not sealed.isEnabled()
+    assert not dialog.groups.reason.isHidden() and "attorney" in dialog.groups.reason.text()
+    assert "LSC-funded" in dialog.lsc.text()
+    dialog.close()
+
+    _ctx, dialog = dialog_for("attorney")
+    choose(dialog.partner, ref_template.food_id)
+    sealed = dialog.group_boxes[Group.SEALED]
+    assert not sealed.isEnabled() and "legal representation" in dialog.groups.reason.text()
+    choose(dialog.partner, ref_template.legal_id)
+    assert sealed.isEnabled() and dialog.groups.reason.isHidden()
+    sealed.setChecked(True)
+    assert any("A987654321" in v for _l, v in dialog.disclosed.rows())
+    choose(dialog.partner, ref_template.food_id)
+    assert not sealed.isChecked()
+    assert not any("A987654321" in v for _l, v in dialog.disclosed.rows())
+
+
+def test_consent_checkbox_is_required_and_unticks_when_the_list_changes(dialog_for, ref_template):
+    """Create refuses without the consent tick; changing what is shared afterwards asks for consent again."""
+    ctx, dialog = dialog_for()
+    choose(dialog.partner, ref_template.food_id)
+    dialog.group_boxes[Group.IDENTITY].setChecked(True)
+    dialog.in_person.setChecked(True)
+    assert dialog.create() is None
+    assert dialog.errors.is_marked(dialog.consent)
+    assert ctx.v.referrals.list() == []
+    assert "Banco de Comida del Valle" in dialog.consent.text()
+    dialog.consent.setChecked(True)
+    dialog.group_boxes[Group.HOUSEHOLD].setChecked(True)
+    assert not dialog.consent.isChecked() and dialog.consent_note.text()
+
+
+def test_core_validation_is_shown_at_its_field_keeping_input(dialog_for, ref_template):
+    """No consent method chosen: the core's ValidationError marks the method row; the ticks stay."""
+    ctx, dialog = dialog_for()
+    choose(dialog.partner, ref_template.food_id)
+    dialog.group_boxes[Group.IDENTITY].setChecked(True)
+    dialog.consent.setChecked(True)
+    assert dialog.create() is None
+    assert dialog.errors.is_marked(dialog.method)
+    assert dialog.group_boxes[Group.IDENTITY].isChecked() and dialog.consent.isChecked()
+    assert ctx.v.referrals.list() == []
+
+
+def test_create_renders_stores_and_previews(dialog_for, ref_template, qtbot):
+    """Create records the referral with its consent, stores the rendered letter and opens the preview."""
+    ctx, dialog = dialog_for()
+    changed = []
+    ctx.signals.changed.connect(changed.append)
+    choose(dialog.partner, ref_template.food_id)
+    dialog.group_boxes[Group.IDENTITY].setChecked(True)
+    dialog.group_boxes[Group.HOUSEHOLD].setChecked(True)
+    dialog.by_phone.setChecked(True)
+    dialog.consent.setChecked(True)
+    referral = dialog.create()
+    assert referral is not None and referral.groups == ("identity", "household")
+    assert referral.consent_method == "phone" and referral.letter_language == "es"
+    stored = ctx.v.referrals.letter_pdf(referral.id)
+    assert stored.startswith(b"%PDF")
+    preview = dialog.preview
+    qtbot.addWidget(preview)
+    assert preview.document.pageCount() >= 1
+    assert "Zenobia" not in preview.windowTitle() and referral.ref in preview.windowTitle()
+    assert "referrals" in changed
+    assert not dialog.isVisible()
+
+
+def test_lock_clears_the_dialog(dialog_for, ref_template):
+    """On lock the dialog forgets the client and closes."""
+    ctx, dialog = dialog_for()
+    choose(dialog.partner, ref_template.legal_id)
+    dialog.group_boxes[Group.CONTACT].setChecked(True)
+    ctx.signals.locked.emit()
+    assert not dialog.isVisible() and dialog.client_file is None
+    assert dialog.disclosed.rows() == [] and dialog.heading.text() == ""
+
+
+# ----- the referrals page ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def page_for(qtbot, open_ctx):
+    def make(role: str = "coordinator"):
+        from ui.referrals_page import ReferralsPage
+
+        ctx = open_ctx(role)
+        page = ReferralsPage(ctx)
+        qtbot.addWidget(page)
+        return ctx, page
+
+    return make
+
+
+def test_referrals_table_model_and_filters(page_for, ref_template, qtmodeltester):
+    """The table model passes Qt's tester; today/all and the client filter (by name too) narrow it."""
+    ctx, page = page_for()
+    (a, _ref_a), (b, ref_b), _c = ref_template.clients
+    make_referral(ctx, a, ref_template.food_id, {"identity"})
+    make_referral(ctx, b, ref_template.legal_id, {"contact", "needs"}, need=m.Need.HOUSING)
+    page.on_unlocked()
+    assert page.model.rowCount() == 2
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.proxy)
+    page.filter.setText("Yolotzin")  # a client's name: matched through the search index
+    page._search_clients()
+    assert [r.client_ref for r in page.model.rows] == [ref_b]
+    page.filter.setText(ref_b.lower())
+    page._search_clients()
+    assert [r.client_ref for r in page.model.rows] == [ref_b]
+    page.filter.clear()
+    page._search_clients()
+    choose(page.period, "all")
+    assert page.model.rowCount() == 2
+
+
+def test_outcome_change_reaches_the_core(page_for, ref_template):
+    """Choosing an outcome for the selected referral records it; the row shows it."""
+    ctx, page = page_for()
+    referral = make_referral(ctx, ref_template.clients[0][0], ref_template.food_id, {"identity"})
+    page.on_unlocked()
+    page.select(referral.id)
+    index = page.outcome.findData("accepted")
+    page.outcome.setCurrentIndex(index)
+    page.outcome.activated.emit(index)
+    assert ctx.v.referrals.get(referral.id).outcome is m.ReferralOutcome.ACCEPTED
+    assert page.selected().outcome is m.ReferralOutcome.ACCEPTED
+    page.set_outcome(m.ReferralOutcome.NO_RESPONSE)
+    assert ctx.v.referrals.get(referral.id).outcome is m.ReferralOutcome.NO_RESPONSE
+
+
+def test_preview_reprint_shows_the_letter_as_sent(page_for, ref_template, qtbot):
+    """Preview / reprint loads the stored letter; with none yet it renders and keeps one first."""
+    ctx, page = page_for()
+    referral = make_referral(ctx, ref_template.clients[0][0], ref_template.food_id, {"identity"})
+    page.on_unlocked()
+    page.select(referral.id)
+    assert page.preview_selected() is None  # no letter yet: rendered (immediately here) and shown
+    first = ctx.v.referrals.letter_pdf(referral.id)
+    page.select(referral.id)
+    preview = page.preview_selected()
+    qtbot.addWidget(preview)
+    assert preview._pdf == first and preview.document.pageCount() >= 1
+    page.clear()
+    assert page.model.rowCount() == 0 and not preview.isVisible()
+
+
+def test_sealed_letter_preview_needs_an_attorney(page_for, open_ctx, ref_template, monkeypatch):
+    """A coordinator cannot open a letter carrying sealed details, even as sent."""
+    attorney = open_ctx("attorney")
+    referral = make_referral(attorney, ref_template.clients[0][0], ref_template.legal_id, {"identity", "sealed"},
+                             need=m.Need.IMMIGRATION)
+    attorney.v.referrals.make_letter(referral.id)
+    attorney.vault.lock()
+    _ctx, page = page_for("coordinator")
+    page.on_unlocked()
+    page.select(referral.id)
+    shown = []
+    monkeypatch.setattr("ui.referrals_page.show_error", lambda parent, exc: shown.append(exc))
+    assert page.preview_selected() is None
+    assert shown and "attorney" in shown[0].message
+
+
+def test_new_referral_picks_a_client_then_opens_the_dialog(page_for, ref_template, qtmodeltester, type_text):
+    """New referral… finds the client by an accented name and opens the referral dialog for them."""
+    from ui.referral_dialog import ReferralDialog
+
+    _ctx, page = page_for()
+    picker = page.new_referral()
+    type_text(picker.search, "ramírez")
+    picker.run_search()
+    qtmodeltester.check(picker.model)
+    assert [c.ref for c in picker.model.rows] == [ref_template.clients[1][1]]
+    picker.accept()
+    dialogs = [w for w in page.windows if isinstance(w, ReferralDialog)]
+    assert len(dialogs) == 1 and dialogs[0].client_id == ref_template.clients[1][0]
+    assert dialogs[0].letter_choice() == ("en", "sequence")  # this client's language is English
+
+
+def test_dialog_retranslates_live_keeping_choices(dialog_for, ref_template):
+    """Switching the UI to Spanish retranslates the dialog at once; partner, ticks and list stay."""
+    from clinic.i18n import set_language
+
+    ctx, dialog = dialog_for()
+    choose(dialog.partner, ref_template.legal_id)
+    dialog.group_boxes[Group.IDENTITY].setChecked(True)
+    before = dialog.disclosed.rows()
+    try:
+        set_language("es")
+        ctx.signals.language_changed.emit("es")
+        assert dialog.windowTitle() == "Referir a un cliente"
+        assert dialog.labels["partner"].text() == "&Organización aliada:"
+        assert dialog.group_boxes[Group.IDENTITY].text() == "Identidad"
+        assert dialog.partner.currentData() == ref_template.legal_id
+        assert dialog.group_boxes[Group.IDENTITY].isChecked() and dialog.disclosed.rows() == before
+        assert "LSC" in dialog.lsc.text() and "fondos" in dialog.lsc.text()
+    finally:
+        set_language("en")
