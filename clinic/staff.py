@@ -129,7 +129,10 @@ class StaffManager:
         if staff.id == self._v.user.id:
             raise PermissionDenied(_("You cannot remove your own account."))
         if not staff.active:
-            raise ValidationError("name", _("{name} was already removed.").format(name=staff.name))
+            if KeyFile.load(self._v.home.keys).by_id(account) is None:
+                raise ValidationError("name", _("{name} was already removed.").format(name=staff.name))
+            self.rotate_data_key(remove_account=account)  # a removal cut off before its rotation: finish it
+            return
         with transaction(self._v.conn):
             self._repo().revoke(staff.id)
             self._v.audit("staff.remove", f"staff:{staff.id}")

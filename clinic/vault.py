@@ -238,17 +238,18 @@ class Vault:
             if found is None or not found[0].active or found[0].role is not m.Role.ADMIN:
                 raise PermissionDenied(_("{name} is not an active administrator of this vault.")
                                        .format(name=admin_name))
-            admin = found[0]
+            admin, admin_account = found
             try:
                 device_secret = device.load(keyfile.vault_id)
                 same_laptop = True
             except VaultDamaged:
                 device_secret = device.create(keyfile.vault_id)
                 same_laptop = False
-            if not same_laptop:
+            if not same_laptop:  # other staff were bound to the old laptop's secret: enrol them again
                 for other in list(keyfile.accounts):
                     keyfile.remove(other["account_id"])
-            _, fpr = SettingsRepo(conn).get("privileged_public_key"), SettingsRepo(conn).get("privileged_fpr")
+            keyfile.remove(admin_account)  # the forgotten passphrase's entry
+            fpr = SettingsRepo(conn).get("privileged_fpr")
             entry, _pub = keyfile.enrol(name=admin.name, passphrase=new_passphrase,
                                         device_secret=device_secret, privileged_fpr=fpr)
             keyfile.grant_data_key(entry, data_key)
@@ -309,10 +310,14 @@ class Vault:
         entries = audit.count(conn)
         checked.append(ngettext("audit log chain ({n} entry)", "audit log chain ({n} entries)", entries)
                        .format(n=entries))
-        _pub, fpr = self.privileged_public()
+        public, fpr = self.privileged_public()
         from clinic.storage.repos import SealedRepo
 
-        if SealedRepo(conn).fingerprints() - {fpr}:
+        enrolled = {e.get("privileged_fpr") for e in [*fresh.accounts, fresh.doc.get("recovery") or {}]}
+        if p.fingerprint(public) != fpr or enrolled != {fpr}:
+            problems.append(_("The attorney-only sealing key in the database is not the one staff were "
+                              "enrolled with."))
+        elif SealedRepo(conn).fingerprints() - {fpr}:
             problems.append(_("Some attorney-only values are sealed to an unknown key."))
         checked.append(_("sealing key"))
         with transaction(conn):
@@ -324,7 +329,7 @@ def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connec
     """Open with the first data key that works (two exist while a key rotation is half done)."""
     for key in data_keys:
         try:
-            return connect(home.db, key), key
+            return connect(home.db, key, expect_schema=True), key
         except WrongKey:
             continue
     raise VaultDamaged(_("The database cannot be opened with this vault's keys: it is damaged or not a "

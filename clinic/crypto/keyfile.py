@@ -32,6 +32,11 @@ def _unb64(s: str) -> bytes:
     return base64.b64decode(s, validate=True)
 
 
+def _damaged() -> VaultDamaged:
+    return VaultDamaged(_("The key file clinic.keys is damaged or was edited outside Clinic Intake. "
+                          "Nothing was changed. Restore it from a backup or ask the administrator."))
+
+
 def canonical(obj) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
@@ -164,8 +169,11 @@ class KeyFile:
         return canonical({"vault_id": self.vault_id, **{k: entry.get(k) for k in fields}})
 
     def _unlock_key(self, entry: dict, passphrase: str, device_secret: SecretBytes) -> bytes:
-        stretched = p.argon2id(passphrase.encode("utf-8"), _unb64(entry["salt"]),
-                               KdfParams.from_dict(entry["kdf"]))
+        try:
+            salt, params = _unb64(entry["salt"]), KdfParams.from_dict(entry["kdf"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise _damaged() from None
+        stretched = p.argon2id(passphrase.encode("utf-8"), salt, params)
         return p.hkdf(stretched + bytes(device_secret),
                       info=(self.vault_id + entry["account_id"]).encode())
 

@@ -22,10 +22,11 @@ class WrongKey(Exception):
     """The data key does not open this database (or it is not a SQLCipher database)."""
 
 
-def connect(path: Path, key: SecretBytes, *, create: bool = False) -> Connection:
+def connect(path: Path, key: SecretBytes, *, create: bool = False, expect_schema: bool = False) -> Connection:
     """Open (or, with create, make) the encrypted database; never a plaintext one, never recreated.
 
-    Raises WrongKey when the key does not open an existing file, VaultDamaged when the file is gone.
+    Raises WrongKey when the key does not open an existing file, VaultDamaged when the file is gone, or
+    (with expect_schema) when it holds no vault: an empty file is refused, not set up afresh.
     """
     raw = bytes(key)
     if len(raw) != 32:
@@ -45,13 +46,17 @@ def connect(path: Path, key: SecretBytes, *, create: bool = False) -> Connection
     try:
         conn.execute(f"PRAGMA key = \"x'{raw.hex()}'\"")
         conn.execute("PRAGMA cipher_log_level = NONE")
-        version = conn.execute("PRAGMA cipher_version").fetchone()
-        if not version or not version[0]:
+        cipher = conn.execute("PRAGMA cipher_version").fetchone()
+        if not cipher or not cipher[0]:
             raise VaultDamaged(_("This build has no SQLCipher; refusing to use an unencrypted database."))
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
         except DatabaseError:
             raise WrongKey from None
+        if expect_schema and version == 0:  # checked before any pragma below could write to the file
+            raise VaultDamaged(_("The database clinic.db is empty or was never set up. It was left untouched; "
+                                 "restore it from a backup."))
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")

@@ -1,0 +1,132 @@
+"""Migrations: a database of each earlier version migrates to the latest and keeps its rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinic.crypto.primitives import SecretBytes, random_bytes
+from clinic.errors import VaultDamaged
+from clinic.storage import audit, schema
+from clinic.storage.db import connect, transaction
+
+V1_TABLES = ("settings", "staff", "clients", "phones", "intakes", "intake_needs", "cases", "notes",
+             "sealed_values", "documents", "audit")
+
+
+@pytest.fixture
+def db(tmp_path):
+    key = SecretBytes(random_bytes(32))
+    path = tmp_path / "clinic.db"
+    conn = connect(path, key, create=True)
+    yield conn, path, key
+    conn.close()
+
+
+def _fill_v1(conn) -> None:
+    with transaction(conn):
+        conn.execute("INSERT INTO settings (key, value) VALUES ('vault_id', 'abc'), ('clinic_name', 'Clínica')")
+        conn.execute("INSERT INTO staff (id, account_id, name, name_key, role, public_key, created_at) "
+                     "VALUES (1, 'acc1', 'Ana', 'ana', 'admin', 'pk', '2024-01-01T00:00:00+00:00')")
+        conn.execute("INSERT INTO clients (id, ref, given_names, family_name_1, sort_key, date_of_birth, "
+                     "language, created_at, created_by) VALUES (1, 'C-AAAA-BBBB', 'José', 'Núñez', "
+                     "'nunez jose', '1980-01-01', 'es', '2024-01-01T00:00:00+00:00', 1)")
+        conn.execute("INSERT INTO phones (client_id, position, number, safe_to_call, safe_to_text, "
+                     "safe_to_leave_message) VALUES (1, 0, '+1 555 0100', 1, 1, 0)")
+        conn.execute("INSERT INTO intakes (id, client_id, recorded_at, recorded_by, channel, urgency, "
+                     "consent_to_store, consent_date, consent_language, notes) VALUES (1, 1, "
+                     "'2024-01-01T00:00:00+00:00', 1, 'walk-in', 'routine', 1, '2024-01-01', 'es', 'nota ñ')")
+        conn.execute("INSERT INTO intake_needs (intake_id, need) VALUES (1, 'housing')")
+        conn.execute("INSERT INTO cases (id, client_id, intake_id, status, need, problem_code, urgency, "
+                     "opened_at) VALUES (1, 1, 1, 'open', 'housing', 63, 'routine', '2024-01-01T00:00:00+00:00')")
+        conn.execute("INSERT INTO notes (case_id, author_id, created_at, body) VALUES (1, 1, "
+                     "'2024-01-02T00:00:00+00:00', 'seguimiento')")
+        conn.execute("INSERT INTO sealed_values (client_id, intake_id, field, ciphertext, key_fpr, created_at, "
+                     "created_by) VALUES (1, 1, 'a_number', x'00112233', 'fpr', '2024-01-01T00:00:00+00:00', 1)")
+        conn.execute("INSERT INTO client_search (rowid, names, phones, notes) VALUES (1, 'José Núñez', "
+                     "'+1 555 0100', 'nota ñ')")
+        audit.append(conn, actor_id=1, action="vault.init")
+        audit.append(conn, actor_id=1, action="intake.create", target="intake:1")
+
+
+def _snapshot(conn) -> dict[str, list[tuple]]:
+    return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()  # noqa: S608 - fixed names
+            for t in V1_TABLES}
+
+
+def test_a_version_1_database_migrates_to_the_latest_and_keeps_its_rows(db):
+    """migrate(target=1), rows inserted, migrate(): user_version is LATEST and every row is unchanged."""
+    conn, _path, _key = db
+    schema.migrate(conn, target=1)
+    assert schema.version(conn) == 1
+    _fill_v1(conn)
+    before = _snapshot(conn)
+    schema.migrate(conn)
+    assert schema.version(conn) == schema.LATEST
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
+    assert _snapshot(conn) == before
+    assert conn.execute("SELECT rowid FROM client_search WHERE client_search MATCH 'nunez'").fetchall() == [(1,)]
+    assert audit.verify(conn) == []
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+@pytest.mark.parametrize("start", range(1, schema.LATEST))
+def test_each_migration_step_applies_on_the_previous_version(db, start):
+    """From every earlier version the next migrations run, and the data written at that version stays."""
+    conn, _path, _key = db
+    schema.migrate(conn, target=start)
+    _fill_v1(conn)
+    before = _snapshot(conn)
+    schema.migrate(conn, target=start + 1)
+    assert schema.version(conn) == start + 1
+    schema.migrate(conn)
+    assert _snapshot(conn) == before
+
+
+def test_migrated_database_reopens_with_its_key(db):
+    """After migrating, the file reopens with the same raw key at the latest version."""
+    conn, path, key = db
+    schema.migrate(conn, target=1)
+    _fill_v1(conn)
+    schema.migrate(conn)
+    conn.close()
+    again = connect(path, key)
+    try:
+        assert schema.version(again) == schema.LATEST
+        assert again.execute("SELECT given_names FROM clients").fetchone() == ("José",)
+    finally:
+        again.close()
+
+
+def test_migrating_twice_changes_nothing(db):
+    """Running migrate() on a database already at the latest version is a no-op."""
+    conn, _path, _key = db
+    schema.migrate(conn)
+    _fill_v1(conn)
+    before = (_snapshot(conn), conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall())
+    schema.migrate(conn)
+    assert (_snapshot(conn), conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()) == before
+
+
+def test_a_newer_database_is_refused_not_downgraded(db):
+    """A database made by a newer app (user_version > LATEST) raises VaultDamaged and is left as it is."""
+    conn, _path, _key = db
+    schema.migrate(conn)
+    conn.execute(f"PRAGMA user_version = {schema.LATEST + 1}")
+    with pytest.raises(VaultDamaged):
+        schema.migrate(conn)
+    assert schema.version(conn) == schema.LATEST + 1
+
+
+def test_a_failing_migration_leaves_the_previous_version(db, monkeypatch):
+    """A migration that fails halfway is rolled back whole: user_version and tables are as before."""
+    conn, _path, _key = db
+    schema.migrate(conn, target=1)
+    tables = conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall()
+    broken = [*schema.MIGRATIONS[:1], "CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL;"]
+    monkeypatch.setattr(schema, "MIGRATIONS", broken)
+    with pytest.raises(Exception):  # noqa: B017 - whatever SQLite raises for the bad statement
+        schema.migrate(conn, target=2)
+    assert schema.version(conn) == 1
+    assert conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall() == tables
+    assert not conn.in_transaction

@@ -1,0 +1,94 @@
+"""Search: accent- and case-insensitive, and what a person types is always data, never FTS5 syntax."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic import models as m
+from clinic.search import fts_query
+
+FTS_HOSTILE = ['AND(', '"', '""', '*', 'NEAR', 'NEAR(', '-', '^', ':', '{names}', '{names phones}: x',
+               "'); DROP TABLE clients; --", 'a OR b', 'NOT', '(', ')', 'x AND', '"unterminated',
+               'names:García', 'García*', '^García', '+', '\\', '\x00', '\ud800', '', '   ', '_', '__', 'ʰ',
+               '\u0301', '²', '\u202e', '🙂', 'a' * 5000, ' '.join(['García'] * 200)]
+
+
+@pytest.fixture(scope="module")
+def people(module_vaults):
+    """A few clients recorded once for the whole module."""
+    vault = module_vaults("admin")
+    drafts = {
+        "garcia": m.IntakeDraft(given_names="José Ángel", family_name_1="García", family_name_2="Peña",
+                                date_of_birth=dt.date(1985, 7, 9), phones=(m.Phone("(323) 555-0177"),),
+                                notes="Trabaja en construcción; salario retenido.", consent_to_store=True),
+        "or": m.IntakeDraft(given_names="Or", family_name_1="Zzyzx", consent_to_store=True,
+                            notes="palabra OR en la nota"),
+        "nunez": m.IntakeDraft(given_names="Iñaki", family_name_1="Núñez", consent_to_store=True,
+                               sealed={m.SealedField.CRIMINAL_HISTORY: "arresto-secreto-Ω"}),
+    }
+    return {key: vault.intakes.record(d) for key, d in drafts.items()}
+
+
+@pytest.mark.parametrize("text", ["garcia", "GARCIA", "García", "gArCíA", "jose angel", "JOSÉ", "pena"])
+def test_search_ignores_accents_and_case(module_vaults, people, text):
+    """`garcia` finds García, `jose` finds José, `pena` finds Peña, in any case."""
+    assert people["garcia"].client_ref in [r.ref for r in module_vaults("coordinator").clients.search(text)]
+
+
+def test_search_finds_phones_and_notes(module_vaults, people):
+    """Staff who review files find a client by phone digits (any formatting) and by words of the notes."""
+    vault = module_vaults("coordinator")
+    for text in ("3235550177", "(323) 555-0177", "555 0177", "construccion", "salario retenido"):
+        assert people["garcia"].client_ref in [r.ref for r in vault.clients.search(text)], text
+
+
+def test_search_words_are_prefixes_and_all_must_match(module_vaults, people):
+    """Every word must match (as a prefix): `garc pen` finds García Peña, `garcia zzyzx` finds nobody."""
+    vault = module_vaults("coordinator")
+    assert people["garcia"].client_ref in [r.ref for r in vault.clients.search("garc pen")]
+    assert vault.clients.search("garcia zzyzx") == []
+
+
+def test_operators_are_searched_as_words(module_vaults, people):
+    """`García OR Zzyzx` is three words, not an OR: nobody has all three, so nothing matches."""
+    vault = module_vaults("coordinator")
+    assert vault.clients.search("García OR Zzyzx") == []
+    assert vault.clients.search("García NOT Peña") == []
+    assert [r.ref for r in vault.clients.search("nota OR")] == [people["or"].client_ref]
+
+
+def test_sealed_values_are_never_found(module_vaults, people):
+    """A sealed value is not in the index: searching for it finds nobody."""
+    vault = module_vaults("attorney")
+    assert vault.clients.search("arresto secreto") == []
+    assert [r.ref for r in vault.clients.search("inaki nunez")] == [people["nunez"].client_ref]
+
+
+@pytest.mark.parametrize("text", FTS_HOSTILE, ids=range(len(FTS_HOSTILE)))
+def test_hostile_search_text_never_raises(module_vaults, people, text):
+    """FTS5 operators, quotes, NUL, surrogates and huge inputs give a list, never an exception."""
+    assert isinstance(module_vaults("coordinator").clients.search(text), list)
+    assert isinstance(module_vaults("volunteer").clients.lookup(text), list)
+    assert isinstance(module_vaults("coordinator").cases.list(m.CaseFilter(text=text)), list)
+    assert isinstance(module_vaults("volunteer").clients.possible_duplicates(
+        given_names=text, family_name_1=text), list)
+
+
+def test_the_match_expression_quotes_every_word():
+    """fts_query turns each word into a quoted prefix term; nothing typed survives as syntax."""
+    assert fts_query('García" OR *') == '"García"* AND "OR"*'
+    assert fts_query("{names}: x", columns=("names",)) == '{names} : ("names"* AND "x"*)'
+    assert fts_query('"*^:-()') is None
+
+
+@given(text=st.text(max_size=200))
+def test_any_search_text_never_raises(module_vaults, people, text):
+    """Random text to search, lookup and the duplicate hint always returns a list."""
+    assert isinstance(module_vaults("coordinator").clients.search(text), list)
+    assert isinstance(module_vaults("volunteer").clients.lookup(text), list)
+    assert isinstance(module_vaults("volunteer").clients.possible_duplicates(
+        given_names=text, family_name_1="García"), list)

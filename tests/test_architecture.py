@@ -1,0 +1,98 @@
+"""Layering: the core never imports Qt, the UI never touches storage or SQL (import-linter plus an AST scan)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SQL = re.compile(
+    r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+(OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b"
+    r"|\b(CREATE|DROP|ALTER)\s+(TABLE|INDEX|VIEW|TRIGGER|VIRTUAL\s+TABLE)\b|\bPRAGMA\b|\bMATCH\s+\?"
+    r"|\bBEGIN\s+(IMMEDIATE|EXCLUSIVE|DEFERRED|TRANSACTION)\b"
+)
+UI_FORBIDDEN_IMPORTS = ("clinic.storage", "sqlcipher3", "sqlite3")
+
+
+def _imports(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, module) for every import, relative ones resolved only by name."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            found.append((node.lineno, module))
+            found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names if module]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)
+              and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("import_module", "__import__")
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def _matches(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def core_qt_imports(source: str, name: str) -> list[str]:
+    return [f"{name}:{line} imports {mod}" for line, mod in _imports(ast.parse(source))
+            if _matches(mod, ("PySide6", "PyQt5", "PyQt6", "shiboken6", "ui"))]
+
+
+def ui_violations(source: str, name: str) -> list[str]:
+    tree = ast.parse(source)
+    bad = [f"{name}:{line} imports {mod}" for line, mod in _imports(tree) if _matches(mod, UI_FORBIDDEN_IMPORTS)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
+            bad.append(f"{name}:{node.lineno} has SQL: {node.value[:60]!r}")
+        elif isinstance(node, ast.Attribute) and node.attr in ("execute", "executemany", "executescript"):
+            bad.append(f"{name}:{node.lineno} calls .{node.attr}()")
+    return bad
+
+
+def _sources(folder: str) -> list[Path]:
+    return sorted(p for p in (REPO / folder).rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_import_linter_contracts_hold():
+    """`lint-imports` (contracts in pyproject.toml) reports every contract kept."""
+    linter = Path(sys.executable).with_name("lint-imports")
+    run = subprocess.run([str(linter), "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout
+
+
+def test_the_core_never_imports_qt():
+    """No file under clinic/ imports PySide6 (or any Qt binding, or the ui package)."""
+    files = _sources("clinic")
+    assert len(files) > 10
+    bad = [v for path in files for v in core_qt_imports(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))]
+    assert bad == []
+
+
+def test_the_ui_runs_no_sql_and_never_imports_storage():
+    """No file under ui/ imports clinic.storage, sqlcipher3 or sqlite3, holds SQL text or calls execute()."""
+    files = _sources("ui")
+    assert files
+    bad = [v for path in files for v in ui_violations(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))]
+    assert bad == []
+
+
+def test_the_scans_catch_what_they_look_for():
+    """Self-check: the scanners flag a Qt import in the core and SQL or storage imports in the UI."""
+    assert core_qt_imports("from PySide6.QtWidgets import QWidget", "x")
+    assert core_qt_imports("import PySide6", "x")
+    assert core_qt_imports("import importlib\nimportlib.import_module('PySide6.QtCore')", "x")
+    assert not core_qt_imports("from clinic import models", "x")
+    for snippet in ("from clinic.storage.repos import ClientRepo", "import sqlcipher3", "from sqlite3 import connect",
+                    "from clinic.storage import db", "q = 'SELECT name FROM clients WHERE id = ?'",
+                    "q = \"INSERT INTO audit VALUES (1)\"", "q = 'UPDATE clients SET x = 1'",
+                    "q = 'PRAGMA key = 1'", "vault.conn.execute(q)"):
+        assert ui_violations(snippet, "x"), snippet
+    for fine in ("label = _('Select a client from the list')", "tip = 'Update the address'",
+                 "from clinic.vault import Vault", "delete_button = 'Delete'"):
+        assert not ui_violations(fine, "x"), fine
