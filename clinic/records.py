@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import mimetypes
 from typing import TYPE_CHECKING
@@ -109,6 +110,10 @@ class Clients:
                 raise PermissionDenied(_("Volunteers can open only intakes they recorded in the last 24 "
                                          "hours. Ask a coordinator or attorney."))
             cases, notes, documents = (), (), ()
+            if self._repo().created_by(client_id) != self._v.user.id:
+                # A returning client someone else registered: linking an intake to them must not reveal
+                # where they live or how to reach them.
+                client = dataclasses.replace(client, phones=(), address="")
         else:
             cases = tuple(CaseRepo(conn).for_client(client_id))
             notes = tuple(CaseRepo(conn).notes(client_id=client_id))

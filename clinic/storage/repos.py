@@ -149,6 +149,10 @@ class ClientRepo:
     def touch_visit(self, client_id: int, at: str) -> None:
         self.conn.execute("UPDATE clients SET last_visit = ? WHERE id = ?", (at, client_id))
 
+    def created_by(self, client_id: int) -> int | None:
+        row = self.conn.execute("SELECT created_by FROM clients WHERE id = ?", (client_id,)).fetchone()
+        return row[0] if row else None
+
     def id_for_ref(self, ref: str) -> m.ClientId | None:
         row = self.conn.execute("SELECT id FROM clients WHERE ref = ?", (ref.strip().upper(),)).fetchone()
         return m.ClientId(row[0]) if row else None

@@ -254,3 +254,18 @@ def test_an_interrupted_removal_can_be_completed(template, home, open_vault, mon
     admin.staff.remove(template.name("volunteer"))
     with pytest.raises(WrongKey):
         connect(home.db, template.keys["volunteer"].data_keys[0])
+
+
+def test_volunteer_linking_a_returning_client_does_not_see_their_contact_details(template, open_vault):
+    """A volunteer who records an intake for someone else's client sees the name, not phones or address."""
+    admin = open_vault("admin")
+    owner = admin.intakes.record(m.IntakeDraft(
+        given_names="Ofelia", family_name_1="Contacto", phones=(m.Phone("+1 562 555 0177"),),
+        address="Calle Secreta 9", consent_to_store=True))
+    admin.lock()
+    volunteer = open_vault("volunteer")
+    volunteer.intakes.record(m.IntakeDraft(given_names="", family_name_1="", consent_to_store=True,
+                                           existing_client=owner.client_id))
+    seen = volunteer.clients.get(owner.client_id)
+    assert seen.client.display_name == "Ofelia Contacto"
+    assert seen.client.phones == () and seen.client.address == ""
