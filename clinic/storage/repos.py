@@ -130,13 +130,12 @@ class ClientRepo:
         return client_id, ref
 
     def update_contact(self, client_id: int, d: m.IntakeDraft) -> None:
-        """A returning client's new intake may bring new phones, address or language."""
+        """A returning client's new intake may bring new phones or a new address. Their preferred language
+        is kept: a form's default must not switch it (the intake records the interview's language)."""
         if d.phones:
             self.replace_phones(client_id, d.phones)
         if d.address:
             self.conn.execute("UPDATE clients SET address = ? WHERE id = ?", (d.address, client_id))
-        self.conn.execute("UPDATE clients SET language = ?, interpreter_needed = ? WHERE id = ?",
-                          (d.language, int(d.interpreter_needed), client_id))
 
     def replace_phones(self, client_id: int, phones: tuple[m.Phone, ...]) -> None:
         self.conn.execute("DELETE FROM phones WHERE client_id = ?", (client_id,))

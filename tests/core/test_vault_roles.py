@@ -269,3 +269,14 @@ def test_volunteer_linking_a_returning_client_does_not_see_their_contact_details
     seen = volunteer.clients.get(owner.client_id)
     assert seen.client.display_name == "Ofelia Contacto"
     assert seen.client.phones == () and seen.client.address == ""
+
+
+def test_a_returning_clients_language_is_not_overwritten_by_a_new_intake(open_vault):
+    """An English-speaking client stays English when a later intake leaves the form's default language."""
+    admin = open_vault("admin")
+    first = admin.intakes.record(m.IntakeDraft(given_names="Grace", family_name_1="Lee", language="en",
+                                               interpreter_needed=True, consent_to_store=True))
+    admin.intakes.record(m.IntakeDraft(given_names="", family_name_1="", consent_to_store=True,
+                                       existing_client=first.client_id))
+    client = admin.clients.get(first.client_id).client
+    assert (client.language, client.interpreter_needed) == ("en", True)

@@ -1,0 +1,476 @@
+"""The walk-in intake screen on a real encrypted vault: keyboard only, errors at the field, returning clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from clinic import models as m
+from clinic.crypto.keyfile import UnlockedKeys
+from clinic.home import Home
+from clinic.vault import Vault
+from ui.context import AppContext
+from ui.intake_page import DUPLICATE_DELAY_MS, IntakePage
+
+PASSPHRASE = "correct horse battery staple"
+STAFF = {"volunteer": m.Role.VOLUNTEER, "volunteer2": m.Role.VOLUNTEER, "attorney": m.Role.ATTORNEY,
+         "coordinator": m.Role.COORDINATOR}
+CANARY = "Canary-Zyxw"
+
+# ----- shared with test_clients_page.py and test_client_view.py (imported from here) -------------------
+
+
+@dataclass
+class Template:
+    home: Home
+    keys: dict[str, UnlockedKeys]
+
+
+_template: list[Template] = []
+
+
+@pytest.fixture(scope="session")
+def vault_template(tmp_path_factory) -> Template:
+    """One vault per session (admin plus a staff member per role), each account's keys derived once."""
+    if not _template:
+        home = Home(tmp_path_factory.mktemp("template") / "vault")
+        vault, _recovery = Vault.init(home, clinic_name="Test Clinic", admin_name="admin",
+                                      passphrase=PASSPHRASE, language="en")
+        keys = {"admin": vault.keys}
+        for name, role in STAFF.items():
+            vault.staff.add(name, role, PASSPHRASE, language="en")
+        vault.lock()
+        for name in STAFF:
+            keys[name] = Vault.derive(home, name, PASSPHRASE)
+        _template.append(Template(home, keys))
+    return _template[0]
+
+
+@pytest.fixture
+def open_vault(vault_template, tmp_path):
+    """open_vault(name) -> a Vault on this test's own copy of the template, as that staff member."""
+    home = Home(tmp_path / "vault")
+    shutil.copytree(vault_template.home.path, home.path)
+    opened: list[Vault] = []
+
+    def open_(name: str) -> Vault:
+        opened.append(Vault.open(home, vault_template.keys[name]))
+        return opened[-1]
+
+    yield open_
+    for vault in opened:
+        vault.lock()
+
+
+@pytest.fixture
+def make_ctx(open_vault, immediate_runner):
+    """make_ctx(name) -> an AppContext unlocked as that staff member, with an immediate task runner."""
+
+    def make(name: str) -> AppContext:
+        vault = open_vault(name)
+        return AppContext(vault.home, runner=immediate_runner, vault=vault)
+
+    return make
+
+
+def draft(given: str, family: str, born: dt.date | None = None, **more) -> m.IntakeDraft:
+    return m.IntakeDraft(given_names=given, family_name_1=family, date_of_birth=born, consent_to_store=True,
+                         **more)
+
+
+def all_texts(root: QWidget) -> list[str]:
+    """Every string a widget tree shows or announces: texts, titles, items, tooltips, model cells."""
+    found: list[str] = []
+    for w in [root, *root.findChildren(QWidget)]:
+        found += [w.windowTitle(), w.toolTip(), w.accessibleName(), w.accessibleDescription()]
+        if isinstance(w, (QLabel, QLineEdit, QAbstractButton)):
+            found.append(w.text())
+        if isinstance(w, QPlainTextEdit):
+            found.append(w.toPlainText())
+        if isinstance(w, QGroupBox):
+            found.append(w.title())
+        if isinstance(w, QComboBox):
+            found += [w.itemText(i) for i in range(w.count())]
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            model = w.model()
+            found += [str(model.index(r, c).data()) for r in range(model.rowCount())
+                      for c in range(model.columnCount())]
+    return found
+
+
+def shows(root: QWidget, text: str) -> bool:
+    return any(text in t for t in all_texts(root))
+
+
+def message_boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def close_message_boxes() -> None:
+    for box in message_boxes():
+        box.close()
+
+
+def show(qtbot, widget: QWidget) -> QWidget:
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow, timeout=2000)
+    return widget
+
+
+# ----- this file's helpers ----------------------------------------------------------------------------
+
+
+def focused() -> QWidget:
+    return QApplication.focusWidget()
+
+
+@pytest.fixture
+def page(qtbot, make_ctx):
+    page = IntakePage(make_ctx("volunteer"))
+    show(qtbot, page)
+    qtbot.waitUntil(lambda: focused() is page.form.given_names)
+    yield page
+    close_message_boxes()
+
+
+def fill_person(page: IntakePage, type_text, given: str, family: str, born: str = "") -> None:
+    type_text(page.form.given_names, given)
+    type_text(page.form.family_name_1, family)
+    if born:
+        type_text(page.form.date_of_birth, born)
+
+
+def test_keyboard_only_intake_with_accented_names(qtbot, page, type_text):
+    """Type, Tab in form order to the consent box, Space, Enter: saved, reference shown, fresh form."""
+    type_text(focused(), "José María")
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    type_text(focused(), "Núñez")
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    type_text(focused(), "Peña")
+    visited = [page.form.given_names, page.form.family_name_1, page.form.family_name_2]
+    for _ in range(100):
+        if focused() is page.form.consent:
+            break
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        visited.append(focused())
+    assert focused() is page.form.consent
+    order = page.form.inputs()
+    positions = [order.index(w) for w in visited]
+    assert positions == sorted(positions), "Tab order follows the form top to bottom"
+    every_text_field = [w for w in order if isinstance(w, (QLineEdit, QPlainTextEdit))]
+    assert all(w in visited for w in every_text_field)
+
+    qtbot.keyClick(focused(), Qt.Key.Key_Space)
+    assert page.form.consent.isChecked()
+    with qtbot.waitSignal(page.ctx.signals.changed, timeout=1000) as changed:
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert changed.args == ["clients"]
+
+    assert page.banner.isVisible()
+    ref = page.banner_label.text().rsplit(" ", 1)[-1]
+    assert page.banner_label.text() == f"Saved. Client reference: {ref}"
+    assert page.banner_label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    client = page.ctx.v.clients.get(ref).client
+    assert (client.given_names, client.family_name_1, client.family_name_2) == ("José María", "Núñez", "Peña")
+    assert page.form.given_names.text() == "" and not page.form.consent.isChecked()
+    assert focused() is page.form.given_names
+
+
+def test_enter_in_notes_is_a_newline_and_ctrl_enter_saves(qtbot, page, type_text):
+    """In the notes box Enter adds a line; Ctrl+Enter saves like Enter elsewhere."""
+    fill_person(page, type_text, "Ana", "Ruiz")
+    page.form.consent.setChecked(True)
+    page.form.notes.setFocus()
+    type_text(page.form.notes, "first")
+    qtbot.keyClick(page.form.notes, Qt.Key.Key_Return)
+    type_text(page.form.notes, "second")
+    assert page.form.notes.toPlainText() == "first\nsecond"
+    assert not page.banner.isVisible()
+    qtbot.keyClick(page.form.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.banner.isVisible()
+    ref = page.banner_label.text().rsplit(" ", 1)[-1]
+    assert page.ctx.v.clients.get(ref).intakes[0].notes == "first\nsecond"
+
+
+def test_escape_clears_nothing(qtbot, page, type_text):
+    """Esc keeps everything typed."""
+    fill_person(page, type_text, "Ana", "Ruiz")
+    qtbot.keyClick(page.form.family_name_1, Qt.Key.Key_Escape)
+    assert page.form.given_names.text() == "Ana" and page.form.family_name_1.text() == "Ruiz"
+
+
+def test_rejected_saves_point_at_the_field_and_keep_what_was_typed(qtbot, page, type_text):
+    """A bad date, too much income and missing consent are each marked at their field; nothing is lost."""
+    f = page.form
+    fill_person(page, type_text, "José", "Núñez", "1987-02-30")
+    type_text(f.phones[0].number, "555 0101")
+    type_text(f.monthly_income, "1,000,001")
+    type_text(f.notes, "needs help with rent")
+    typed = f.state()
+
+    qtbot.keyClick(f.given_names, Qt.Key.Key_Return)
+    assert page._errors.is_marked(f.date_of_birth)
+    assert "DD" in page._errors.message(f.date_of_birth) or "MM" in page._errors.message(f.date_of_birth)
+    assert focused() is f.date_of_birth
+    assert f.state() == typed and not page.banner.isVisible()
+
+    f.date_of_birth.setText("")
+    type_text(f.date_of_birth, "1987-03-14")
+    qtbot.keyClick(f.given_names, Qt.Key.Key_Return)
+    assert not page._errors.is_marked(f.date_of_birth)
+    assert page._errors.is_marked(f.monthly_income)
+    assert "1000000" in page._errors.message(f.monthly_income)
+    assert focused() is f.monthly_income
+    assert f.given_names.text() == "José" and f.monthly_income.text() == "1,000,001"
+
+    f.monthly_income.setText("1,200")
+    qtbot.keyClick(f.given_names, Qt.Key.Key_Return)
+    assert page._errors.is_marked(f.consent) and focused() is f.consent
+    assert "consent" in page._errors.message(f.consent)
+    assert f.notes.toPlainText() == "needs help with rent" and f.phones[0].number.text() == "555 0101"
+    assert not page.banner.isVisible()
+
+    f.consent.setChecked(True)
+    qtbot.keyClick(f.given_names, Qt.Key.Key_Return)
+    assert page.banner.isVisible() and not page._errors.marked
+    ref = page.banner_label.text().rsplit(" ", 1)[-1]
+    intake = page.ctx.v.clients.get(ref).intakes[0]
+    assert intake.monthly_income == 1200
+
+
+def test_bad_phone_is_marked_on_the_phone_at_fault(qtbot, page, type_text):
+    """The core's phone error lands on the phone that is wrong, not the first one."""
+    fill_person(page, type_text, "Ana", "Ruiz")
+    type_text(page.form.phones[0].number, "555 0101")
+    type_text(page.form.phones[1].number, "call my sister")
+    page.form.consent.setChecked(True)
+    page.save()
+    assert page._errors.marked == (page.form.phones[1].number,)
+
+
+def test_leave_a_message_is_off_by_default(page):
+    """A message can expose the person: the box starts unticked, calls and texts ticked."""
+    for phone in page.form.phones:
+        assert not phone.message.isChecked()
+        assert phone.call.isChecked() and phone.text_ok.isChecked()
+
+
+def test_duplicate_hint_is_accent_insensitive_and_same_person_adds_an_intake(qtbot, page, type_text):
+    """'Jose Nunez' with the same birth date finds 'José Núñez'; Same person records for that client."""
+    born = dt.date(1987, 3, 14)
+    first = page.ctx.v.intakes.record(draft("José", "Núñez", born))
+    fill_person(page, type_text, "Jose", "Nunez", "1987-03-14")
+    qtbot.wait(DUPLICATE_DELAY_MS // 2)
+    assert page.duplicates_list.count() == 0, "debounced: nothing yet"
+    qtbot.waitUntil(lambda: page.duplicates_list.count() == 1, timeout=2000)
+    text = page.duplicates_list.item(0).text()
+    assert "José Núñez" in text and "Mar 14, 1987" in text and first.client_ref not in text
+
+    page.duplicates_list.setFocus()
+    qtbot.keyClick(page.duplicates_list, Qt.Key.Key_Return)  # Enter on the list: the same person
+    assert page.existing_client is not None and page.existing_client.id == first.client_id
+    assert page.chip.isVisible() and first.client_ref in page.chip_label.text()
+    assert not page.same_button.isEnabled()
+
+    page.form.consent.setChecked(True)
+    page.save()
+    assert page.banner_label.text().endswith(first.client_ref)
+    assert len(page.ctx.v.clients.get(first.client_id).intakes) == 2
+    assert not page.chip.isVisible()
+
+
+def test_undo_same_person_records_a_new_client(qtbot, page, type_text):
+    """Undo on the returning-client chip goes back to a new client."""
+    first = page.ctx.v.intakes.record(draft("José", "Núñez", dt.date(1987, 3, 14)))
+    fill_person(page, type_text, "Jose", "Nunez")
+    qtbot.waitUntil(lambda: page.duplicates_list.count() == 1, timeout=2000)
+    qtbot.mouseClick(page.same_button, Qt.MouseButton.LeftButton)
+    assert page.existing_client is not None
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    assert page.existing_client is None and not page.chip.isVisible()
+    assert page.duplicates_list.count() == 1
+    page.form.consent.setChecked(True)
+    page.save()
+    assert not page.banner_label.text().endswith(first.client_ref)
+
+
+def test_clear_form_asks_first_and_keeps_everything_on_no(qtbot, page, type_text):
+    """Clear form asks when something was typed; 'Keep typing' keeps it, 'Clear the form' empties it."""
+    fill_person(page, type_text, "Ana", "Ruiz")
+    page.clear_button.click()
+    box = page.findChild(QMessageBox, "confirmClearIntake")
+    assert box is not None and box.isVisible()
+    box.button(QMessageBox.StandardButton.No).click()
+    assert page.form.given_names.text() == "Ana"
+    page.clear_button.click()
+    box = page.findChild(QMessageBox, "confirmClearIntake")
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert page.form.given_names.text() == "" and page.form.family_name_1.text() == ""
+
+
+def test_clear_form_on_an_empty_form_asks_nothing(page):
+    """Nothing typed: no question."""
+    page.clear_button.click()
+    assert page.findChild(QMessageBox, "confirmClearIntake") is None
+
+
+def test_clear_removes_every_trace_of_the_client(qtbot, page, type_text):
+    """clear() (on lock) empties every field, the duplicate hint, the chip and the banner."""
+    page.ctx.v.intakes.record(draft(f"Ana {CANARY}", "Ruiz"))
+    page.ctx.v.intakes.record(draft(f"Eva {CANARY}", "Ruiz"))
+    f = page.form
+    type_text(f.given_names, CANARY)
+    qtbot.waitUntil(lambda: page.duplicates_list.count() >= 1, timeout=2000)
+    for w in page.form.inputs():
+        if isinstance(w, QLineEdit) and w is not f.given_names:
+            w.setText(f"{CANARY} 1")
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(CANARY)
+    page.duplicates_list.setCurrentRow(0)
+    page.choose_same_person()
+    page._saved_ref = CANARY
+    page._show_saved()
+    page.save()  # refused (no consent): error marks exist too
+    assert shows(page, CANARY)
+    page.clear()
+    assert not shows(page, CANARY)
+    assert page.existing_client is None and not page.banner.isVisible() and not page._errors.marked
+
+
+def test_volunteer_cannot_see_sealed_values_after_saving(qtbot, page, type_text):
+    """What a volunteer typed in the attorney-only section is not shown back to them."""
+    fill_person(page, type_text, "Ana", "Ruiz")
+    page.form.sealed[m.SealedField.A_NUMBER].setText(f"A-{CANARY}")
+    page.form.sealed[m.SealedField.PRIVILEGED_NOTES].setPlainText(f"privileged {CANARY}")
+    page.form.consent.setChecked(True)
+    page.save()
+    assert page.banner.isVisible() and not shows(page, CANARY)
+    ref = page.banner_label.text().rsplit(" ", 1)[-1]
+    client_file = page.ctx.v.clients.get(ref)
+    assert set(client_file.sealed_fields) == {m.SealedField.A_NUMBER, m.SealedField.PRIVILEGED_NOTES}
+    assert CANARY not in repr(client_file)
+
+
+def test_sealed_section_is_marked_and_titled(page):
+    """The attorney-only box carries sealed=true and says the volunteer will not see it again."""
+    assert page.form.sealed_box.property("sealed") is True
+    assert page.form.sealed_box.title() == "Attorney-only: you will not be able to see this after saving"
+
+
+def test_every_field_has_a_label_with_a_mnemonic_and_buddy(page):
+    """Screen readers and Alt+letter: every input is some label's buddy or carries its own mnemonic."""
+    buddies = {label.buddy() for label in page.findChildren(QLabel) if label.buddy() is not None}
+    for w in page.form.inputs():
+        if isinstance(w, QAbstractButton):
+            if w in page.form.phones[0].widgets() + page.form.phones[1].widgets():
+                continue
+            if w in page.form.needs.values() or w in page.form.urgency.values():
+                continue  # grouped under the Needs / Urgency labels
+            assert "&" in w.text(), w.text()
+        else:
+            assert w in buddies, w.accessibleName()
+        assert w.accessibleName() or isinstance(w, QAbstractButton) and w.text(), w
+    labels = [label.text() for label in page.findChildren(QLabel) if label.buddy() is not None]
+    assert all("&" in text for text in labels)
+
+
+def test_retranslate_to_spanish(page, spanish):
+    """After switching to Spanish, retranslate() shows Spanish section titles and buttons."""
+    page.retranslate()
+    assert page.form.person_box.title() == "Persona"
+    assert page.form.sealed_box.title().startswith("Solo para abogados")
+    assert "&" in page.save_button.text() and "Guardar" in page.save_button.text()
+    page.retranslate()
+
+
+def test_spanish_income_is_read_with_spanish_grouping(page, spanish):
+    """In Spanish, 1.200 is twelve hundred dollars; 1,5 is not a whole number of dollars."""
+    page.retranslate()
+    page.form.monthly_income.setText("1.200")
+    assert page.form.monthly_income.value() == 1200
+    page.form.monthly_income.setText("1,5")
+    assert page.form.monthly_income.value() is None and not page.form.monthly_income.is_valid()
+
+
+def test_an_attorney_is_told_the_sealed_values_stay_readable(qtbot, make_ctx):
+    """For attorneys the sealed title does not claim they lose sight of it."""
+    page = IntakePage(make_ctx("attorney"))
+    qtbot.addWidget(page)
+    assert "you will not be able to see" not in page.form.sealed_box.title()
+    assert page.form.sealed_box.title().startswith("Attorney-only")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_main_fields_have_distinct_mnemonics(page, lang):
+    """Alt+letter reaches each main field and button directly (the sealed fields may share letters)."""
+    from clinic.i18n import set_language
+    from ui.forms import strip_mnemonic
+
+    set_language(lang)
+    try:
+        page.retranslate()
+        sealed = set(page.form.sealed_box.findChildren(QWidget))
+        texts = [lab.text() for lab in page.findChildren(QLabel) if lab.buddy() is not None and lab not in sealed]
+        texts += [b.text() for b in (page.form.interpreter, page.form.detained, page.form.consent,
+                                     page.save_button, page.clear_button, page.same_button)]
+        letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+        assert len(letters) == len(texts), [t for t in texts if "&" not in t]
+        duplicates = {c for c in letters if letters.count(c) > 1}
+        assert not duplicates, [strip_mnemonic(t) for t in texts if t[t.index("&") + 1].lower() in duplicates]
+    finally:
+        set_language("en")
+        page.retranslate()
+
+
+def test_spanish_fragment_keeps_every_placeholder():
+    """Each Spanish string in ui_intake.po has exactly the English named placeholders."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "resources" / "translations" / "es" / "ui_intake.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale="es")
+    names = re.compile(r"\{(\w*)\}")
+    checked = 0
+    for msg in catalog:
+        if not msg.id:
+            continue
+        ids = msg.id if isinstance(msg.id, tuple) else (msg.id,)
+        strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+        assert all(strings), msg.id
+        for string in strings:
+            assert sorted(names.findall(string)) == sorted(names.findall(ids[-1])), msg.id
+            checked += 1
+    assert checked > 100
+
+
+def test_enter_on_a_focused_button_presses_that_button(qtbot, page, type_text):
+    """Enter on 'Clear form' asks to clear; it never saves by accident."""
+    fill_person(page, type_text, "Ana", "Ruiz")
+    page.form.consent.setChecked(True)
+    page.clear_button.setFocus()
+    qtbot.keyClick(page.clear_button, Qt.Key.Key_Return)
+    assert not page.banner.isVisible()
+    assert page.findChild(QMessageBox, "confirmClearIntake") is not None
