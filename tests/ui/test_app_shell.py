@@ -1,0 +1,157 @@
+"""The main window's shell: pages by role, language switching remembered per person, titles, DEMO, start-up."""
+
+# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+
+from clinic.i18n import current_language, translator_for
+from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
+    CANARY,
+    CLINIC_NAME,
+    STAFF,
+    ctx,
+    english,
+    flush_deletes,
+    home,
+    prefs,
+    ui_template,
+    unlock,
+    window,
+)
+from ui.app import QtTranslations
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _sidebar(win):
+    return [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
+
+
+@pytest.mark.parametrize("role, pages", [
+    ("volunteer", ["intake", "clients"]),
+    ("attorney", ["intake", "clients", "cases", "referrals", "partners"]),
+    ("admin", ["intake", "clients", "cases", "referrals", "partners", "admin"]),
+])
+def test_pages_follow_the_role(qtbot, window, ctx, role, pages):
+    """Each role gets its own screens, in order, with translated sidebar names."""
+    unlock(qtbot, window, role)
+    assert list(window.pages) == pages
+    assert _sidebar(window) == [page.title() for page in window.pages.values()]
+    assert window.page_stack.count() == len(pages)
+
+
+def test_ctrl_number_and_the_sidebar_switch_screens(qtbot, window):
+    """Ctrl+2 and the sidebar show the second screen."""
+    unlock(qtbot, window, "admin")
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.page_stack.currentWidget() is window.pages["clients"]
+    window.sidebar.setCurrentRow(list(window.pages).index("admin"))
+    assert window.page_stack.currentWidget() is window.pages["admin"]
+
+
+def test_language_switch_retranslates_and_is_remembered_for_that_person(qtbot, window, ctx):
+    """ES in the top bar changes visible words at once and comes back at this person's next unlock."""
+    unlock(qtbot, window, "admin")  # the admin's stored language is English
+    assert window.lock_button.text() == "&Lock"
+    events = []
+    ctx.signals.language_changed.connect(events.append)
+    qtbot.mouseClick(window.language_switch.buttons["es"], Qt.MouseButton.LeftButton)
+    spanish = translator_for("es")
+    assert current_language() == "es" and events == ["es"]
+    assert window.lock_button.text() == spanish.gettext("&Lock") != "&Lock"
+    assert _sidebar(window)[0] == window.pages["intake"].title()
+    assert window.pages["admin"].title() == spanish.gettext("Administration") != "Administration"
+    window.lock()
+    flush_deletes()
+    qtbot.mouseClick(window.unlock_screen.language.buttons["en"], Qt.MouseButton.LeftButton)
+    assert current_language() == "en"
+    unlock(qtbot, window, "admin")
+    assert current_language() == "es"  # remembered in the vault, for this staff member
+    assert window.lock_button.text() == spanish.gettext("&Lock")
+    assert window.language_switch.buttons["es"].isChecked()
+
+
+def test_each_person_gets_their_own_language(qtbot, window, ctx):
+    """The volunteer's stored Spanish applies at unlock; the admin's English applies at theirs."""
+    unlock(qtbot, window, "volunteer")
+    assert current_language() == "es"
+    window.lock()
+    unlock(qtbot, window, "admin")
+    assert current_language() == "en"
+
+
+def test_title_never_shows_a_client(qtbot, window, ctx, ui_template):
+    """Opening a client's file and a case leaves the title as app and clinic name only."""
+    unlock(qtbot, window, "admin")
+    titles = [window.windowTitle()]
+    window.windowTitleChanged.connect(titles.append)
+    ctx.signals.open_client.emit(ui_template.canary_id)
+    qtbot.wait(200)
+    assert window.page_stack.currentWidget() is window.pages["clients"]
+    case_id = ctx.vault.clients.get(ui_template.canary_id).cases[0].id
+    ctx.signals.open_case.emit(case_id)
+    qtbot.wait(200)
+    assert window.page_stack.currentWidget() is window.pages["cases"]
+    assert set(titles) == {f"Clinic Intake — {CLINIC_NAME}"}
+    assert all(CANARY not in t for t in titles)
+
+
+def test_demo_vault_has_a_banner_and_a_title_prefix(qtbot, window, ctx):
+    """A demo vault shows the yellow DEMO banner and DEMO first in the title."""
+    unlock(qtbot, window, "admin")
+    assert not window.demo_banner.isVisible()
+    ctx.vault.settings.update(dataclasses.replace(ctx.vault.settings.get(), demo=True))
+    window.lock()
+    unlock(qtbot, window, "admin")
+    assert window.demo_banner.isVisible() and window.demo_banner.property("demo") is True
+    assert "DEMO" in window.demo_banner.text()
+    assert window.windowTitle() == f"DEMO — Clinic Intake — {CLINIC_NAME}"
+
+
+def test_qt_standard_buttons_follow_the_language(qapp):
+    """Qt's own catalogue (qtbase_es) is installed for Spanish and removed for English."""
+    translations = QtTranslations(qapp)
+    try:
+        translations.apply("es")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancelar"
+        translations.apply("en")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        translations.apply("en")
+
+
+def _run_app(home: Path, *, quit_after_ms: int = 1500) -> subprocess.CompletedProcess:
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        f"QTimer.singleShot({quit_after_ms}, app.quit)\n"
+        "from ui.app import main\n"
+        "sys.exit(main(sys.argv[1]))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-c", script, str(home)], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_app_starts_on_the_unlock_screen_and_exits_cleanly(home):
+    """main() on a home with a vault opens the window, then exits with 0 and no traceback."""
+    result = _run_app(home.path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_app_starts_the_wizard_on_an_empty_home_and_creates_nothing(tmp_path):
+    """main() on an empty home shows the first-run wizard and writes nothing until asked."""
+    result = _run_app(tmp_path / "empty")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "empty").exists()

@@ -1,0 +1,88 @@
+"""The desktop app makes no network calls: every socket call is traced with strace; only AF_UNIX may appear."""
+
+# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.ui.test_app_fixtures import STAFF, home, ui_template  # noqa: F401 - fixtures
+
+REPO = Path(__file__).resolve().parents[2]
+FORBIDDEN = re.compile(r"AF_INET6?|AF_NETLINK|AF_PACKET")
+
+SESSION = """
+import datetime as dt, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from clinic import models as m
+from clinic.home import Home
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+ctx = AppContext(home=Home.resolve(sys.argv[1]), runner=TaskRunner())
+win = MainWindow(ctx)
+win.show()
+screen = win.unlock_screen
+screen.names.setCurrentIndex(screen.names.findText(sys.argv[2]))
+screen.passphrase.setText(sys.argv[3])
+screen.try_unlock()
+deadline = dt.datetime.now() + dt.timedelta(seconds=30)
+while ctx.vault is None and dt.datetime.now() < deadline:
+    app.processEvents()
+assert ctx.vault is not None, "did not unlock"
+receipt = ctx.vault.intakes.record(m.IntakeDraft(given_names="Rocío", family_name_1="Ibáñez",
+                                                 date_of_birth=dt.date(1990, 1, 2), consent_to_store=True))
+ctx.signals.changed.emit("clients")
+ctx.signals.open_client.emit(receipt.client_id)
+for _ in range(50):
+    app.processEvents()
+win.close()
+ctx.runner.wait_idle(10_000)
+print("session ok")
+"""
+
+STARTUP = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+QTimer.singleShot(1500, app.quit)
+from ui.app import main
+sys.exit(main(sys.argv[1]))
+"""
+
+
+def _traced(tmp_path: Path, script: str, *args: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    log = tmp_path / f"strace-{len(list(tmp_path.glob('strace-*')))}.log"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=%network", "-o", str(log), sys.executable, "-c", script, *args],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return result, lines
+
+
+pytestmark = pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+
+
+def test_unlock_intake_and_search_make_no_network_calls(home, tmp_path):
+    """Unlocking, recording an intake and opening the client's file: no AF_INET/AF_INET6/AF_NETLINK."""
+    name, passphrase, _lang = STAFF["admin"]
+    result, lines = _traced(tmp_path, SESSION, str(home.path), name, passphrase)
+    assert result.returncode == 0 and "session ok" in result.stdout, result.stderr[-2000:]
+    assert lines, "strace recorded nothing: the trace is not working"
+    assert any("AF_UNIX" in line for line in lines)  # the keyring's D-Bus: proves calls are seen
+    assert [line for line in lines if FORBIDDEN.search(line)] == []
+
+
+def test_start_up_and_first_run_wizard_make_no_network_calls(tmp_path):
+    """python -m ui.app's main() on an empty home (the first-run wizard): no network socket at all."""
+    result, lines = _traced(tmp_path, STARTUP, str(tmp_path / "empty"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [line for line in lines if FORBIDDEN.search(line)] == []

@@ -1,0 +1,351 @@
+"""The main window: unlock screen or workspace (top bar, sidebar, pages by role), and locking.
+
+Locking (idle, panic key Ctrl+L / F12, the Lock button, closing the window) clears and destroys every
+page, closes every other window, drops the vault's keys and shows the unlock screen again.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import shiboken6
+from PySide6.QtCore import QByteArray, QEvent, QKeyCombination, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic.access import Can
+from clinic.errors import UserError
+from clinic.i18n import _, current_language, set_language
+from ui import theme
+from ui.context import AppContext, Page
+from ui.errors import format_exception_safely, show_error
+from ui.idle import IdleWatcher
+from ui.unlock import LanguageSwitch, UnlockWidget
+
+log = logging.getLogger(__name__)
+
+PANIC_KEYS = ("Ctrl+L", "F12")
+
+
+def _everyone(ctx: AppContext) -> bool:
+    return ctx.vault is not None
+
+
+# (key, module, class, who may see it), in sidebar order. Modules are imported at the first unlock, so
+# launching to the unlock screen does not pay for them.
+PAGES = (
+    ("intake", "ui.intake_page", "IntakePage", _everyone),
+    ("clients", "ui.clients_page", "ClientsPage",
+     lambda ctx: ctx.can(Can.VIEW_CLIENTS) or ctx.can(Can.LOOKUP_CLIENT)),
+    ("cases", "ui.cases_page", "CasesPage", lambda ctx: ctx.can(Can.REVIEW_CASES) or ctx.can(Can.VIEW_CLIENTS)),
+    ("referrals", "ui.referrals_page", "ReferralsPage", lambda ctx: ctx.can(Can.MAKE_REFERRALS)),
+    ("partners", "ui.partners_page", "PartnersPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
+    ("admin", "ui.admin_page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
+)
+
+
+class MainWindow(QMainWindow):
+    """`MainWindow(ctx, vault=None, prefs=None)`: with a vault (from the first-run wizard) it opens
+    unlocked; otherwise on the unlock screen. `lock()` is safe to call at any time, any number of times."""
+
+    def __init__(self, ctx: AppContext, vault=None, *, prefs=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx = ctx
+        self.prefs = prefs
+        self.pages: dict[str, Page] = {}
+        self._settings = None
+        self._last_user: str | None = None
+
+        self.idle = IdleWatcher(self, timeout_minutes=5)
+        self.idle.went_idle.connect(self.lock)
+        self.unlock_screen = UnlockWidget(ctx, prefs=prefs)
+        self.unlock_screen.unlocked.connect(self.enter)
+        self.workspace = self._build_workspace()
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.unlock_screen)
+        self.screens.addWidget(self.workspace)
+        self.setCentralWidget(self.screens)
+
+        self.shortcuts = []
+        for keys in PANIC_KEYS:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            shortcut.activated.connect(self.lock)
+            self.shortcuts.append(shortcut)
+        # Qt disables this window's shortcuts while a modal dialog is open; the panic key must not be.
+        self.panic_filter = _PanicKeyFilter(self)
+        QApplication.instance().installEventFilter(self.panic_filter)
+        for number in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda n=number: self.show_page_number(n - 1))
+
+        ctx.signals.language_changed.connect(self._language_changed)
+        ctx.signals.changed.connect(self._data_changed)
+        ctx.signals.open_client.connect(self._open_client)
+        ctx.signals.open_case.connect(self._open_case)
+        self.resize(1280, 800)
+        if prefs is not None and (geometry := prefs.geometry()):
+            self.restoreGeometry(QByteArray(geometry))
+        if vault is not None:
+            self.enter(vault)
+        else:
+            self.unlock_screen.refresh()
+            self.screens.setCurrentWidget(self.unlock_screen)
+            self.retranslate()
+            self.unlock_screen.focus_first()
+
+    def _build_workspace(self) -> QWidget:
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.language_switch = LanguageSwitch()
+        self.language_switch.chosen.connect(self.switch_language)
+        self.lock_button = QPushButton()
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.clicked.connect(self.lock)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 4, 8, 4)
+        bar.addWidget(self.user_label)
+        bar.addStretch(1)
+        bar.addWidget(self.language_switch)
+        bar.addSpacing(12)
+        bar.addWidget(self.lock_button)
+        self.demo_banner = QLabel()
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        theme.set_flag(self.demo_banner, theme.DEMO, True)
+        self.demo_banner.hide()
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(200)
+        self.sidebar.setStyleSheet("QListWidget#sidebar { border: none; padding-top: 6px; } "
+                                   "QListWidget#sidebar::item { padding: 8px 10px; }")
+        self.page_stack = QStackedWidget()
+        self.sidebar.currentRowChanged.connect(self._sidebar_row_changed)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.sidebar)
+        body.addWidget(self.page_stack, 1)
+        self.top_line = line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        workspace = QWidget()
+        layout = QVBoxLayout(workspace)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(line)
+        layout.addLayout(body, 1)
+        return workspace
+
+    # ----- unlocking -------------------------------------------------------------------------------
+
+    def enter(self, vault) -> None:
+        """Show the workspace for an open vault: the user's language, their pages, the idle lock."""
+        if self.ctx.vault is not None and self.ctx.vault is not vault:
+            self.lock()
+        self.ctx.vault = vault
+        self._last_user = vault.user.name
+        try:
+            self._settings = vault.settings.get()
+        except UserError as exc:
+            show_error(self, exc)
+            self._settings = None
+        set_language(vault.user.language)
+        self._build_pages()
+        self.screens.setCurrentWidget(self.workspace)
+        self.language_switch.set_current(vault.user.language)
+        self.idle.set_timeout_minutes(self._settings.idle_lock_minutes if self._settings else 5)
+        self.idle.start()
+        for page in list(self.pages.values()):
+            try:
+                page.on_unlocked()
+            except Exception as exc:  # one page failing to load must not keep the user out
+                show_error(self, exc)
+        # Retranslates this window (and, in the app, switches Qt's own translations for the buttons).
+        self.ctx.signals.language_changed.emit(vault.user.language)
+        self.ctx.signals.unlocked.emit()
+        self.sidebar.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_pages(self) -> None:
+        for key, module, cls_name, allowed in PAGES:
+            if not allowed(self.ctx):
+                continue
+            try:
+                page = getattr(importlib.import_module(module), cls_name)(self.ctx)
+            except Exception as exc:  # one broken screen must not keep the person out of the others
+                show_error(self, exc)
+                continue
+            self.pages[key] = page
+            self.page_stack.addWidget(page)
+            self.sidebar.addItem(QListWidgetItem(page.title()))
+        if self.sidebar.count():
+            self.sidebar.setCurrentRow(0)
+
+    # ----- locking -----------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Clear and destroy every page, close other windows, drop the keys, show the unlock screen."""
+        self.idle.stop()
+        self.unlock_screen.cancel_pending()
+        pages, self.pages = list(self.pages.values()), {}
+        vault, self.ctx.vault = self.ctx.vault, None
+        try:
+            for page in pages:
+                try:
+                    page.clear()
+                except Exception as exc:  # keep locking whatever a page does
+                    log.error("page.clear failed\n%s", format_exception_safely(exc))
+            self.sidebar.clear()
+            for page in pages:
+                self.page_stack.removeWidget(page)
+                page.hide()
+                page.deleteLater()
+            self._close_other_windows()
+        finally:
+            if vault is not None:
+                vault.lock()
+        self.demo_banner.hide()
+        if shiboken6.isValid(self.unlock_screen):
+            self.screens.setCurrentWidget(self.unlock_screen)
+            self.unlock_screen.reset(self._last_user)
+        self.retranslate()
+        if vault is not None:
+            self.ctx.signals.locked.emit()
+
+    def _close_other_windows(self) -> None:
+        """Every other window may show client data (a dialog, a message, a file chooser): close it."""
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not shiboken6.isValid(widget):
+                continue
+            if widget.isVisible():
+                widget.close()
+            if _parented_to(widget, self):
+                widget.deleteLater()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.lock()
+        if self.prefs is not None:
+            self.prefs.set_geometry(bytes(self.saveGeometry().data()))
+        event.accept()
+
+    # ----- language ------------------------------------------------------------------------------
+
+    def switch_language(self, lang: str) -> None:
+        """The top bar's ES | EN: remembered for this staff member, applied to every screen now."""
+        set_language(lang)
+        if self.ctx.vault is not None:
+            try:
+                self.ctx.vault.staff.set_language(lang)
+            except UserError as exc:
+                show_error(self, exc)
+        self.ctx.signals.language_changed.emit(lang)
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.window_title())
+        vault = self.ctx.vault
+        if vault is not None:
+            self.user_label.setText(_("{name} · {role}").format(name=vault.user.name,
+                                                                 role=_(vault.user.role.label)))
+        self.lock_button.setText(_("&Lock"))
+        self.lock_button.setToolTip(_("Lock now (Ctrl+L or F12). Nothing stays on the screen."))
+        self.sidebar.setAccessibleName(_("Screens"))
+        self.demo_banner.setText(_("DEMO: a training vault with invented people. Never enter a real "
+                                   "client here."))
+        demo = bool(vault is not None and self._settings and self._settings.demo)
+        self.demo_banner.setVisible(demo)
+        self.top_line.setVisible(not demo)  # the banner draws its own bottom border
+        self.language_switch.set_current(current_language())
+        for row, page in enumerate(self.pages.values()):
+            try:
+                page.retranslate()
+            except Exception as exc:
+                log.error("page.retranslate failed\n%s", format_exception_safely(exc))
+            if item := self.sidebar.item(row):
+                item.setText(page.title())
+                item.setToolTip(_("Ctrl+{number}").format(number=row + 1))
+        if shiboken6.isValid(self.unlock_screen):
+            self.unlock_screen.retranslate()
+
+    def window_title(self) -> str:
+        """'Clinic Intake — {clinic}', DEMO first for a demo vault; never a client's name."""
+        if self.ctx.vault is None or self._settings is None:
+            return _("Clinic Intake")
+        title = _("Clinic Intake — {clinic}").format(clinic=self._settings.name)
+        return _("DEMO — {title}").format(title=title) if self._settings.demo else title
+
+    # ----- navigation and changes ----------------------------------------------------------------
+
+    def show_page(self, key: str) -> None:
+        if key in self.pages:
+            self.sidebar.setCurrentRow(list(self.pages).index(key))
+
+    def _open_client(self, _client_id: int) -> None:
+        self.show_page("clients")  # the Clients page shows the file itself
+
+    def _open_case(self, _case_id: int) -> None:
+        self.show_page("cases")
+
+    def show_page_number(self, row: int) -> None:
+        if self.ctx.vault is not None and 0 <= row < self.sidebar.count():
+            self.sidebar.setCurrentRow(row)
+            self.page_stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _sidebar_row_changed(self, row: int) -> None:
+        if 0 <= row < self.page_stack.count():
+            self.page_stack.setCurrentIndex(row)
+
+    def _data_changed(self, what: str) -> None:
+        if what == "settings" and self.ctx.vault is not None:
+            try:
+                self._settings = self.ctx.vault.settings.get()
+            except UserError:
+                return
+            self.idle.set_timeout_minutes(self._settings.idle_lock_minutes)
+            self.retranslate()
+
+
+class _PanicKeyFilter(QObject):
+    """Sees Ctrl+L / F12 in every window, modal dialogs included, and locks at once."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self._window = window
+        self._keys = [QKeySequence(keys)[0] for keys in PANIC_KEYS]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and self._window.ctx.vault is not None:
+            combination = event.keyCombination()
+            plain = QKeyCombination(combination.keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier,
+                                    combination.key())
+            if plain in self._keys:
+                self._window.lock()
+                return True
+        return False
+
+
+def _parented_to(widget: QWidget, ancestor: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.parentWidget()
+    return False
