@@ -116,6 +116,8 @@ class CaseFileView(QWidget):
         self.facts = value_label()
         self.status_button = QPushButton()
         self.status_button.clicked.connect(self.change_status)
+        self.refer_button = QPushButton()
+        self.refer_button.clicked.connect(self._refer)
         self.assigned_label = QLabel()
         self.assigned_name = value_label()
         self.assignee = QComboBox()
@@ -129,6 +131,7 @@ class CaseFileView(QWidget):
                   self.assign_me_button):
             row.addWidget(w)
         row.addStretch(1)
+        row.addWidget(self.refer_button)
         row.addWidget(self.status_button)
         header = QVBoxLayout()
         header.addWidget(self.title)
@@ -195,6 +198,7 @@ class CaseFileView(QWidget):
 
     def retranslate(self) -> None:
         self.status_button.setText(_("Change &status…"))
+        self.refer_button.setText(_("Re&fer to a partner…"))
         self.assigned_label.setText(_("Assigned &to:"))
         set_accessible(self.assignee, _("Assigned to"))
         self.assign_button.setText(_("Assign"))
@@ -283,9 +287,14 @@ class CaseFileView(QWidget):
         intake = next((i for i in file.intakes if i.id == case.intake_id), None)
         attorneys = v.staff.attorneys() if self.ctx.can(Can.REVIEW_CASES) else []
         self._data = _Loaded(case, file, intake, v.cases.notes(case_id), v.cases.history(case_id), attorneys)
+        self.refer_button.setVisible(self.ctx.can(Can.MAKE_REFERRALS))
         self.documents.set_case(case_id, list(file.documents))
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
+
+    def _refer(self) -> None:
+        if self._data is not None:
+            self.ctx.signals.refer_client.emit(self._data.case.client_id)
 
     def clear(self) -> None:
         """Empty every widget and forget revealed values; needs no vault (called on lock)."""

@@ -148,6 +148,7 @@ class ClientFileView(QWidget):
         self.documents_model = RowTableModel(DOCUMENT_COLUMNS, parent=self)
         self.reveal_button: QPushButton | None = None
         self.case_buttons: dict[int, QPushButton] = {}
+        self.refer_button: QPushButton | None = None
 
         self.placeholder = QLabel()
         self.placeholder.setWordWrap(True)
@@ -228,6 +229,7 @@ class ClientFileView(QWidget):
         self._discarded = [w for w in self._discarded if shiboken6.isValid(w)]
         self.reveal_button = None
         self.case_buttons = {}
+        self.refer_button = None
         self.documents_model.set_rows([])
         if self._body is None:
             return
@@ -340,6 +342,13 @@ class ClientFileView(QWidget):
             self.case_buttons[case.id] = button
             row.addWidget(button)
             layout.addLayout(row)
+        if self.ctx.can(Can.MAKE_REFERRALS) and self._file is not None:
+            refer = QPushButton(_("Re&fer to a partner…"))
+            refer.setAutoDefault(True)
+            client_id = self._file.client.id
+            refer.clicked.connect(lambda _c=False: self.ctx.signals.refer_client.emit(client_id))
+            self.refer_button = refer
+            layout.addWidget(refer, 0, Qt.AlignmentFlag.AlignLeft)
         return box
 
     def _notes_box(self, notes: tuple[m.Note, ...]) -> QGroupBox:

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         ctx.signals.changed.connect(self._data_changed)
         ctx.signals.open_client.connect(self._open_client)
         ctx.signals.open_case.connect(self._open_case)
+        ctx.signals.refer_client.connect(self._refer_client)
         self.resize(1280, 800)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))
@@ -303,6 +304,13 @@ class MainWindow(QMainWindow):
 
     def _open_case(self, _case_id: int) -> None:
         self.show_page("cases")
+
+    def _refer_client(self, client_id: int) -> None:
+        """A "Refer…" button anywhere: the Referrals page opens the dialog (and closes it on lock)."""
+        page = self.pages.get("referrals")
+        if page is not None:
+            self.show_page("referrals")
+            page.refer_client(client_id)
 
     def show_page_number(self, row: int) -> None:
         if self.ctx.vault is not None and 0 <= row < self.sidebar.count():
