@@ -69,6 +69,7 @@ def _next_date_text(day: dt.date | None) -> str:
     return MARK + text if days <= SOON_DAYS else text
 
 
+# The queue is for triage: when a case was opened is in the case file, which leaves room for names.
 CASE_COLUMNS = (
     Column(N_("Reference"), lambda r: r.client_ref),
     Column(N_("Client"), lambda r: r.client_name),
@@ -77,7 +78,6 @@ CASE_COLUMNS = (
     Column(N_("Urgency"), lambda r: URGENCY_RANK[r.urgency], display=_urgency_text),
     Column(N_("Hearing or deadline"), lambda r: r.next_date, display=_next_date_text),
     Column(N_("Assigned to"), lambda r: r.assigned_name),
-    Column(N_("Opened"), lambda r: r.opened_at, display=fmt_date),
     Column(N_("Detained relative"), lambda r: r.detained_family_member,
            display=lambda yes: _("Yes") if yes else ""),
 )
@@ -123,19 +123,24 @@ class CasesPage(Page):
         self._debounce.timeout.connect(self.refresh)
         self.text.textChanged.connect(lambda _t: self._debounce.start())
         self.labels: dict[QWidget, QLabel] = {}
+        # Two rows, so the Spanish labels never make the window wider than a 1280-pixel laptop screen.
         filters = QHBoxLayout()
-        for widget in (self.status, self.need, self.urgency, self.hearing):
+        for widget in (self.status, self.need, self.urgency):
             self.labels[widget] = QLabel()
             self.labels[widget].setBuddy(widget)
             filters.addWidget(self.labels[widget])
             filters.addWidget(widget)
-        filters.addWidget(self.mine)
         filters.addStretch(1)
         search = QHBoxLayout()
         self.labels[self.text] = QLabel()
         self.labels[self.text].setBuddy(self.text)
         search.addWidget(self.labels[self.text])
         search.addWidget(self.text, 1)
+        self.labels[self.hearing] = QLabel()
+        self.labels[self.hearing].setBuddy(self.hearing)
+        search.addWidget(self.labels[self.hearing])
+        search.addWidget(self.hearing)
+        search.addWidget(self.mine)
         self.model = CaseTableModel(CASE_COLUMNS, parent=self)
         self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
