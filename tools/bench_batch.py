@@ -142,7 +142,8 @@ def bench_render(vault: Vault, samples: int = 60) -> dict:
             "alone_p95": pct(alone, 0.95), "n": len(ours), "baseline": name}
 
 
-def bench_batch(vault: Vault, home: Home, out: Path) -> dict:
+def bench_batch(vault: Vault, home: Home, out: Path, *, spooler: list[str] | None = None) -> dict:
+    """Print every pending letter; with `spooler`, each PDF goes to that command as to a system queue."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
@@ -163,6 +164,7 @@ def bench_batch(vault: Vault, home: Home, out: Path) -> dict:
         return printer
 
     ui.printing.ask_printer = printer_for  # the bench's "print dialog": a PDF printer, chosen once
+    ui.printing.spooler_command = (lambda _printer: spooler) if spooler else _paint_pages
     runner = TaskRunner()
     ctx = AppContext(home=home, runner=runner)
     ctx.vault = vault
@@ -199,7 +201,20 @@ def bench_batch(vault: Vault, home: Home, out: Path) -> dict:
     return result
 
 
-def table(render: dict, batch: dict, letters: int) -> str:
+def _paint_pages(_printer) -> None:
+    return None
+
+
+def stand_in_lp(folder: Path) -> list[str]:
+    """A command that reads a job from its stdin and drops it, standing in for CUPS's `lp` (no PDF queue
+    can run here): what is timed is our side, render + keep in the vault + hand the PDF over a pipe."""
+    script = folder / "lp"
+    script.write_text("#!/bin/sh\ncat > /dev/null\n")
+    script.chmod(0o755)
+    return [str(script), "-d", "bench-queue", "-n", "1"]
+
+
+def table(render: dict, batch: dict, letters: int, queued: dict | None = None) -> str:
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     ratio = render["p50"] / render["alone_p50"] if render["alone_p50"] else float("nan")
     rows = [
@@ -215,6 +230,15 @@ def table(render: dict, batch: dict, letters: int) -> str:
         ("UI: longest gap between 20 ms ticks", f"{batch['max_gap'] * 1000:.0f} ms",
          f"p99 {batch['p99_gap'] * 1000:.0f} ms", "answers input", "—", "—", f"{batch['ticks']} ticks"),
     ]
+    if queued is not None:
+        rows[2:2] = [
+            (f"batch to a system queue (lp): {queued['printed']} of {queued['of']}", f"{queued['total']:.1f} s",
+             "—", "<= 60 s", "—", "—", "ok" if queued["total"] <= BATCH_TARGET else "MISSED"),
+            ("  UI: longest gap between 20 ms ticks", f"{queued['max_gap'] * 1000:.0f} ms",
+             f"p99 {queued['p99_gap'] * 1000:.0f} ms", "answers input", "—", "—", f"{queued['ticks']} ticks"),
+        ]
+        rows[4] = (f"batch to a PDF-format printer (pages painted): {batch['printed']} of {batch['of']}",
+                   *rows[4][1:])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(c.ljust(w) for c, w in zip(rows[0], widths, strict=True)),
              "-+-".join("-" * w for w in widths)]
@@ -235,9 +259,13 @@ def main() -> int:
         vault = build(home, args.letters)
         print(f"vault with {args.letters} pending referrals built in {time.perf_counter() - t:.1f} s", flush=True)
         render = bench_render(vault)
+        queued = bench_batch(vault, home, scratch / "unused.pdf", spooler=stand_in_lp(scratch))
+        vault.lock()
+        home = Home(scratch / "home2")  # a letter printed once is no longer pending: a fresh set
+        vault = build(home, args.letters)
         batch = bench_batch(vault, home, scratch / "printed.pdf")
         vault.lock()
-        print(table(render, batch, args.letters))
+        print(table(render, batch, args.letters, queued))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -89,6 +89,7 @@ class BatchPrintDialog(QDialog):
         self._letters: list[tuple[int, bytes | None]] = []
         self._handle = None
         self._painter: QPainter | None = None
+        self._spooler: list[str] | None = None
         self._pages_in_job = 0
         self._doc: QPdfDocument | None = None
         self._buffer: QBuffer | None = None
@@ -213,6 +214,12 @@ class BatchPrintDialog(QDialog):
             self._finish()
             return
         self._letters = letters
+        self._spooler = printing.spooler_command(self.printer)
+        if self._spooler is not None:  # a system queue takes each letter's PDF as it is
+            self.state = PRINTING
+            self._set_progress(0, len(letters))
+            self._next_turn(self._print_step)
+            return
         self._painter = QPainter()
         if not self._painter.begin(self.printer):
             self._painter = None
@@ -230,7 +237,12 @@ class BatchPrintDialog(QDialog):
         """One short step per turn: keep-and-load a letter, or paint one page, or record the print."""
         if self.state != PRINTING:
             return
-        if self._doc is None:  # between letters: the only place a cancel takes effect
+        if self._spooler is not None:
+            if self.cancelled or not self._letters:
+                self._finish()
+                return
+            self._spool_next()
+        elif self._doc is None:  # between letters: the only place a cancel takes effect
             if self.cancelled or not self._letters:
                 self._finish()
                 return
@@ -277,6 +289,33 @@ class BatchPrintDialog(QDialog):
             self._advance()
             return False
         return True
+
+    def _spool_next(self) -> None:
+        """Keep the next letter in the vault and hand its PDF to the print queue (one letter per turn)."""
+        referral_id, pdf = self._letters[0]
+        if pdf is None:
+            self._letters.pop(0)
+            self.failed += 1
+            self._advance()
+            return
+        try:
+            self.ctx.v.referrals.store_letter(referral_id, pdf)
+            printing.send_to_spooler(pdf, self._spooler)
+        except UserError:
+            if self.ctx.vault is None:
+                self._abort()
+                return
+            self._letters.pop(0)
+            self.failed += 1
+            self._advance()
+            return
+        self._letters.pop(0)
+        try:
+            self.ctx.v.referrals.record_output(referral_id, "print")
+        except UserError:
+            log.error("print of referral %s sent but not recorded", referral_id)
+        self.printed += 1
+        self._advance()
 
     def _letter_done(self) -> None:
         referral_id, _pdf = self._letters.pop(0)
