@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from clinic import i18n, models as m
+from clinic import i18n
+from clinic import models as m
 from clinic.errors import Cancelled, UserError, ValidationError
 from clinic.home import Home
 from clinic.i18n import _

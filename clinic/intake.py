@@ -227,7 +227,7 @@ def draft_from_json(obj) -> m.IntakeDraft:
         phones.append(m.Phone(number=get("phone"), safe_to_call=get("safe_to_call", True),
                               safe_to_text=get("safe_to_text", True),
                               safe_to_leave_message=get("safe_to_leave_message", False)))
-    for i, p in enumerate(get("phones") or []):
+    for p in get("phones") or []:
         if not isinstance(p, dict) or not isinstance(p.get("number"), str):
             raise ValidationError("phones", _("Each phone must be an object with a “number”."))
         extra = set(p) - {"number", "label", "safe_to_call", "safe_to_text", "safe_to_leave_message"}

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from clinic import intake as intake_rules, models as m
+from clinic import intake as intake_rules
+from clinic import models as m
 from clinic.access import Can
 from clinic.crypto import primitives as p
 from clinic.errors import NotFound, PermissionDenied, ValidationError, VaultDamaged
@@ -241,8 +242,9 @@ class Cases:
     def _repo(self) -> CaseRepo:
         return CaseRepo(self._v.conn)
 
-    def list(self, f: m.CaseFilter = m.CaseFilter(), *, limit: int = 500) -> list[m.CaseRow]:
+    def list(self, f: m.CaseFilter | None = None, *, limit: int = 500) -> list[m.CaseRow]:
         self._v.require(Can.VIEW_CLIENTS)
+        f = f or m.CaseFilter()
         ids = None
         if f.text.strip():
             match = fts_query(f.text)

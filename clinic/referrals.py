@@ -8,7 +8,8 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
-from clinic import intake as rules, models as m
+from clinic import intake as rules
+from clinic import models as m
 from clinic.access import Can
 from clinic.crypto import primitives as p
 from clinic.disclosure import Group, Service, allowed_groups, collect_fields
@@ -116,9 +117,10 @@ class Partners:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
-        for p in self._repo().all(include_retired=False):
-            row = [p.name, ";".join(p.services), p.languages, p.address, p.phone, p.email, p.hours,
-                   ";".join(p.disclosure), _yes(p.legal_representation), _yes(p.lsc_funded), _yes(p.is_example)]
+        for partner in self._repo().all(include_retired=False):
+            row = [partner.name, ";".join(partner.services), partner.languages, partner.address, partner.phone,
+                   partner.email, partner.hours, ";".join(partner.disclosure), _yes(partner.legal_representation),
+                   _yes(partner.lsc_funded), _yes(partner.is_example)]
             writer.writerow([_defuse(str(c)) for c in row])
         with transaction(self._v.conn):
             self._v.audit("partner.export")

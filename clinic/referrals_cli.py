@@ -36,7 +36,7 @@ def cmd_partner(args) -> int:
             added, updated = vault.partners.import_csv(text)
             print(_("Imported partners: {added} added, {updated} updated.").format(added=added, updated=updated))
         elif args.partner_cmd == "export":
-            from clinic.crypto.keyfile import atomic_write
+            from clinic.files import atomic_write
 
             atomic_write(Path(args.file), vault.partners.export_csv().encode("utf-8"))
             print(_("Wrote the partner directory to {file}.").format(file=args.file))
@@ -54,7 +54,7 @@ def cmd_partner(args) -> int:
 
 def cmd_letter(args) -> int:
     from clinic.cli import CliError, _unlock
-    from clinic.crypto.keyfile import atomic_write
+    from clinic.files import atomic_write
     from clinic.letters.compose import default_filename
 
     out = Path(args.out)

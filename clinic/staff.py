@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.crypto import device, primitives as p
+from clinic.crypto import device
+from clinic.crypto import primitives as p
 from clinic.crypto.keyfile import KeyFile
 from clinic.crypto.primitives import SecretBytes
 from clinic.errors import NotFound, PermissionDenied, ValidationError

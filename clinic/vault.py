@@ -11,8 +11,10 @@ import base64
 import logging
 import secrets
 
-from clinic import access, models as m
-from clinic.crypto import device, primitives as p, recovery
+from clinic import access
+from clinic import models as m
+from clinic.crypto import device, recovery
+from clinic.crypto import primitives as p
 from clinic.crypto.keyfile import KeyFile, UnlockedKeys
 from clinic.crypto.primitives import SecretBytes
 from clinic.errors import (

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +33,7 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
+from clinic.files import atomic_write
 from clinic.i18n import N_, _, current_language
 from clinic.records import MAX_DOCUMENT_BYTES
 from ui.context import AppContext
@@ -98,36 +97,8 @@ def kind_of(info: m.DocumentInfo) -> str:
 
 
 def write_atomically(path: Path, content: bytes, *, before_commit: Callable[[], None]) -> None:
-    """Write `content` to exactly `path`: a temporary file beside it, fsync, then rename over it.
-
-    `before_commit` runs after the data is safely on disk and before the rename makes it appear (the
-    export is audited first); if it raises, nothing is left behind. The copy is readable by its owner only.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".clinic-copy-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
-        before_commit()
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    """Write a copy to exactly `path` (see clinic.files.atomic_write): audited before it appears."""
+    atomic_write(path, content, before_commit=before_commit)
 
 
 def confirm_export(parent: QWidget, filename: str) -> bool:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import shutil
 import subprocess
-from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QPainter
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic.errors import UserError
+from clinic.files import atomic_write
 from clinic.i18n import _
 from ui.errors import show_error
 from ui.theme import COLORS
@@ -124,19 +123,8 @@ def print_pdf_bytes(pdf: bytes, printer: QPrinter) -> int:
 
 
 def save_pdf_bytes(pdf: bytes, path: str | os.PathLike) -> None:
-    """Write a PDF where the person chose, owner-only and atomically (temp file, fsync, rename)."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(pdf)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write a PDF where the person chose, owner-only and atomically."""
+    atomic_write(path, pdf)
 
 
 def _render_kit(clinic_name: str, vault_id: str, recovery_key: str) -> bytes:

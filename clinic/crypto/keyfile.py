@@ -10,7 +10,6 @@ import base64
 import copy
 import hashlib
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from clinic.crypto import primitives as p
 from clinic.crypto.primitives import DecryptionFailed, KdfParams, SecretBytes
 from clinic.errors import RecoveryKeyInvalid, VaultDamaged, WrongPassphrase
+from clinic.files import atomic_write
 from clinic.i18n import _
 
 FORMAT = "clinic-intake-keys"
@@ -53,26 +53,6 @@ class UnlockedKeys:
 
     def __repr__(self) -> str:
         return f"<UnlockedKeys account={self.account_id[:8]}… redacted>"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Temp file, fsync, rename, fsync the folder: a crash leaves the old file or the new, never half."""
-    tmp = path.with_name(path.name + f".tmp-{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 class KeyFile:
