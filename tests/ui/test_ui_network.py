@@ -58,12 +58,15 @@ sys.exit(main(sys.argv[1]))
 """
 
 
-def _traced(tmp_path: Path, script: str, *args: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+def _traced(tmp_path: Path, script: str, *args: str, xvfb: bool = False
+            ) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """Run `script` under strace (only the app is traced: with xvfb, the X server runs outside it)."""
     log = tmp_path / f"strace-{len(list(tmp_path.glob('strace-*')))}.log"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=%network", "-o", str(log), sys.executable, "-c", script, *args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb" if xvfb else "offscreen")
+    command = ["strace", "-f", "-qq", "-e", "trace=%network", "-o", str(log), sys.executable, "-c", script, *args]
+    if xvfb:
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 -nolisten tcp", *command]
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     lines = log.read_text(errors="replace").splitlines() if log.exists() else []
     return result, lines
 
@@ -85,4 +88,14 @@ def test_start_up_and_first_run_wizard_make_no_network_calls(tmp_path):
     """python -m ui.app's main() on an empty home (the first-run wizard): no network socket at all."""
     result, lines = _traced(tmp_path, STARTUP, str(tmp_path / "empty"))
     assert result.returncode == 0, result.stderr[-2000:]
+    assert [line for line in lines if FORBIDDEN.search(line)] == []
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
+def test_the_app_in_a_real_x_window_makes_no_network_calls(home, tmp_path):
+    """The same session in a real window under Xvfb (the xcb platform): the X connection is AF_UNIX only."""
+    name, passphrase, _lang = STAFF["admin"]
+    result, lines = _traced(tmp_path, SESSION, str(home.path), name, passphrase, xvfb=True)
+    assert result.returncode == 0 and "session ok" in result.stdout, result.stderr[-2000:]
+    assert any("AF_UNIX" in line for line in lines)
     assert [line for line in lines if FORBIDDEN.search(line)] == []
