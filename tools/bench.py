@@ -273,16 +273,39 @@ def plain_vault(vault: Vault, conn: sqlite3.Connection, path: Path) -> Vault:
 
 
 def memory_probe(home: str) -> None:
-    """Run in a fresh process: unlock, first page, a few searches; print RSS figures as JSON."""
-    vault = Vault.unlock(Home(Path(home)), ADMIN, PASSPHRASE)
-    vault.clients.page(None, 200)
+    """Run in a fresh process: the desktop app's main window (offscreen) unlocked on the vault, the client
+    list's first page, searches typed into its box, a client's file opened; print RSS figures as JSON."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import ImmediateTaskRunner
+
+    app = QApplication([])
+    ctx = AppContext(home=Home(Path(home)), runner=ImmediateTaskRunner())
+    window = MainWindow(ctx)
+    window.resize(1280, 800)
+    window.show()
+    window.enter(Vault.unlock(ctx.home, ADMIN, PASSPHRASE))
+    window.show_page("clients")
+    page = window.pages["clients"]
+    for _ in range(20):
+        app.processEvents()
     for q in ("garcia", "maria hernandez", "lop", "rodrig", "jose luis"):
-        vault.clients.search(q)
-        vault.clients.lookup(q)
+        page.search.setText(q)
+        page.refresh()
+        app.processEvents()
+    first = ctx.vault.clients.page(None, 1)[0][0]
+    ctx.signals.open_client.emit(first.id)
+    for _ in range(20):
+        app.processEvents()
     status = Path("/proc/self/status").read_text()
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
     print(json.dumps({k: int(fields[k].split()[0]) * 1024 for k in ("VmRSS", "VmHWM")}))
-    vault.lock()
+    window.lock()
 
 
 # ----- the table ---------------------------------------------------------------------------------------
@@ -319,7 +342,7 @@ def table(results: dict, plain: dict, memory: dict | None, clients: int) -> str:
                      ratio, verdict))
     if memory:
         rss = memory["VmRSS"] / MB
-        rows.append((f"memory: RSS, {clients:,} clients open, page + searches", f"{rss:.0f} MB",
+        rows.append((f"memory: the app (main window), {clients:,} clients open", f"{rss:.0f} MB",
                      f"peak {memory['VmHWM'] / MB:.0f} MB", "< 300 MB", "—", "—",
                      "ok" if rss < 300 else "MISSED"))
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
