@@ -58,7 +58,7 @@ def build() -> list[str]:
                     locations=msg.locations)
     OUT.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
-    write_po(buf, catalog, omit_header=False, sort_output=True, width=100)
+    write_po(buf, catalog, omit_header=False, sort_output=True, width=100, no_location=True)
     (OUT / "clinic.po").write_bytes(buf.getvalue())
     buf = io.BytesIO()
     write_mo(buf, catalog)
