@@ -7,6 +7,7 @@ the fragments in resources/translations/es/*.po, write LC_MESSAGES/clinic.po and
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENTS = ROOT / "resources" / "translations" / "es"
 OUT = FRAGMENTS / "LC_MESSAGES"
+FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None}
 
 
@@ -46,7 +48,9 @@ def fragments() -> dict:
 def build() -> list[str]:
     template = extract()
     known = fragments()
-    catalog = Catalog(locale="es", project="clinic-intake", charset="utf-8")
+    # A fixed date keeps the generated files identical from build to build (they are committed).
+    catalog = Catalog(locale="es", project="clinic-intake", charset="utf-8", creation_date=FIXED_DATE,
+                      revision_date=FIXED_DATE)
     missing = []
     for msg in template:
         if not msg.id:
