@@ -168,7 +168,7 @@ class StaffManager:
         keyfile.save(integrity)  # phase 1: everyone can open old and new
         rekey(self._v.conn, new_key)  # phase 2
         self._v.data_key = new_key
-        keyfile.keep_only_data_key(self._v.keys, new_key)
+        keyfile.keep_only_newest_grant()
         keyfile.save(integrity)  # phase 3: only the new key remains
         self._v.keyfile = keyfile
         with transaction(self._v.conn):

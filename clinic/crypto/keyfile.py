@@ -215,8 +215,9 @@ class KeyFile:
         for entry in self._entries():
             self.grant_data_key(entry, data_key)
 
-    def keep_only_data_key(self, keys: UnlockedKeys, data_key: SecretBytes) -> None:
-        """Rotation, phase three: drop grants that do not open to the current data key."""
+    def keep_only_newest_grant(self) -> None:
+        """Rotation, phase three: drop every data-key grant but the newest (phase one appended it last;
+        only each account's own private key could tell the grants apart)."""
         for entry in self._entries():
             entry["grants"] = entry["grants"][-1:]
 
