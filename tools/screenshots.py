@@ -153,6 +153,32 @@ def shoot_clients_and_cases(ctx: AppContext, lang: str) -> None:
     window.close()
 
 
+def shoot_referrals(ctx: AppContext, lang: str) -> None:
+    """A coordinator: the partner directory, a referral with its exact disclosure list, the letter preview."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from ui.referral_dialog import ReferralDialog
+
+    window = open_window(ctx, m.Role.COORDINATOR, lang)
+    window.show_page("partners")
+    save(window, "partners", lang)
+    client = _a_client(ctx, m.Role.COORDINATOR)
+    ctx.signals.refer_client.emit(client.id)
+    settle()
+    dialog = next(d for d in window.findChildren(ReferralDialog) if d.isVisible())
+    food = next(i for i in range(dialog.partner.count()) if "Food" in dialog.partner.itemText(i)
+                or "comida" in dialog.partner.itemText(i).lower() or "alimentos" in dialog.partner.itemText(i).lower())
+    dialog.partner.setCurrentIndex(food)
+    settle()
+    for box in dialog.findChildren(QCheckBox):
+        if box.isEnabled() and not box.isChecked() and box.objectName() in ("tick_identity", "tick_household"):
+            box.setChecked(True)
+    settle()
+    save(dialog, "referral", lang)
+    dialog.close()
+    window.close()
+
+
 def shoot_admin(ctx: AppContext, lang: str) -> None:
     window = open_window(ctx, m.Role.ADMIN, lang)
     window.show_page("admin")
@@ -181,6 +207,7 @@ def main() -> int:
             shoot_intake(ctx, lang)
             shoot_clients_and_cases(ctx, lang)
             shoot_admin(ctx, lang)
+            shoot_referrals(ctx, lang)
             settle()
     return 0
 
