@@ -166,8 +166,7 @@ def shoot_referrals(ctx: AppContext, lang: str) -> None:
     ctx.signals.refer_client.emit(client.id)
     settle()
     dialog = next(d for d in window.findChildren(ReferralDialog) if d.isVisible())
-    food = next(i for i in range(dialog.partner.count()) if "Food" in dialog.partner.itemText(i)
-                or "comida" in dialog.partner.itemText(i).lower() or "alimentos" in dialog.partner.itemText(i).lower())
+    food = next(i for i in range(dialog.partner.count()) if "Food bank" in dialog.partner.itemText(i))
     dialog.partner.setCurrentIndex(food)
     settle()
     for box in dialog.findChildren(QCheckBox):

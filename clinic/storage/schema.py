@@ -208,20 +208,24 @@ _V2 = """
         printed_count INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX letters_referral ON letters(referral_id);
-    -- Examples to edit: names and kinds only, no contact details (the clinic fills in its own partners).
+    -- Examples to edit, named in both languages: names and kinds only, no contact details.
     INSERT INTO partners (name, name_key, services, disclosure, legal_representation, is_example, created_at)
     VALUES
-     ('Example: Day-laborer network', 'example: day-laborer network', 'workers_rights',
+     ('Ejemplo / Example: Red de jornaleros · Day-laborer network',
+      'ejemplo / example: red de jornaleros · day-laborer network', 'workers_rights',
       'identity,contact,needs', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
-     ('Example: Immigrant policy center', 'example: immigrant policy center', 'detention_support,other',
-      'identity,contact,needs', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
-     ('Example: Garment workers'' center', 'example: garment workers'' center', 'workers_rights',
+     ('Ejemplo / Example: Centro de políticas de inmigración · Immigrant policy center',
+      'ejemplo / example: centro de políticas de inmigración · immigrant policy center',
+      'detention_support,other', 'identity,contact,needs', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
+     ('Ejemplo / Example: Centro de trabajadores de la costura · Garment workers'' center',
+      'ejemplo / example: centro de trabajadores de la costura · garment workers'' center', 'workers_rights',
       'identity,contact,household,needs', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
-     ('Example: Civil liberties legal office', 'example: civil liberties legal office',
+     ('Ejemplo / Example: Oficina legal de libertades civiles · Civil liberties legal office',
+      'ejemplo / example: oficina legal de libertades civiles · civil liberties legal office',
       'legal_representation,detention_support', 'identity,contact,household,needs,case_summary,sealed', 1, 1,
       strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
-     ('Example: Food bank', 'example: food bank', 'food_relief', 'identity,household', 0, 1,
-      strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+     ('Ejemplo / Example: Banco de alimentos · Food bank', 'ejemplo / example: banco de alimentos · food bank',
+      'food_relief', 'identity,household', 0, 1, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
 """
 
 

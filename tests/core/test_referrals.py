@@ -221,7 +221,7 @@ def test_example_partners_are_shipped_marked_and_blank(env):
     open_as, *_ = env
     examples = [p for p in open_as("coord").partners.list() if p.is_example]
     assert len(examples) == 5
-    assert all(p.name.startswith("Example:") and not (p.phone or p.email or p.address) for p in examples)
+    assert all(p.name.startswith("Ejemplo / Example:") and not (p.phone or p.email or p.address) for p in examples)
 
 
 def _cli(home: Path, *args, user="coord", **env):
