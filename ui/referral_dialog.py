@@ -114,6 +114,9 @@ class ReferralDialog(QDialog):
         font.setBold(True)
         self.heading.setFont(font)
         self.partner = _named(QComboBox(), "partnerCombo")
+        # Partner names can be long: the list may be wide, the dialog must still fit a laptop screen.
+        self.partner.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.partner.setMinimumContentsLength(28)
         self.lsc = _note("lscWarning")
         self.need = _named(QComboBox(), "needCombo")
         self.groups = _named(GroupChecks(prefix="tick", help_below=False), "referralGroups")
