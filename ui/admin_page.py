@@ -88,12 +88,8 @@ class FormDialog(QDialog):
         try:
             with busy_cursor():
                 self._submit(self)
-        except ValidationError as exc:
-            if not self.errors.mark_validation(exc, self.fields):
-                show_error(self, exc)
-            return
         except UserError as exc:
-            show_error(self, exc)
+            self.errors.present(exc, self.fields, self)
             return
         self.accept()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -57,16 +57,6 @@ def render_letters(requests: list, *, task) -> list[tuple[int, bytes | None]]:
         out.append((referral_id, pdf))
         task.progress(done, total)
     return out
-
-
-def paint_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, index: int) -> None:
-    """Paint one page of `document` onto the printer the way ui.printing.print_pdf_bytes does."""
-    dpi = min(printer.resolution(), printing.MAX_PRINT_DPI)
-    points = document.pagePointSize(index)
-    image = document.render(index, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72)))
-    area = QRectF(painter.viewport())
-    scale = min(area.width() / image.width(), area.height() / image.height())
-    painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
 
 
 class BatchPrintDialog(QDialog):
@@ -250,7 +240,7 @@ class BatchPrintDialog(QDialog):
         elif self._page < self._doc.pageCount():
             if self._pages_in_job:
                 self.printer.newPage()
-            paint_page(self._painter, self.printer, self._doc, self._page)
+            printing.paint_page(self._painter, self.printer, self._doc, self._page)
             self._pages_in_job += 1
             self._page += 1
         else:

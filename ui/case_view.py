@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from clinic import intake as intake_rules
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError, ValidationError
+from clinic.errors import UserError
 from clinic.i18n import N_, _
 from ui.context import AppContext
 from ui.documents import DocumentsPane, babel_locale, fmt_date, fmt_moment
@@ -369,12 +369,8 @@ class CaseFileView(QWidget):
         self.note_errors.clear()
         try:
             note = self.ctx.v.cases.add_note(self._data.case.id, self.note_edit.toPlainText())
-        except ValidationError as exc:
-            if not self.note_errors.mark_validation(exc, {"notes": self.note_edit}):
-                show_error(self, exc)
-            return
         except UserError as exc:
-            show_error(self, exc)
+            self.note_errors.present(exc, {"notes": self.note_edit}, self)
             return
         self.note_edit.clear()
         self._data.notes = [*self._data.notes, note]

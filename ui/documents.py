@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
@@ -94,11 +93,6 @@ def kind_of(info: m.DocumentInfo) -> str:
     if mime.startswith("text/") or info.filename.lower().endswith(TEXT_SUFFIXES):
         return TEXT
     return OTHER
-
-
-def write_atomically(path: Path, content: bytes, *, before_commit: Callable[[], None]) -> None:
-    """Write a copy to exactly `path` (see clinic.files.atomic_write): audited before it appears."""
-    atomic_write(path, content, before_commit=before_commit)
 
 
 def confirm_export(parent: QWidget, filename: str) -> bool:
@@ -208,7 +202,7 @@ class DocumentViewer(QDialog):
         if not path:
             return
         try:
-            write_atomically(Path(path), self._content,
+            atomic_write(Path(path), self._content,
                              before_commit=lambda: self.ctx.v.documents.record_export(self.info.id))
         except OSError as exc:
             show_error(self, UserError(_("The copy could not be saved: {reason}")

@@ -12,9 +12,10 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QLineEdit, QWidget
 
-from clinic.errors import ValidationError
+from clinic.errors import UserError, ValidationError
 from clinic.i18n import N_, _, current_language
 from ui import theme
+from ui.errors import show_error
 
 
 def strip_mnemonic(text: str) -> str:
@@ -92,6 +93,11 @@ class FieldErrors:
             return False
         self.mark(widget, exc.message)
         return True
+
+    def present(self, exc: UserError, fields: Mapping[str, QWidget], parent: QWidget) -> None:
+        """Show a refusal: at its field when a ValidationError names one shown here, else as a message."""
+        if not (isinstance(exc, ValidationError) and self.mark_validation(exc, fields)):
+            show_error(parent, exc)
 
     def clear(self, widget: QWidget | None = None) -> None:
         """Remove the mark from one field, or from all of them."""

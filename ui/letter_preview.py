@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.errors import UserError
+from clinic.files import atomic_write
 from clinic.i18n import _, current_language, using_language
 from clinic.letters.compose import LetterRequest, default_filename
 from ui import printing
 from ui.context import AppContext
-from ui.documents import write_atomically
 from ui.errors import show_error
 from ui.forms import set_accessible
 
@@ -327,7 +327,7 @@ class LetterPreview(QDialog):
             return False
         referral_id = self.referral.id
         try:
-            write_atomically(Path(path), self._pdf,
+            atomic_write(Path(path), self._pdf,
                              before_commit=lambda: self.ctx.v.referrals.record_output(referral_id, "save"))
         except UserError as exc:
             show_error(self, exc)

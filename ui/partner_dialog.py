@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.disclosure import Group, Service
-from clinic.errors import UserError, ValidationError
+from clinic.errors import UserError
 from clinic.i18n import _
 from ui.context import AppContext
-from ui.errors import show_error
 from ui.forms import FieldErrors, labelled, set_accessible
 
 
@@ -261,12 +260,8 @@ class PartnerDialog(QDialog):
                 saved = self.ctx.v.partners.add(self.draft())
             else:
                 saved = self.ctx.v.partners.update(self.partner.id, self.draft())
-        except ValidationError as exc:
-            if not self.errors.mark_validation(exc, self.fields):
-                show_error(self, exc)
-            return
         except UserError as exc:
-            show_error(self, exc)
+            self.errors.present(exc, self.fields, self)
             return
         self.partner = saved
         self.saved.emit(saved)

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
+from clinic.files import atomic_write
 from clinic.i18n import N_, _
 from clinic.referrals import MAX_CSV_BYTES
 from ui.context import AppContext, Page
-from ui.documents import write_atomically
 from ui.errors import show_error
 from ui.forms import set_accessible
 from ui.partner_dialog import PartnerDialog, groups_text, services_text
@@ -288,7 +288,7 @@ class PartnersPage(Page):
             return
         try:
             text = self.ctx.v.partners.export_csv()
-            write_atomically(Path(path), text.encode("utf-8"), before_commit=lambda: None)
+            atomic_write(Path(path), text.encode("utf-8"))
         except UserError as exc:
             show_error(self, exc)
             return

@@ -7,7 +7,6 @@ screens can print to a PDF-format QPrinter without a dialog.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 
@@ -80,6 +79,16 @@ def send_to_spooler(pdf: bytes, command: list[str]) -> None:
                           "again.")) from None
 
 
+def paint_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, index: int) -> None:
+    """Paint one page of `document` as an image at the printer's resolution (at most MAX_PRINT_DPI)."""
+    dpi = min(printer.resolution(), MAX_PRINT_DPI)
+    points = document.pagePointSize(index)
+    image = document.render(index, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72)))
+    area = QRectF(painter.viewport())
+    scale = min(area.width() / image.width(), area.height() / image.height())
+    painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
+
+
 def print_pdf_bytes(pdf: bytes, printer: QPrinter) -> int:
     """Print `pdf` on `printer`; returns the number of pages. Nothing touches the disk.
 
@@ -104,27 +113,15 @@ def print_pdf_bytes(pdf: bytes, printer: QPrinter) -> int:
         raise UserError(_("The printer could not be opened. Check that it is connected and try again."))
     pages = document.pageCount()
     try:
-        dpi = min(printer.resolution(), MAX_PRINT_DPI)
         for index in range(pages):
             if index:
                 printer.newPage()
-            points = document.pagePointSize(index)
-            image = document.render(index, QSize(round(points.width() * dpi / 72),
-                                                 round(points.height() * dpi / 72)))
-            area = QRectF(painter.viewport())
-            scale = min(area.width() / image.width(), area.height() / image.height())
-            target = QRectF(0, 0, image.width() * scale, image.height() * scale)
-            painter.drawImage(target, image)
+            paint_page(painter, printer, document, index)
     finally:
         painter.end()
         document.close()
         buffer.close()
     return pages
-
-
-def save_pdf_bytes(pdf: bytes, path: str | os.PathLike) -> None:
-    """Write a PDF where the person chose, owner-only and atomically."""
-    atomic_write(path, pdf)
 
 
 def _render_kit(clinic_name: str, vault_id: str, recovery_key: str) -> bytes:
@@ -282,7 +279,7 @@ class RecoveryKeyPanel(QWidget):
             else:
                 path = self.ask_save_path()
                 if path:
-                    save_pdf_bytes(pdf, path)
+                    atomic_write(path, pdf)
                     self.status.setText(_("The recovery kit was saved. Remember: that file is not "
                                           "encrypted."))
         except UserError as exc:

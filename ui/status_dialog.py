@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError, ValidationError
+from clinic.errors import UserError
 from clinic.i18n import _
 from ui import theme
 from ui.context import AppContext
@@ -53,12 +53,8 @@ class _EditDialog(QDialog):
         self.errors.clear()
         try:
             self._save()
-        except ValidationError as exc:
-            if not self.errors.mark_validation(exc, self._fields()):
-                show_error(self, exc)
-            return
         except UserError as exc:
-            show_error(self, exc)
+            self.errors.present(exc, self._fields(), self)
             return
         self.accept()
 

@@ -240,3 +240,21 @@ def test_theme_uses_system_fonts_and_no_urls(qapp):
     finally:
         qapp.setStyleSheet(old_sheet)
         qapp.setFont(old_font)
+
+
+def test_present_marks_a_named_field_and_says_anything_else(form, monkeypatch):
+    """present(): a ValidationError for a shown field is marked there; other refusals become a message."""
+    import ui.forms
+    from clinic.errors import PermissionDenied
+
+    window, _layout, name, _city, _phone = form
+    shown = []
+    monkeypatch.setattr(ui.forms, "show_error", lambda parent, exc: shown.append(exc))
+    errors = FieldErrors()
+    errors.present(ValidationError("given_names", "Given names is required."), {"given_names": name}, window)
+    assert errors.is_marked(name) and shown == []
+    other = ValidationError("household_size", "Too many.")
+    errors.present(other, {"given_names": name}, window)
+    denied = PermissionDenied("Your role does not allow this.")
+    errors.present(denied, {"given_names": name}, window)
+    assert shown == [other, denied]
