@@ -30,8 +30,19 @@ class CliError(UserError):
 
 
 def _pick_language() -> None:
+    """Raises i18n.CatalogueUnavailable when Spanish was asked for and cannot be read."""
     lang = os.environ.get("CLINIC_LANG") or os.environ.get("LANGUAGE") or os.environ.get("LANG") or "en"
     i18n.set_language("es" if lang.lower().startswith("es") else "en")
+
+
+class _Version(argparse.Action):
+    """--version: ours and the exact versions of what we run on."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from clinic.about import version_text
+
+        print(version_text())
+        parser.exit()
 
 
 def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
@@ -273,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clinic-intake", description=_("Offline, encrypted clinic intake."))
     p.add_argument("--home", help=_("the clinic folder (default: CLINIC_HOME, then the data folder)"))
     p.add_argument("--user", help=_("your staff name (default: CLINIC_USER)"))
+    p.add_argument("--version", action=_Version, nargs=0,
+                   help=_("show the versions of Clinic Intake, SQLCipher, Qt, reportlab and Python"))
     sub = p.add_subparsers(dest="cmd")
     s = sub.add_parser("init", help=_("create a vault; print the recovery key once"))
     s.add_argument("--admin", required=True)
@@ -327,7 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, *, gui=None) -> int:
     """Run one command. `gui(home)` opens the desktop app (given by ui.launch; None from the core)."""
-    _pick_language()
+    try:
+        _pick_language()
+    except i18n.CatalogueUnavailable as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_PROBLEM
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)

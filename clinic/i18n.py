@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import gettext as _gettext
+import struct
 import threading
 from functools import cache
-from pathlib import Path
+
+from clinic.resources import path as _resource_path
 
 LANGUAGES = ("en", "es")
 DOMAIN = "clinic"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
+LOCALE_DIR = _resource_path("translations")
+# Our plural rule for Spanish, set here and nowhere else: one form for 1, the other for every other n.
+# CLDR (and so Babel >= 2.19) adds a third form for exact millions ("1000000 de casos"); our catalogue
+# keeps two, so a library release can never leave a plural form empty. tools/i18n.py writes this rule
+# into the catalogue and tests/test_plurals.py renders every plural message with it.
+PLURAL_FORMS = {"es": "nplurals=2; plural=(n != 1);"}
+
+
+class CatalogueUnavailable(RuntimeError):
+    """The catalogue for a language the person chose cannot be read. Said in both languages, since
+    the Spanish one is the thing missing; never silently replaced by English."""
+
+    def __init__(self, lang: str, detail: str):
+        super().__init__(
+            f"The {lang!r} translation catalogue of this installation is missing or damaged ({detail}); "
+            "reinstall Clinic Intake. / Falta el catálogo de traducción o está dañado; vuelva a "
+            "instalar Clinic Intake."
+        )
+        self.lang = lang
+        self.message = str(self)
 
 _state = threading.local()
 _default_language = ["en"]
@@ -17,18 +38,22 @@ _default_language = ["en"]
 
 @cache
 def translator_for(lang: str) -> _gettext.NullTranslations:
-    """The translations for one language; English (the source strings) when there is no catalogue."""
+    """The translations for one language: English is the source strings themselves; any other
+    language raises CatalogueUnavailable when its catalogue cannot be read."""
     if lang not in LANGUAGES or lang == "en":
         return _gettext.NullTranslations()
     try:
         return _gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang])
-    except OSError:
-        return _gettext.NullTranslations()
+    except (OSError, ValueError, UnicodeError, struct.error) as exc:  # missing, truncated or not a .mo
+        raise CatalogueUnavailable(lang, type(exc).__name__) from None
 
 
 def set_language(lang: str) -> None:
-    """Choose the language people read (the UI's and the core's messages)."""
-    _default_language[0] = lang if lang in LANGUAGES else "en"
+    """Choose the language people read (the UI's and the core's messages). Raises CatalogueUnavailable,
+    leaving the current language as it was, when that language's catalogue cannot be read."""
+    lang = lang if lang in LANGUAGES else "en"
+    translator_for(lang)
+    _default_language[0] = lang
 
 
 def current_language() -> str:

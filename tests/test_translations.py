@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import i18n  # noqa: E402  (tools/i18n.py builds the catalogue)
 
-FRAGMENTS = sorted((ROOT / "resources" / "translations" / "es").glob("*.po"))
+FRAGMENTS = sorted((ROOT / "clinic" / "resources" / "translations" / "es").glob("*.po"))
 
 
 def _fields(text: str) -> set[str]:

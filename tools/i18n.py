@@ -1,5 +1,9 @@
 """Build the Spanish catalogue: extract every string from clinic/ and ui/ (Babel), fill translations from
-the fragments in resources/translations/es/*.po, write LC_MESSAGES/clinic.po and compile clinic.mo.
+the fragments in clinic/resources/translations/es/*.po, write LC_MESSAGES/clinic.po and compile clinic.mo.
+
+The two generated files are build outputs (ignored by git, built by `make` and before a wheel is made):
+the fragments are the source. The plural rule is ours (clinic.i18n.PLURAL_FORMS), not the installed
+Babel's CLDR opinion, and a plural message with any empty form counts as untranslated.
 
     python tools/i18n.py          build (what `make` runs)
     python tools/i18n.py --check  exit 1 listing strings without a Spanish translation
@@ -18,7 +22,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-FRAGMENTS = ROOT / "resources" / "translations" / "es"
+sys.path.insert(0, str(ROOT))
+from clinic.i18n import PLURAL_FORMS  # noqa: E402  (the one place our plural rule is set)
+
+FRAGMENTS = ROOT / "clinic" / "resources" / "translations" / "es"
 OUT = FRAGMENTS / "LC_MESSAGES"
 FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None}
@@ -35,11 +42,22 @@ def extract() -> Catalog:
     return template
 
 
+def _catalog(**kwargs) -> Catalog:
+    """A Spanish catalogue carrying our plural rule, whatever the installed Babel thinks."""
+    catalog = Catalog(locale="es", **kwargs)
+    catalog.mime_headers = [(name, PLURAL_FORMS["es"] if name == "Plural-Forms" else value)
+                            for name, value in catalog.mime_headers]
+    assert catalog.num_plurals == 2, catalog.plural_forms
+    return catalog
+
+
 def fragments() -> dict:
     found = {}
     for path in sorted(FRAGMENTS.glob("*.po")):
         with path.open("rb") as f:
             for msg in read_po(f, locale="es"):
+                if isinstance(msg.string, tuple) and len(msg.string) != 2:
+                    raise SystemExit(f"{path.name}: {msg.id[0]!r} has {len(msg.string)} plural forms, not 2")
                 if msg.id and msg.string and (not isinstance(msg.string, tuple) or all(msg.string)):
                     found[msg.id] = msg.string
     return found
@@ -48,9 +66,9 @@ def fragments() -> dict:
 def build() -> list[str]:
     template = extract()
     known = fragments()
-    # A fixed date keeps the generated files identical from build to build (they are committed).
-    catalog = Catalog(locale="es", project="clinic-intake", charset="utf-8", creation_date=FIXED_DATE,
-                      revision_date=FIXED_DATE)
+    # A fixed date keeps the generated files identical from build to build.
+    catalog = _catalog(project="clinic-intake", charset="utf-8", creation_date=FIXED_DATE,
+                       revision_date=FIXED_DATE)
     missing = []
     for msg in template:
         if not msg.id:

@@ -12,10 +12,10 @@ import logging
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QObject, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clinic.home import Home
-from clinic.i18n import LANGUAGES, current_language, set_language
+from clinic.i18n import LANGUAGES, CatalogueUnavailable, current_language, set_language
 from ui import theme
 from ui.context import AppContext
 from ui.errors import install_excepthook
@@ -121,7 +121,10 @@ def main(home: str | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     theme.apply_theme(app)
     prefs = Prefs()
-    set_language(prefs.language() or current_language())
+    try:
+        set_language(prefs.language() or current_language())
+    except CatalogueUnavailable as exc:  # said, then the app goes on in English, the source language
+        QMessageBox.critical(None, APP_NAME, exc.message)
     qt_translations = QtTranslations(app)
     qt_translations.apply(current_language())
     restore_hooks = install_excepthook(app)

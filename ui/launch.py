@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from clinic.cli import main as cli_main
+
+
+def _choose_keyring_when_frozen() -> None:
+    """A frozen bundle has no package metadata, so keyring cannot discover its backends through entry
+    points and would silently pick its `fail` backend. Name the platform's backend explicitly (an
+    explicit PYTHON_KEYRING_BACKEND still wins, as tests use)."""
+    if not getattr(sys, "frozen", False) or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return
+    import keyring
+
+    if sys.platform.startswith("linux"):
+        from keyring.backends import SecretService as backend
+    elif sys.platform == "win32":
+        from keyring.backends import Windows as backend  # Windows Credential Manager
+    elif sys.platform == "darwin":
+        from keyring.backends import macOS as backend  # the login Keychain
+    else:
+        return
+    keyring.set_keyring(getattr(backend, "WinVaultKeyring", None) or backend.Keyring())
 
 
 def _gui(home: str | None) -> int:
@@ -13,7 +33,20 @@ def _gui(home: str | None) -> int:
     return gui_main(home=home)
 
 
+def _self_test(argv: list[str]) -> int:
+    from ui.selftest import run
+
+    home = None
+    if "--home" in argv and argv.index("--home") + 1 < len(argv):
+        home = argv[argv.index("--home") + 1]
+    return run(home)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    _choose_keyring_when_frozen()
+    if "--self-test" in argv:
+        return _self_test(argv)
     return cli_main(argv, gui=_gui)
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -118,12 +119,17 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton()
         self.lock_button.setObjectName("lockButton")
         self.lock_button.clicked.connect(self.lock)
+        self.about_button = QPushButton()
+        self.about_button.setObjectName("aboutButton")
+        self.about_button.setFlat(True)
+        self.about_button.clicked.connect(self.show_about)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 8, 4)
         bar.addWidget(self.user_label)
         bar.addStretch(1)
         bar.addWidget(self.language_switch)
         bar.addSpacing(12)
+        bar.addWidget(self.about_button)
         bar.addWidget(self.lock_button)
         self.demo_banner = QLabel()
         self.demo_banner.setObjectName("demoBanner")
@@ -267,6 +273,8 @@ class MainWindow(QMainWindow):
             self.user_label.setText(_("{name} · {role}").format(name=vault.user.name,
                                                                  role=_(vault.user.role.label)))
         self.lock_button.setText(_("&Lock"))
+        self.about_button.setText(_("About"))
+        self.about_button.setToolTip(_("The versions of Clinic Intake and of what it runs on"))
         self.lock_button.setToolTip(_("Lock now (Ctrl+L or F12). Nothing stays on the screen."))
         self.sidebar.setAccessibleName(_("Screens"))
         self.demo_banner.setText(_("DEMO: a training vault with invented people. Never enter a real "
@@ -285,6 +293,17 @@ class MainWindow(QMainWindow):
                 item.setToolTip(_("Ctrl+{number}").format(number=row + 1))
         if shiboken6.isValid(self.unlock_screen):
             self.unlock_screen.retranslate()
+
+    def about_text(self) -> str:
+        from PySide6.QtCore import qVersion
+
+        from clinic.about import version_text
+
+        return _("Offline, encrypted intake and case review for legal aid clinics.") + "\n\n" + \
+            version_text(qt=qVersion())
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About Clinic Intake"), self.about_text())
 
     def window_title(self) -> str:
         """'Clinic Intake — {clinic}', DEMO first for a demo vault; never a client's name."""

@@ -14,7 +14,6 @@ import unicodedata
 from collections import Counter
 from functools import cache
 from itertools import zip_longest
-from pathlib import Path
 
 from clinic.letters.compose import (
     LetterContent,
@@ -22,8 +21,9 @@ from clinic.letters.compose import (
     RecoveryKitText,
     compose_recovery_kit,
 )
+from clinic.resources import path as resource_path
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+FONT_DIR = resource_path("fonts")
 SANS, SANS_BOLD, MONO = "ClinicSans", "ClinicSans-Bold", "ClinicMono"
 _FONT_FILES = {SANS: "DejaVuSans.ttf", SANS_BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf"}
 

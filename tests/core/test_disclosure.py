@@ -25,7 +25,7 @@ from clinic.models import Phone, SealedField
 
 ALL = frozenset(Group)
 SEALED = {f: f"sealed-{f.value}" for f in SealedField}
-FRAGMENT = Path(__file__).resolve().parents[2] / "resources" / "translations" / "es" / "letters.po"
+FRAGMENT = Path(__file__).resolve().parents[2] / "clinic" / "resources" / "translations" / "es" / "letters.po"
 
 
 def fields(groups, lang="en", sealed=SEALED, **changes):

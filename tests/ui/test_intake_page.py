@@ -449,7 +449,7 @@ def test_spanish_fragment_keeps_every_placeholder():
 
     from babel.messages.pofile import read_po
 
-    path = Path(__file__).resolve().parents[2] / "resources" / "translations" / "es" / "ui_intake.po"
+    path = Path(__file__).resolve().parents[2] / "clinic" / "resources" / "translations" / "es" / "ui_intake.po"
     with path.open("rb") as f:
         catalog = read_po(f, locale="es")
     names = re.compile(r"\{(\w*)\}")
