@@ -135,6 +135,33 @@ def measure_app_launch(runs: int = RUNS) -> list[float] | None:
             return None
 
 
+BUNDLE = ROOT / "dist" / "clinic-intake" / "clinic-intake"
+
+
+def measure_bundle_vs_source(runs: int = RUNS) -> tuple[list[float], list[float]] | None:
+    """Seconds for `clinic-intake --self-test` to open the unlock window on a vault, check the keyring and
+    the catalogue, and quit: from our venv (as `make run` starts it) and from the PyInstaller bundle.
+    None when no bundle was built (`make dist`)."""
+    if not BUNDLE.exists():
+        return None
+    from clinic.home import Home
+    from clinic.vault import Vault
+
+    def once(cmd: list[str], home: Path) -> float:
+        t = time.perf_counter()
+        subprocess.run([*cmd, "--self-test", "--home", str(home)], cwd=ROOT, env=_env(), check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT)
+        return time.perf_counter() - t
+
+    with tempfile.TemporaryDirectory(prefix="clinic-bench-bundle-") as tmp:
+        home = Home(Path(tmp) / "home")
+        Vault.init(home, clinic_name="Bench", admin_name="Bench Admin",
+                   passphrase="bench admin passphrase")[0].lock()
+        source = [once([sys.executable, "-m", "ui.launch"], home.path) for _ in range(runs)]
+        bundle = [once([str(BUNDLE)], home.path) for _ in range(runs)]
+    return source, bundle
+
+
 def _ms(s: float) -> str:
     return f"{s * 1000:.0f} ms"
 
@@ -164,6 +191,16 @@ def main() -> int:
         warm95 = statistics.quantiles(app[1:], n=100, method="inclusive")[94] if len(app) > 2 else app[-1]
         rows.append(("launch -> unlock window (ui.app)", first, p50, p95, f"≤ {LAUNCH_TARGET:.1f} s warm",
                      "ok" if warm95 <= LAUNCH_TARGET else "MISSED"))
+    both = measure_bundle_vs_source()
+    if both is None:
+        rows.append(("bundle --self-test (unlock window, quit)", "—", "—", "—", "≤ 2x venv",
+                     "not measured: run make dist first"))
+    else:
+        source, bundle = both
+        rows.append(("venv --self-test (unlock window, quit)", *_stats(source), "—", "info"))
+        ratio = statistics.median(bundle[1:] or bundle) / statistics.median(source[1:] or source)
+        rows.append((f"bundle --self-test ({ratio:.2f}x venv)", *_stats(bundle), "≤ 2x venv",
+                     "ok" if ratio <= 2.0 else "MISSED"))
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
     print(" | ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))

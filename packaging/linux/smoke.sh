@@ -4,6 +4,16 @@
 # .ci/with-keyring (make dist-smoke). Fails on any AF_INET/AF_INET6 socket the bundle opens.
 set -euo pipefail
 BIN=$(readlink -f "$1")
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# Nothing of the developer's machine inside: no source path, no tests, no demo vault.
+if grep -rlF "$SRC" "$(dirname "$BIN")"; then
+  echo "smoke: the bundle names the build folder $SRC" >&2
+  exit 1
+fi
+if find "$(dirname "$BIN")" \( -path "*/tests/*" -o -name ".demo-vault" -o -name "*.po" \) | grep .; then
+  echo "smoke: the bundle carries test data, a demo vault or translation sources" >&2
+  exit 1
+fi
 scratch=$(mktemp -d -t clinic-smoke.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 clean=(env -i PATH=/usr/bin:/bin HOME="$scratch" XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-}"
@@ -11,7 +21,7 @@ clean=(env -i PATH=/usr/bin:/bin HOME="$scratch" XDG_RUNTIME_DIR="${XDG_RUNTIME_
 cd "$scratch"
 
 "${clean[@]}" "$BIN" --version | tee version.txt
-grep -q "^SQLCipher 4" version.txt && grep -q "(bundle)" version.txt
+grep -q "^SQLCipher 4" version.txt && grep -q "(bundle)" version.txt && grep -q "^Qt 6" version.txt
 
 # The window (first-run wizard on an empty home), the keyring and the catalogue, under strace.
 "${clean[@]}" xvfb-run -a -s "-screen 0 1366x768x24" \
