@@ -155,3 +155,43 @@ def test_app_starts_the_wizard_on_an_empty_home_and_creates_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "empty").exists()
+
+
+def test_about_shows_the_exact_versions_in_the_persons_language(qtbot, window):
+    """The About text names the version and the SQLCipher, Qt, reportlab and Python in use, in Spanish
+    after ES is chosen (clinics are asked for these when something breaks)."""
+    from PySide6.QtCore import qVersion
+
+    from clinic import __version__
+
+    unlock(qtbot, window, "volunteer")
+    window.switch_language("en")
+    text = window.about_text()
+    assert f"Clinic Intake {__version__}" in text and f"Qt {qVersion()}" in text
+    assert "SQLCipher 4." in text and "reportlab " in text and "Python 3." in text
+    assert window.about_button.text() == "About"
+    window.switch_language("es")
+    try:
+        assert window.about_button.text() == "Acerca de"
+        assert "cifradas y sin conexión" in window.about_text()
+    finally:
+        window.switch_language("en")
+
+
+def test_self_test_opens_the_window_checks_keyring_and_catalogue(tmp_path):
+    """`clinic-intake --self-test` (what CI's bundle smoke test runs) passes on this machine's keyring."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    run = subprocess.run([sys.executable, "-m", "ui.launch", "--self-test", "--home", str(tmp_path / "h")],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "self-test window: ok FirstRunWizard" in run.stdout
+    assert "self-test keyring: ok" in run.stdout and "self-test: passed" in run.stdout
+    assert not (tmp_path / "h").exists()
+
+
+def test_self_test_fails_loudly_without_a_keyring(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    run = subprocess.run([sys.executable, "-m", "ui.launch", "--self-test", "--home", str(tmp_path / "h")],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert "self-test keyring: FAILED" in run.stdout
