@@ -14,6 +14,7 @@ import sys
 from PySide6.QtCore import QLibraryInfo, QObject, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from clinic.errors import UserError
 from clinic.home import Home
 from clinic.i18n import LANGUAGES, CatalogueUnavailable, current_language, set_language
 from ui import theme
@@ -120,6 +121,12 @@ def main(home: str | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     theme.apply_theme(app)
+    try:  # before anything touches Qt's print support (and so libcups)
+        from ui.printing import pin_local_print_server
+
+        pin_local_print_server()
+    except UserError:  # a remote CUPS_SERVER: refused again, with its sentence, at Print...
+        logging.getLogger(__name__).warning("printing refused: CUPS_SERVER names another computer")
     prefs = Prefs()
     try:
         set_language(prefs.language() or current_language())

@@ -7,8 +7,10 @@ screens can print to a PDF-format QPrinter without a dialog.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
+import sys
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QPainter
@@ -36,8 +38,40 @@ from ui.theme import COLORS
 MAX_PRINT_DPI = 300  # a page image at the printer's own resolution (1200 dpi) would take ~500 MB
 
 
+# Where CUPS listens on this laptop. libcups otherwise connects to localhost:631 over TCP (AF_INET and
+# AF_INET6) as soon as a QPrinter or the print dialog exists, or to any host CUPS_SERVER or client.conf
+# names. Pointing CUPS_SERVER at the local socket keeps printing on this laptop with no network socket.
+CUPS_SOCKETS = ("/run/cups/cups.sock", "/var/run/cups/cups.sock", "/private/var/run/cupsd")
+_LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+class RemotePrintServer(UserError):
+    pass
+
+
+def pin_local_print_server(environ=os.environ) -> None:
+    """Make every print on this laptop go through the local CUPS socket. Raises RemotePrintServer, and
+    changes nothing, when CUPS_SERVER names another computer: client data would cross the network."""
+    if sys.platform == "win32":
+        return  # no CUPS: Windows prints through its own spooler
+    current = environ.get("CUPS_SERVER", "").strip()
+    host = current.rsplit(":", 1)[0] if current.count(":") == 1 else current
+    if current and not current.startswith("/") and host not in _LOOPBACK:
+        raise RemotePrintServer(_(
+            "This laptop is set to print through another computer (CUPS_SERVER). Clinic Intake prints "
+            "only to printers on this laptop, so that no client letter crosses the network. Unset "
+            "CUPS_SERVER, or save the letter as a PDF instead."))
+    if not current.startswith("/"):
+        environ["CUPS_SERVER"] = next((s for s in CUPS_SOCKETS if os.path.exists(s)), CUPS_SOCKETS[0])
+
+
 def ask_printer(parent: QWidget | None) -> QPrinter | None:
-    """Ask which printer to use (a modal dialog); None when the person cancels."""
+    """Ask which printer to use (a modal dialog); None when the person cancels or may not print here."""
+    try:
+        pin_local_print_server()
+    except RemotePrintServer as exc:
+        show_error(parent, exc)
+        return None
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(_("Print"))

@@ -99,3 +99,53 @@ def test_the_app_in_a_real_x_window_makes_no_network_calls(home, tmp_path):
     assert result.returncode == 0 and "session ok" in result.stdout, result.stderr[-2000:]
     assert any("AF_UNIX" in line for line in lines)
     assert [line for line in lines if FORBIDDEN.search(line)] == []
+
+
+PRINT = """
+import os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+app = QApplication(sys.argv[:1])
+if sys.argv[1] == "app":
+    from ui import printing
+    QTimer.singleShot(500, lambda: [w.reject() for w in app.topLevelWidgets() if isinstance(w, QPrintDialog)])
+    printing.ask_printer(None)   # Print...: the dialog opens, lists printers, and is cancelled
+    print("print dialog ok", os.environ.get("CUPS_SERVER"))
+else:                            # the control: Qt's print support as it is, without our pin
+    printer = QPrinter()
+    dialog = QPrintDialog(printer)
+    QTimer.singleShot(500, dialog.reject)
+    dialog.exec()
+    print("print dialog ok")
+"""
+
+
+def test_print_dialog_talks_to_cups_only_through_its_local_socket(tmp_path, monkeypatch):
+    """Pressing Print... lists this laptop's printers through CUPS's Unix socket: no AF_INET/AF_INET6 to
+    localhost:631 or anywhere else (libcups does so by default, as the control run below shows)."""
+    monkeypatch.delenv("CUPS_SERVER", raising=False)
+    result, lines = _traced(tmp_path, PRINT, "app")
+    assert result.returncode == 0 and "print dialog ok /" in result.stdout, result.stderr[-2000:]
+    assert [line for line in lines if FORBIDDEN.search(line)] == []
+    import ctypes.util
+
+    if ctypes.util.find_library("cups"):  # the control: the same dialog without the pin does use TCP
+        assert any("/cups" in line for line in lines if "AF_UNIX" in line)
+        control, control_lines = _traced(tmp_path, PRINT, "control")
+        assert control.returncode == 0, control.stderr[-2000:]
+        assert any(FORBIDDEN.search(line) for line in control_lines)
+
+
+def test_a_remote_print_server_is_refused_with_a_sentence(monkeypatch):
+    from ui.printing import RemotePrintServer, pin_local_print_server
+
+    env = {"CUPS_SERVER": "printhost.example.org:631"}
+    with pytest.raises(RemotePrintServer) as caught:
+        pin_local_print_server(env)
+    assert "CUPS_SERVER" in caught.value.message
+    assert env == {"CUPS_SERVER": "printhost.example.org:631"}  # nothing changed, nothing printed
+    for loopback in ("localhost", "127.0.0.1:631", ""):
+        env = {"CUPS_SERVER": loopback} if loopback else {}
+        pin_local_print_server(env)
+        assert env["CUPS_SERVER"].startswith("/")
