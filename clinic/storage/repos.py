@@ -231,7 +231,8 @@ class ClientRepo:
         more.
         """
         found = [r[0] for r in self.conn.execute(
-            "SELECT rowid FROM client_search WHERE client_search MATCH ? LIMIT ?", (match, RANK_CANDIDATES + 1))]
+            "SELECT rowid FROM client_search WHERE client_search MATCH ? LIMIT ?",
+            (match, max(RANK_CANDIDATES, limit) + 1))]
         if len(found) > RANK_CANDIDATES:
             return found[:limit]
         if len(found) <= 1:
