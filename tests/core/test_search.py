@@ -125,3 +125,27 @@ def test_more_matches_than_can_be_ranked_still_come_back(module_vaults, people, 
     vault = module_vaults("coordinator")
     assert people["garcia"].client_ref in [r.ref for r in vault.clients.search("garcia", limit=1000)]
     assert people["garcia"].client_ref in [r.ref for r in vault.clients.search("5550177")]
+
+
+def test_a_search_runs_on_another_thread_through_its_own_connection(open_vault):
+    """in_worker opens a connection on the calling thread, searches as the same user, closes it; once
+    the vault is locked it refuses."""
+    import threading
+
+    from clinic.errors import PermissionDenied
+
+    vault = open_vault("coordinator")
+    ref = vault.intakes.record(m.IntakeDraft(given_names="Hilo", family_name_1="Trabajador",
+                                             consent_to_store=True)).client_ref
+    out = {}
+
+    def work():
+        out["refs"] = vault.in_worker(lambda v: [r.ref for r in v.clients.search("trabajador")])
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert out["refs"] == [ref]
+    vault.lock()
+    with pytest.raises(PermissionDenied):
+        vault.in_worker(lambda v: v.clients.search("trabajador"))
