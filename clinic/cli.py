@@ -237,8 +237,15 @@ def cmd_search(args) -> int:
 
 def cmd_verify(args) -> int:
     vault = _unlock(args)
+    shown = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if shown:  # on a terminal only: a script reading stderr gets no carriage returns
+            print("\r" + _("Checking the audit log: {done} of {total} entries").format(done=done, total=total),
+                  end="" if done < total else "\n", file=sys.stderr, flush=True)
+
     try:
-        report = vault.verify()
+        report = vault.verify(progress=progress)
     finally:
         vault.lock()
     for item in report.checked:

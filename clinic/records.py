@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import mimetypes
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from clinic.access import Can
 from clinic.crypto import primitives as p
 from clinic.errors import NotFound, PermissionDenied, ValidationError, VaultDamaged
 from clinic.i18n import _
-from clinic.search import any_word_query, fts_query, tokens
+from clinic.search import fts_query, ref_prefix, tokens
 from clinic.storage.db import transaction
 from clinic.storage.repos import (
     CaseRepo,
@@ -60,18 +61,35 @@ class Clients:
     def search(self, text: str, *, limit: int = 50) -> list[m.ClientRow]:
         """Names, phones and notes, accent- and case-insensitive; never sealed fields."""
         self._v.require(Can.VIEW_CLIENTS)
+        repo = self._repo()
+        ref = ref_prefix(text)
+        ids = repo.ids_by_ref_prefix(ref, limit) if ref else []
         match = fts_query(text)
-        return self._repo().rows(self._repo().search_ids(match, limit)) if match else []
+        if match and not ids:
+            ids = repo.search_ids(match, limit)
+        return repo.rows(ids)
 
     def possible_duplicates(self, *, given_names: str, family_name_1: str, family_name_2: str = "",
                             date_of_birth: dt.date | None = None, limit: int = 5) -> list[m.ClientMatch]:
         """Returning clients that look like the person being typed in, best first."""
         self._v.require(Can.LOOKUP_CLIENT)
-        words = tokens(f"{given_names} {family_name_1} {family_name_2}")
-        query = any_word_query([w for w in words if len(w) >= 2], columns=("names",))
-        if not query:
+        words = [w for w in tokens(f"{given_names} {family_name_1} {family_name_2}") if len(w) >= 2]
+        if not words:
             return []
-        candidates = self._repo().matches(self._repo().search_ids(query, 200))
+        repo = self._repo()
+        # Bounded candidate sets, never a ranking of every client sharing a first name: the whole name;
+        # each pair of its words (one of them misspelt); the same date of birth (its index); and single
+        # words only when nothing else was found.
+        queries = [words] + ([list(pair) for pair in itertools.combinations(words[:4], 2)] if len(words) > 2 else [])
+        ids: dict[int, None] = {}
+        for group in queries:
+            ids.update(dict.fromkeys(repo.search_ids(fts_query(" ".join(group), columns=("names",)), 200)))
+        if date_of_birth:
+            ids.update(dict.fromkeys(repo.ids_born_on(date_of_birth, 500)))
+        if len(ids) < limit:
+            for word in words:
+                ids.update(dict.fromkeys(repo.search_ids(fts_query(word, columns=("names",)), 50)))
+        candidates = repo.matches(list(ids))
         typed = m.display_name(given_names, family_name_1, family_name_2).casefold()
         scored = []
         for c in candidates:

@@ -25,6 +25,9 @@ def fts_query(text: str, *, columns: tuple[str, ...] = (), prefix: bool = True) 
         return None
     star = "*" if prefix else ""
     expr = " AND ".join(f'"{w}"{star}' for w in words)
+    digits = typed_digits(text) if not columns else None
+    if digits and len(words) > 1:
+        expr = f'({expr}) OR "{digits}"{star}'
     if columns:
         return "{" + " ".join(columns) + "} : (" + expr + ")"
     return expr
@@ -40,9 +43,43 @@ def any_word_query(words: list[str], *, columns: tuple[str, ...] = ()) -> str | 
 
 
 def phone_digits(number: str) -> list[str]:
-    """Extra search terms for a phone: all its digits, and the last ten (a US number without +1)."""
+    """Extra search terms for a phone: all its digits, the last ten (a US number without +1) and the last
+    seven (the local number), so digits typed together match whatever formatting was stored."""
     digits = "".join(ch for ch in number if ch.isdigit())
     out = [digits] if digits else []
-    if len(digits) > 10:
-        out.append(digits[-10:])
+    for tail in (10, 7):
+        if len(digits) > tail and digits[-tail:] not in out:
+            out.append(digits[-tail:])
     return out
+
+
+_PHONE_LIKE = re.compile(r"[\d\s()+.\-]+")
+
+
+def typed_digits(text: str) -> str | None:
+    """The digits of a search that looks like (part of) a phone number, "555 0101" or "(323) 555-01";
+    None otherwise, or when fewer than three digits were typed."""
+    stripped = text.strip()
+    if not _PHONE_LIKE.fullmatch(stripped):
+        return None
+    digits = "".join(ch for ch in stripped if ch.isdigit())
+    return digits[:MAX_TOKEN_LEN] if len(digits) >= 3 else None
+
+
+REF_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32, as clinic.storage.repos.new_ref
+_REF_BODY = re.compile(f"[{REF_CHARS}]{{4,8}}")
+
+
+def ref_prefix(text: str) -> str | None:
+    """The start of a client reference typed as "C-KMVM-TQSB", "kmvm-tq" or "CKMVMTQSB", as stored
+    ("C-KMVM-TQ"); None when the text cannot be one. At least the first group of four is needed, so the
+    range looked up in the reference index stays narrow."""
+    body = text.strip().upper()
+    if body.startswith("C-"):
+        body = body[2:]
+    elif body.startswith("C") and len(body.replace("-", "")) == 9:
+        body = body[1:]
+    body = body.replace("-", "")
+    if not _REF_BODY.fullmatch(body):
+        return None
+    return f"C-{body[:4]}-{body[4:]}" if len(body) > 4 else f"C-{body}"

@@ -99,6 +99,7 @@ class ClientsPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self._staff = ctx.can(Can.VIEW_CLIENTS) if ctx.can(Can.LOOKUP_CLIENT) else True
+        self._search_seq = 0  # bumped by every search and by clear(): older results are dropped
 
         # Staff: search and the whole list.
         self.search_label = QLabel()
@@ -215,6 +216,7 @@ class ClientsPage(Page):
         """Drop every row, the search texts and the open file (on lock: no vault needed)."""
         self._search_timer.stop()
         self._lookup_timer.stop()
+        self._search_seq += 1  # a search still running is now stale
         self.search.clear()
         self.lookup.clear()
         self.clients_model.reset(_no_rows)
@@ -262,14 +264,38 @@ class ClientsPage(Page):
                 show_error(self, exc)
             return
         text = self.search.text().strip()
+        self._search_seq += 1
         if text:
-            def fetch(after, _limit, text=text):
-                return [] if after is not None else [(r, None) for r in
-                                                     self.ctx.v.clients.search(text, limit=SEARCH_LIMIT)]
-        else:
-            def fetch(after, limit):
-                return self.ctx.v.clients.page(after[1] if after is not None else None, limit)
+            self._in_background(self._search_seq, lambda v: v.clients.search(text, limit=SEARCH_LIMIT),
+                                self._show_results)
+            return
+        def fetch(after, limit):
+            return self.ctx.v.clients.page(after[1] if after is not None else None, limit)
         self.clients_model.reset(self._guarded(fetch))
+        self.clients_model.fetchMore()
+        self._update_count()
+
+    def _in_background(self, seq: int, query: Callable[[Any], Any], show: Callable[[Any], None]) -> None:
+        """Run a search on a worker with a connection of its own (Vault.in_worker), so typing never
+        waits for it; a result is shown only if no newer search (or a lock) has happened since."""
+        try:
+            vault = self.ctx.v
+        except UserError:
+            return
+
+        def current() -> bool:
+            return seq == self._search_seq and self.ctx.can(Can.LOOKUP_CLIENT)
+
+        def failed(exc: BaseException) -> None:
+            if current():
+                show_error(self, exc)
+
+        self.ctx.runner.run(vault.in_worker, query, owner=self,
+                            on_done=lambda result: show(result) if current() else None, on_error=failed)
+
+    def _show_results(self, rows: list[m.ClientRow]) -> None:
+        pairs = [(r, None) for r in rows]
+        self.clients_model.reset(lambda after, _limit: [] if after is not None else pairs)
         self.clients_model.fetchMore()
         self._update_count()
 
@@ -293,12 +319,13 @@ class ClientsPage(Page):
         """A volunteer's check: is someone with this name already a client? Nothing is opened."""
         self._lookup_timer.stop()
         text = self.lookup.text().strip()
-        rows = []
+        self._search_seq += 1
         if text and self.ctx.can(Can.LOOKUP_CLIENT):
-            try:
-                rows = self.ctx.v.clients.lookup(text)
-            except UserError as exc:
-                show_error(self, exc)
+            self._in_background(self._search_seq, lambda v: v.clients.lookup(text), self._show_lookup)
+        else:
+            self._show_lookup([])
+
+    def _show_lookup(self, rows: list[m.ClientMatch]) -> None:
         self.lookup_model.set_rows(rows)
         self._update_lookup_status()
 

@@ -125,6 +125,7 @@ class IntakePage(Page):
         layout.addWidget(self.chip)
         layout.addWidget(self.scroll, 1)
 
+        self._dup_seq = 0  # bumped by every look-up and reset: an older hint is dropped
         self._dup_timer = QTimer(self)
         self._dup_timer.setSingleShot(True)
         self._dup_timer.setInterval(DUPLICATE_DELAY_MS)
@@ -253,6 +254,7 @@ class IntakePage(Page):
 
     def _reset(self, *, keep_site: bool) -> None:
         self._dup_timer.stop()
+        self._dup_seq += 1  # a hint still being looked up is for the form as it was
         self._errors.clear()
         self.form.reset(keep_site=keep_site)
         self._existing = None
@@ -300,16 +302,28 @@ class IntakePage(Page):
         """Ask the core for possible returning clients matching the name and date of birth typed."""
         f = self.form
         given, family = f.given_names.text().strip(), f.family_name_1.text().strip()
+        self._dup_seq += 1
         if self._existing is not None or not (given or family):
             self._set_matches([])
             return
         try:
-            matches = self.ctx.v.clients.possible_duplicates(
-                given_names=given, family_name_1=family, family_name_2=f.family_name_2.text().strip(),
-                date_of_birth=f.date_of_birth.date())
+            vault = self.ctx.v
         except UserError:
-            matches = []  # locked meanwhile: nothing to hint at
-        self._set_matches(matches)
+            self._set_matches([])  # locked meanwhile: nothing to hint at
+            return
+        seq, family_2, born = self._dup_seq, f.family_name_2.text().strip(), f.date_of_birth.date()
+
+        def query(v):
+            return v.clients.possible_duplicates(given_names=given, family_name_1=family,
+                                                 family_name_2=family_2, date_of_birth=born)
+
+        def done(matches) -> None:
+            if seq == self._dup_seq and self._existing is None:  # not stale, not already linked
+                self._set_matches(matches)
+
+        # On a worker with its own connection (Vault.in_worker): typing never waits for the hint.
+        self.ctx.runner.run(vault.in_worker, query, owner=self, on_done=done,
+                            on_error=lambda _exc: done([]))
 
     def _set_matches(self, matches: list[m.ClientMatch]) -> None:
         self._matches = list(matches)

@@ -23,6 +23,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole row object
 DEFAULT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PAGE_SIZE = 200
+PAGES_KEPT = 10  # a lazy model holds at most this many pages (2,000 rows; a screen shows ~40)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -160,13 +161,78 @@ class RowTableModel(_ColumnsModel):
         return sorted_positions([value(row) for row in self._rows], order)
 
 
+class _PagedRows:
+    """The rows a lazy model has fetched, page by page, holding only the pages read most recently.
+
+    A dropped page is fetched again, after the same row as the first time, when a view reads it: so
+    memory stays flat however far one scrolls. The last row of every page is kept (it is what the next
+    page is fetched after): one row in PAGE_SIZE.
+    """
+
+    def __init__(self, fetch: Callable[[Any | None, int], Sequence[Any]], page_size: int, keep: int):
+        self._fetch, self._page_size, self._keep = fetch, page_size, max(1, keep)
+        self._pages: list[list[Any] | None] = []
+        self._afters: list[Any | None] = []  # what each page was fetched after (None: the first)
+        self._lasts: list[Any] = []  # each page's last row
+        self._held: dict[int, None] = {}  # page numbers held, least recently read first
+        self._len = 0
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __bool__(self) -> bool:
+        return self._len > 0
+
+    @property
+    def pages_held(self) -> int:
+        return len(self._held)
+
+    def append_page(self, rows: list[Any]) -> None:
+        self._afters.append(self._lasts[-1] if self._lasts else None)
+        self._lasts.append(rows[-1])
+        self._pages.append(rows)
+        self._len += len(rows)
+        self._touch(len(self._pages) - 1)
+
+    def last(self) -> Any | None:
+        return self._lasts[-1] if self._lasts else None
+
+    def __getitem__(self, i: int) -> Any:
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        number, offset = divmod(i, self._page_size)
+        page = self._pages[number]
+        if page is None:
+            try:
+                page = list(self._fetch(self._afters[number], self._page_size))
+            except Exception:  # noqa: BLE001 - a view is reading; the cell shows empty, never raises
+                page = []
+            self._pages[number] = page
+        self._touch(number)
+        return page[offset] if offset < len(page) else None  # rows deleted since: an empty cell
+
+    def __iter__(self):
+        return (self[i] for i in range(self._len))
+
+    def _touch(self, number: int) -> None:
+        self._held.pop(number, None)
+        self._held[number] = None
+        while len(self._held) > self._keep:
+            oldest = next(iter(self._held))
+            del self._held[oldest]
+            self._pages[oldest] = None
+
+
 class LazyRowTableModel(_ColumnsModel):
     """A table that grows a page at a time as the view scrolls, for lists of any length.
 
     `fetch_page(after_row, limit)` returns up to `limit` rows following `after_row` (None: from the
     start) in the list's order: keyset pagination done by the caller. It runs on the GUI thread while
     the view scrolls, so it must be one quick indexed query. Sort in that query, not with a SortProxy:
-    a proxy would sort only the rows fetched so far.
+    a proxy would sort only the rows fetched so far. Only the `keep_pages` pages read most recently
+    are held; a view reading a dropped page fetches it again (after the same row as the first time).
     """
 
     def __init__(
@@ -175,18 +241,35 @@ class LazyRowTableModel(_ColumnsModel):
         fetch_page: Callable[[Any | None, int], Sequence[Any]],
         *,
         page_size: int = PAGE_SIZE,
+        keep_pages: int = PAGES_KEPT,
         parent=None,
     ):
         super().__init__(columns, parent)
         self._fetch_page = fetch_page
         self._page_size = page_size
+        self._keep_pages = keep_pages
+        self._rows = self._new_rows()
         self._exhausted = False
         self._busy = False
+
+    def _new_rows(self) -> _PagedRows:
+        return _PagedRows(lambda after, limit: self._fetch_page(after, limit), self._page_size,
+                          self._keep_pages)
 
     @property
     def exhausted(self) -> bool:
         """Whether every row has been fetched (or fetching failed; reset() to try again)."""
         return self._exhausted
+
+    @property
+    def pages_held(self) -> int:
+        """How many pages of rows are in memory (at most keep_pages)."""
+        return self._rows.pages_held
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and 0 <= index.row() < len(self._rows) and self._rows[index.row()] is None:
+            return None
+        return super().data(index, role)
 
     def reset(self, fetch_page: Callable[[Any | None, int], Sequence[Any]] | None = None) -> None:
         """Drop the rows and start over, with a new fetcher if given (the search text changed)."""
@@ -195,7 +278,7 @@ class LazyRowTableModel(_ColumnsModel):
             self.beginResetModel()
             if fetch_page is not None:
                 self._fetch_page = fetch_page
-            self._rows = []
+            self._rows = self._new_rows()
             self._exhausted = False
             self.endResetModel()
         finally:
@@ -215,9 +298,8 @@ class LazyRowTableModel(_ColumnsModel):
             self._busy = False
 
     def _fetch_next_page(self) -> None:
-        after = self._rows[-1] if self._rows else None
         try:
-            page = list(self._fetch_page(after, self._page_size))
+            page = list(self._fetch_page(self._rows.last(), self._page_size))
         except BaseException:
             self._exhausted = True  # a failing fetcher must not be retried on every repaint
             raise
@@ -226,7 +308,7 @@ class LazyRowTableModel(_ColumnsModel):
         if page:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
+            self._rows.append_page(page)
             self.endInsertRows()
 
 

@@ -13,6 +13,8 @@ from clinic.storage.schema import CASE_QUEUE_ORDER
 from clinic.timeutil import iso_date, now_iso, parse_date, parse_ts
 
 REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# A search ranks its matches only when there are at most this many: ranking reads every match.
+RANK_CANDIDATES = 1000
 
 
 def new_ref(prefix: str) -> str:
@@ -221,9 +223,32 @@ class ClientRepo:
                           (client_id, names, " ".join(phones), "\n".join(notes)))
 
     def search_ids(self, match: str, limit: int) -> list[int]:
+        """Up to `limit` matching ids, best first, at a cost bounded whatever the vault's size.
+
+        Ranking (bm25) reads every match, so it runs only when the match set is small (up to
+        RANK_CANDIDATES, which the first query finds by reading no more than that); a broader text
+        ("m", "555") returns the first matches found, in the index's order, and the list says to type
+        more.
+        """
+        found = [r[0] for r in self.conn.execute(
+            "SELECT rowid FROM client_search WHERE client_search MATCH ? LIMIT ?",
+            (match, max(RANK_CANDIDATES, limit) + 1))]
+        if len(found) > RANK_CANDIDATES:
+            return found[:limit]
+        if len(found) <= 1:
+            return found
         return [r[0] for r in self.conn.execute(
-            "SELECT rowid FROM client_search WHERE client_search MATCH ? ORDER BY rank LIMIT ?",
-            (match, limit))]
+            "SELECT rowid FROM client_search WHERE client_search MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
+
+    def ids_by_ref_prefix(self, prefix: str, limit: int) -> list[int]:
+        """Clients whose reference starts with `prefix` (upper case, as stored): a range on its index."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM clients WHERE ref >= ? AND ref < ? ORDER BY ref LIMIT ?",
+            (prefix, prefix + "\x7f", limit))]
+
+    def ids_born_on(self, day: dt.date, limit: int) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM clients WHERE date_of_birth = ? LIMIT ?", (iso_date(day), limit))]
 
 
 class IntakeRepo:

@@ -248,9 +248,30 @@ _V4 = """
     ALTER TABLE letters ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
 """
 
+# Search as you type: prefix indexes for the first one, two and three letters typed (without them FTS5
+# merges the list of every word starting with "m"), and the last seven digits of each phone as a term so
+# "5550101" finds "(323) 555-0101" (new and edited clients get it from ClientRepo.reindex). FTS5 options
+# cannot be altered, so the index is rebuilt from its own stored text.
+_PHONE_DIGITS = "replace(replace(replace(replace(replace(replace(replace(number, ' ', ''), '-', ''), '(', ''), " \
+                "')', ''), '+', ''), '.', ''), '/', '')"
+_V5 = f"""
+    CREATE VIRTUAL TABLE client_search_v5 USING fts5(
+        names, phones, notes, tokenize = '{FTS_TOKENIZER}', prefix = '1 2 3'
+    );
+    INSERT INTO client_search_v5 (rowid, names, phones, notes)
+    SELECT s.rowid, s.names,
+           s.phones || coalesce((SELECT ' ' || group_concat(substr(d, -7), ' ')
+                                 FROM (SELECT {_PHONE_DIGITS} AS d FROM phones WHERE client_id = s.rowid)
+                                 WHERE length(d) > 7), ''),
+           s.notes
+    FROM client_search s;
+    DROP TABLE client_search;
+    ALTER TABLE client_search_v5 RENAME TO client_search;
+"""
+
 # A migration is a SQL script (run whole inside one transaction: sqlcipher3's executescript commits
 # any open transaction, so BEGIN and COMMIT are part of the script).
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 LATEST = len(MIGRATIONS)
 
 

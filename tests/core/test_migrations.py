@@ -130,3 +130,23 @@ def test_a_failing_migration_leaves_the_previous_version(db, monkeypatch):
     assert schema.version(conn) == 1
     assert conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall() == tables
     assert not conn.in_transaction
+
+
+def test_the_search_index_rebuild_keeps_every_entry_and_adds_a_phones_local_digits(db):
+    """The prefix-index migration keeps the indexed text, still finds words, and adds a phone's last 7
+    digits, so "5550100" finds "+1 555 0100" in a client recorded before it."""
+    conn, _path, _key = db
+    schema.migrate(conn, target=1)
+    _fill_v1(conn)
+    with transaction(conn):
+        conn.execute("UPDATE phones SET number = '+1 (323) 555-0100'")
+        conn.execute("UPDATE client_search SET phones = '+1 (323) 555-0100 13235550100 3235550100'")
+    schema.migrate(conn)
+
+    def found(match):
+        return [r[0] for r in conn.execute("SELECT rowid FROM client_search WHERE client_search MATCH ?",
+                                           (match,))]
+
+    assert found('"5550100"') == [1] and found('"nu"*') == [1] and found('"nota"') == [1]
+    assert found('"5550101"') == []
+    assert conn.execute("INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)")

@@ -92,3 +92,60 @@ def test_any_search_text_never_raises(module_vaults, people, text):
     assert isinstance(module_vaults("volunteer").clients.lookup(text), list)
     assert isinstance(module_vaults("volunteer").clients.possible_duplicates(
         given_names=text, family_name_1="García"), list)
+
+
+def test_phone_digits_typed_together_find_a_formatted_number(module_vaults, people):
+    """"5550177", "555-01" and "323555" find "(323) 555-0177"; two other digits find nobody."""
+    vault = module_vaults("coordinator")
+    for text in ("5550177", "555-01", "323555", "555 0177"):
+        assert people["garcia"].client_ref in [r.ref for r in vault.clients.search(text)], text
+    assert vault.clients.search("5550188") == []
+
+
+def test_search_finds_a_client_by_reference_or_its_start(module_vaults, people):
+    """The reference as printed, lower case, without the C- or the dash, or its first group finds them."""
+    vault = module_vaults("coordinator")
+    ref = people["nunez"].client_ref
+    for text in (ref, ref.lower(), ref[2:], ref.replace("-", ""), ref[:6], ref[2:8]):
+        assert ref in [r.ref for r in vault.clients.search(text)], text
+
+
+def test_a_broad_prefix_returns_at_most_the_limit(module_vaults, people):
+    """One letter typed returns matches up to the limit, never more."""
+    vault = module_vaults("coordinator")
+    assert 1 <= len(vault.clients.search("g", limit=1)) <= 1
+    assert people["garcia"].client_ref in [r.ref for r in vault.clients.search("g")]
+
+
+def test_more_matches_than_can_be_ranked_still_come_back(module_vaults, people, monkeypatch):
+    """Past RANK_CANDIDATES matches the search stops ranking but still returns what matches."""
+    from clinic.storage import repos
+
+    monkeypatch.setattr(repos, "RANK_CANDIDATES", 0)
+    vault = module_vaults("coordinator")
+    assert people["garcia"].client_ref in [r.ref for r in vault.clients.search("garcia", limit=1000)]
+    assert people["garcia"].client_ref in [r.ref for r in vault.clients.search("5550177")]
+
+
+def test_a_search_runs_on_another_thread_through_its_own_connection(open_vault):
+    """in_worker opens a connection on the calling thread, searches as the same user, closes it; once
+    the vault is locked it refuses."""
+    import threading
+
+    from clinic.errors import PermissionDenied
+
+    vault = open_vault("coordinator")
+    ref = vault.intakes.record(m.IntakeDraft(given_names="Hilo", family_name_1="Trabajador",
+                                             consent_to_store=True)).client_ref
+    out = {}
+
+    def work():
+        out["refs"] = vault.in_worker(lambda v: [r.ref for r in v.clients.search("trabajador")])
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert out["refs"] == [ref]
+    vault.lock()
+    with pytest.raises(PermissionDenied):
+        vault.in_worker(lambda v: v.clients.search("trabajador"))

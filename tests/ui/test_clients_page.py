@@ -21,6 +21,8 @@ from tests.ui.test_intake_page import (  # noqa: F401 - fixtures shared with the
     vault_template,
 )
 from ui.clients_page import SEARCH_DELAY_MS, ClientsPage
+from ui.context import AppContext
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
@@ -198,3 +200,39 @@ def test_escape_or_back_returns_to_the_list_and_forgets_the_file(qtbot, page_for
     assert page.stack.currentWidget() is page._staff_panel
     assert page.view.file is None and not shows(page, CANARY)
     assert page.table.hasFocus()
+
+
+class HeldRunner(TaskRunner):
+    """Keeps each background job until the test runs it, in whatever order the test chooses."""
+
+    def __init__(self):
+        super().__init__()
+        self.jobs = []
+
+    def _start(self, job) -> None:
+        self.jobs.append(job)
+
+
+def test_searches_run_in_the_background_and_a_late_result_is_dropped(qtbot, open_vault):
+    """The search box never queries on the GUI thread; an older search finishing last, or a search
+    finishing after lock, changes nothing on screen."""
+    vault = open_vault("coordinator")
+    for given, family in (("María", "García"), ("Ana", "Ruiz")):
+        vault.intakes.record(draft(given, family))
+    runner = HeldRunner()
+    page = ClientsPage(AppContext(vault.home, runner=runner, vault=vault))
+    show(qtbot, page)
+    page.on_unlocked()
+    for text in ("garcia", "ruiz"):
+        page.search.setText(text)
+        page.refresh()
+    assert len(runner.jobs) == 2 and page.clients_model.rowCount() == 2, "nothing shown before the worker"
+    runner.jobs[1].run()
+    assert names(page.clients_model) == ["Ana Ruiz"]
+    runner.jobs[0].run()  # "garcia", finishing last
+    assert names(page.clients_model) == ["Ana Ruiz"] and page.count_label.text() == "1 match"
+    page.search.setText("garcia")
+    page.refresh()
+    page.clear()
+    runner.jobs[2].run()
+    assert page.clients_model.rowCount() == 0

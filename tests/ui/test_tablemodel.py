@@ -230,3 +230,32 @@ def test_header_click_sorts_through_the_view(qtbot):
     view.setSortingEnabled(True)
     view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert _sorted_names(proxy) == ["Zapata", "Benítez", "Ávila", "avila"]
+
+
+def test_lazy_model_holds_a_bounded_window_and_refetches_a_dropped_page(qtmodeltester):
+    """Scrolled through 2,000 rows it holds only its last pages; reading the top again fetches that page
+    after the same row as the first time, with the same rows; the tester still passes."""
+    rows = _rows(2000)
+    calls = []
+    model = LazyRowTableModel(COLUMNS, _keyset(rows, calls), keep_pages=3)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+        model.index(model.rowCount() - 1, 0).data()
+    assert model.rowCount() == 2000 and model.pages_held == 3
+    calls.clear()
+    assert model.index(5, 0).data() == "Person 00005" and calls == [(None, 200)]
+    assert model.index(450, 0).data() == "Person 00450" and calls[-1] == (399, 200)
+    assert model.pages_held == 3 and model.row_at(1999) == rows[1999]
+    qtmodeltester.check(model)
+
+
+def test_lazy_model_shows_an_empty_cell_when_a_refetched_page_came_back_short(qtmodeltester):
+    """Rows deleted since a page was dropped leave empty cells, never an exception inside the view."""
+    rows = _rows(550)
+    model = LazyRowTableModel(COLUMNS, _keyset(rows), keep_pages=1)
+    for _ in range(3):
+        model.fetchMore(QModelIndex())
+    assert model.exhausted and model.index(0, 0).data() == "Person 00000"  # the last page is dropped
+    del rows[420:500]  # page 3, fetched again after row 399, now holds 70 rows
+    assert model.index(500, 0).data() is None and model.index(410, 0).data() == "Person 00410"
+    qtmodeltester.check(model)
