@@ -166,6 +166,8 @@ class IntakeForm(QWidget):
         outer.addWidget(self.consent_box)
 
         self.language.currentIndexChanged.connect(self._follow_language)
+        # The need "detention of a family member" is the same fact as the detained box: tick it too.
+        self.needs[m.Need.DETENTION].toggled.connect(lambda on: on and self.detained.setChecked(True))
         self.consent_language.activated.connect(lambda _i: setattr(self, "_consent_language_chosen", True))
         self.reset()
 
