@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import N_, _, current_language
-from ui import theme
+from ui import keys, theme
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.intake_fields import CHANNEL_NAMES, lock_pixmap
@@ -157,8 +156,7 @@ class ClientFileView(QWidget):
         self._content_layout = QVBoxLayout(content)
         self._content_layout.addWidget(self.placeholder)
         self._content_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll = keys.ScrollArea()
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
         layout = QVBoxLayout(self)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +26,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import _
+from ui import keys
 from ui.client_view import format_date
 from ui.context import AppContext, Page
 from ui.errors import app_title, show_error
@@ -118,8 +118,7 @@ class IntakePage(Page):
         content_layout.addWidget(self.form)
         content_layout.addLayout(buttons)
         content_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll = keys.ScrollArea()
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
 

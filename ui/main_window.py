@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
         # Qt disables this window's shortcuts while a modal dialog is open; the panic key must not be.
         self.panic_filter = _PanicKeyFilter(self)
         QApplication.instance().installEventFilter(self.panic_filter)
+        # Ctrl+Q quits (closing locks first), whatever screen has the focus.
+        self.quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), self)
+        self.quit_shortcut.activated.connect(self.close)
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda n=number: self.show_page_number(n - 1))

@@ -155,3 +155,13 @@ def test_app_starts_the_wizard_on_an_empty_home_and_creates_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "empty").exists()
+
+
+def test_ctrl_q_quits_and_locks(qtbot, window, ctx):
+    """Ctrl+Q closes the main window, which locks first (issue 14)."""
+    unlock(qtbot, window, "admin")
+    assert ctx.vault is not None
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # qtbot closes it after the test
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+    assert ctx.vault is None
