@@ -282,7 +282,7 @@ class DocumentsPane(QWidget):
         self._update()
 
     def retranslate(self) -> None:
-        self.attach_button.setText(_("Attach a &file…"))
+        self.attach_button.setText(_("Attach a fi&le…"))
         self.open_button.setText(_("&Open"))
         self.empty.setText(_("No documents attached to this case."))
         set_accessible(self.table, _("Documents"))

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         if vault is not None:
             self.user_label.setText(_("{name} · {role}").format(name=vault.user.name,
                                                                  role=_(vault.user.role.label)))
-        self.lock_button.setText(_("&Lock"))
+        self.lock_button.setText(_("Lock"))  # no Alt-letter: Ctrl+L and F12 lock, on every screen
         self.lock_button.setToolTip(_("Lock now (Ctrl+L or F12). Nothing stays on the screen."))
         self.sidebar.setAccessibleName(_("Screens"))
         self.demo_banner.setText(_("DEMO: a training vault with invented people. Never enter a real "
