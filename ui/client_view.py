@@ -30,7 +30,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import N_, _, current_language
-from ui import keys, theme
+from ui import clipboard, keys, theme
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.intake_fields import CHANNEL_NAMES, lock_pixmap
@@ -240,6 +240,7 @@ class ClientFileView(QWidget):
 
     def _render(self) -> None:
         self._discard_body()
+        clipboard.guard().set_sensitive(self, ())
         self.placeholder.setVisible(self._file is None)
         if self._file is None:
             return
@@ -411,4 +412,5 @@ class ClientFileView(QWidget):
         for field in m.SealedField:
             if self._revealed and field in self._revealed:
                 form.add(_(m.SEALED_LABELS[field]), self._revealed[field])
+        clipboard.guard().set_sensitive(self, (self._revealed or {}).values())
         return box

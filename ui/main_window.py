@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import _, current_language, set_language
-from ui import theme
+from ui import clipboard, theme
 from ui.context import AppContext, Page
 from ui.errors import format_exception_safely, show_error
 from ui.idle import IdleWatcher
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self._settings = None
         self._last_user: str | None = None
 
+        clipboard.guard()  # watches what the app copies from now on
         self.idle = IdleWatcher(self, timeout_minutes=5)
         self.idle.went_idle.connect(self.lock)
         self.unlock_screen = UnlockWidget(ctx, prefs=prefs)
@@ -224,6 +225,7 @@ class MainWindow(QMainWindow):
         finally:
             if vault is not None:
                 vault.lock()
+        clipboard.guard().clear_ours()  # client text copied from the app goes with the keys
         self.demo_banner.hide()
         if shiboken6.isValid(self.unlock_screen):
             self.screens.setCurrentWidget(self.unlock_screen)

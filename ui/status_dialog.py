@@ -23,7 +23,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import _
-from ui import theme
+from ui import clipboard, theme
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.forms import FieldErrors, labelled, set_accessible
@@ -247,6 +247,7 @@ class SealedSection(QGroupBox):
             self.values[field].setText(text if self.client_id is not None else "")
             self.form.setRowVisible(row, field in self.recorded or shown)
             self.edit_buttons[field].setVisible(shown)
+        clipboard.guard().set_sensitive(self, (self.revealed or {}).values() if shown else ())
 
     def toggle(self) -> None:
         if self.revealed is not None:
