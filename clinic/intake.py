@@ -59,6 +59,10 @@ FIELD_LABELS = {
 }
 
 _CONTROL_OK_IN_TEXT = {"\n", "\t", "\r"}
+# Bidirectional controls (embeddings, overrides, isolates, marks): in a name they make the list show a
+# spoofed order of letters while search and the duplicate check see another.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_NAME_FIELDS = ("given_names", "family_name_1", "family_name_2", "preferred_name", "family_names")
 _PHONE = re.compile(r"^[0-9+()\-. x/]+$")
 
 
@@ -83,6 +87,9 @@ def _check_text(field: str, value: str, limit: int, *, multiline: bool = False,
         if unicodedata.category(ch) == "Cs":
             raise ValidationError(field, _("{field} contains a broken character.")
                                   .format(field=label(field)))
+        if ch in BIDI_CONTROLS and field in _NAME_FIELDS:
+            raise ValidationError(field, _("{field} contains an invisible text-direction character. "
+                                           "Retype it without pasting.").format(field=label(field)))
     return value
 
 
@@ -140,6 +147,38 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
             raise ValidationError("sealed", _("Unknown attorney-only field “{name}”.").format(name=key))
         _check_text("sealed", value, m.MAX_SEALED, multiline=True)
     return draft
+
+
+# What stands in for a refused field while the rest of the draft is checked (problems()).
+_NEUTRAL = {
+    "given_names": "X", "family_name_1": "X", "family_name_2": "", "preferred_name": "",
+    "family_names": "X", "address": "", "site": "", "notes": "", "date_of_birth": None, "next_date": None,
+    "phones": (), "phone": (), "language": "es", "household_size": None, "monthly_income": None,
+    "consent_to_store": True, "consent_language": "", "sealed": {},
+}
+
+
+def problems(draft: m.IntakeDraft) -> list[ValidationError]:
+    """Every field validate() would refuse, in the order it checks them: a form shows them all at once.
+
+    Each refused field is set aside (a neutral value) and the rest checked again; at most one error per
+    field. An empty list means validate() accepts the draft.
+    """
+    found: list[ValidationError] = []
+    seen: set[str] = set()
+    while True:
+        try:
+            validate(draft)
+            return found
+        except ValidationError as exc:
+            attr = "phones" if exc.field == "phone" else exc.field
+            if exc.field in seen or attr not in _NEUTRAL:
+                if exc.field not in seen:
+                    found.append(exc)
+                return found
+            found.append(exc)
+            seen.add(exc.field)
+            draft = dataclasses.replace(draft, **{attr: _NEUTRAL[attr]})
 
 
 # ----- the intake JSON (command line and scripts) ----------------------------------------------------

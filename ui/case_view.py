@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import N_, _
+from ui import keys
 from ui.context import AppContext
 from ui.documents import DocumentsPane, babel_locale, fmt_date, fmt_moment
 from ui.errors import show_error
@@ -94,9 +94,8 @@ class CaseFileView(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(3, 1)
-        scroll = QScrollArea()
+        self.scroll = scroll = keys.ScrollArea()
         scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

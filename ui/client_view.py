@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import N_, _, current_language
-from ui import theme
+from ui import clipboard, keys, theme
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.intake_fields import CHANNEL_NAMES, lock_pixmap
@@ -157,8 +156,7 @@ class ClientFileView(QWidget):
         self._content_layout = QVBoxLayout(content)
         self._content_layout.addWidget(self.placeholder)
         self._content_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll = keys.ScrollArea()
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
@@ -242,6 +240,7 @@ class ClientFileView(QWidget):
 
     def _render(self) -> None:
         self._discard_body()
+        clipboard.guard().set_sensitive(self, ())
         self.placeholder.setVisible(self._file is None)
         if self._file is None:
             return
@@ -413,4 +412,5 @@ class ClientFileView(QWidget):
         for field in m.SealedField:
             if self._revealed and field in self._revealed:
                 form.add(_(m.SEALED_LABELS[field]), self._revealed[field])
+        clipboard.guard().set_sensitive(self, (self._revealed or {}).values())
         return box

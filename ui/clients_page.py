@@ -132,6 +132,7 @@ class ClientsPage(Page):
         self.lookup.setClearButtonEnabled(True)
         self.lookup.setMaxLength(200)
         self.lookup_label.setBuddy(self.lookup)
+        self.lookup.installEventFilter(self)
         self.lookup_status = QLabel()
         self.lookup_status.setWordWrap(True)
         self.lookup_status.setTextFormat(Qt.TextFormat.PlainText)
@@ -170,7 +171,7 @@ class ClientsPage(Page):
         self.lookup.textEdited.connect(lambda _t: self._lookup_timer.start())
         self.table.activated.connect(self._open_listed)
         self.mine_table.activated.connect(self._open_mine)
-        self.lookup_table.activated.connect(lambda _i: self._say_already_a_client())
+        self.lookup_table.activated.connect(lambda _i: self._explain_lookup())
         ctx.signals.open_client.connect(self.open_client)
         ctx.signals.changed.connect(self._changed)
         self._show_mode()
@@ -347,6 +348,13 @@ class ClientsPage(Page):
             "Already a client: {n} people with a similar name. Check the date of birth with them, then "
             "choose “Same person” on the intake form.", n).format(n=n))
 
+    def _explain_lookup(self) -> None:
+        """Enter on a look-up row: a volunteer may not open it, and is told so rather than nothing."""
+        self._say_already_a_client()
+        show_error(self, UserError(_("Volunteers cannot open a client's file from the look-up. Check the "
+                                     "date of birth with the person, then choose “Same person” on the "
+                                     "intake form.")))
+
     def _changed(self, what: str) -> None:
         if what not in ("clients", "cases", "notes", "documents") or not self.ctx.can(Can.LOOKUP_CLIENT):
             return
@@ -407,4 +415,11 @@ class ClientsPage(Page):
                 else:
                     self.table.setFocus(Qt.FocusReason.TabFocusReason)
                 return True
+        if watched is getattr(self, "lookup", None) and event.type() == QEvent.Type.KeyPress and (
+                event.key() == Qt.Key.Key_Down or event.key() in _ENTER):
+            if self._lookup_timer.isActive() or event.key() in _ENTER:
+                self.run_lookup()
+            if self.lookup_model.rowCount():
+                self.lookup_table.setFocus(Qt.FocusReason.TabFocusReason)  # selects the first row
+            return True
         return super().eventFilter(watched, event)

@@ -12,6 +12,7 @@ from clinic.errors import PermissionDenied
 from clinic.home import Home
 from clinic.i18n import _
 from clinic.unlock_guard import UnlockGuard
+from ui import keys
 
 
 class AppSignals(QObject):
@@ -61,6 +62,7 @@ class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        keys.install()  # Tab into a list selects its first row, on every screen
 
     def title(self) -> str:
         raise NotImplementedError

@@ -8,7 +8,7 @@ from pathlib import Path
 import shiboken6
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from clinic.errors import UserError
 from clinic.files import atomic_write
 from clinic.i18n import N_, _, current_language
 from clinic.records import MAX_DOCUMENT_BYTES
+from ui import filedialogs
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.forms import set_accessible
@@ -196,9 +196,7 @@ class DocumentViewer(QDialog):
         """Warn, ask where, write exactly there and record the export in the audit log."""
         if not self._content or not confirm_export(self, self.info.filename):
             return
-        start = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save an unencrypted copy"),
-                                                    str(start / self.info.filename))
+        path = filedialogs.ask_save(self, _("Save an unencrypted copy"), self.info.filename)
         if not path:
             return
         try:
@@ -282,7 +280,7 @@ class DocumentsPane(QWidget):
         self._update()
 
     def retranslate(self) -> None:
-        self.attach_button.setText(_("Attach a &file…"))
+        self.attach_button.setText(_("Attach a fi&le…"))
         self.open_button.setText(_("&Open"))
         self.empty.setText(_("No documents attached to this case."))
         set_accessible(self.table, _("Documents"))
@@ -311,7 +309,7 @@ class DocumentsPane(QWidget):
     def attach(self) -> None:
         if self.case_id is None:
             return
-        path, _filter = QFileDialog.getOpenFileName(self, _("Attach a file to this case"))
+        path = filedialogs.ask_open(self, _("Attach a file to this case"))
         if not path:
             return
         case_id, name = self.case_id, Path(path).name

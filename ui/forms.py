@@ -193,8 +193,8 @@ def date_order(locale: QLocale) -> tuple[str, str]:
     return order, separator
 
 
-def parse_date(text: str, order: str = "dMy") -> dt.date | None:
-    """YYYY-MM-DD, or day, month and a four-digit year in `order`; None for empty or not a date."""
+def _date_parts(text: str, order: str) -> dict[str, str] | None:
+    """Day, month and year as typed when `text` has the shape of a date in `order` (or ISO)."""
     match = _NUMBERS.match(text)
     if match is None:
         return None
@@ -204,6 +204,14 @@ def parse_date(text: str, order: str = "dMy") -> dt.date | None:
     parts = dict(zip(order, groups, strict=True))
     if len(parts["y"]) != 4 or len(parts["d"]) > 2 or len(parts["M"]) > 2:
         return None  # two-digit years are ambiguous for a date of birth
+    return parts
+
+
+def parse_date(text: str, order: str = "dMy") -> dt.date | None:
+    """YYYY-MM-DD, or day, month and a four-digit year in `order`; None for empty or not a date."""
+    parts = _date_parts(text, order)
+    if parts is None:
+        return None
     try:
         value = dt.date(int(parts["y"]), int(parts["M"]), int(parts["d"]))
     except ValueError:
@@ -258,6 +266,9 @@ class DateEdit(QLineEdit):
         return self.is_empty() or self.date() is not None
 
     def error_message(self) -> str:
+        if _date_parts(self.text(), self._order) is not None:  # the right shape, but no such day
+            return _("{text} is not a real date: check the day and the month.").format(
+                text=self.text().strip())
         return _("Enter the date as {pattern}, for example {example}.").format(
             pattern=self.pattern(), example=self.format(_EXAMPLE)
         )

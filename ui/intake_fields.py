@@ -95,8 +95,10 @@ def plain_edit(rows: int = 3) -> QPlainTextEdit:
 
 
 def line_edit(limit: int = m.MAX_NAME) -> QLineEdit:
+    """A one-line field. `limit` is the core's: it is checked on save, never by cutting what is pasted
+    (a silently shortened name is a wrong name); Qt's own 32,767 stays as the only hard cap."""
     edit = QLineEdit()
-    edit.setMaxLength(limit)
+    edit.setProperty("limit", limit)
     return edit
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -15,15 +17,16 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from clinic import intake as intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import _
+from ui import keys
 from ui.client_view import format_date
 from ui.context import AppContext, Page
 from ui.errors import app_title, show_error
@@ -115,8 +118,7 @@ class IntakePage(Page):
         content_layout.addWidget(self.form)
         content_layout.addLayout(buttons)
         content_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll = keys.ScrollArea()
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
 
@@ -136,6 +138,10 @@ class IntakePage(Page):
         for widget in self.form.inputs():
             if isinstance(widget, QLineEdit):
                 widget.textEdited.connect(lambda _t, w=widget: self._errors.clear(w))
+                widget.textEdited.connect(self._typing_resumed)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.textChanged.connect(
+                    lambda w=widget: w.hasFocus() and w.toPlainText() and self._typing_resumed())
         self.form.consent.toggled.connect(lambda _on: self._errors.clear(self.form.consent))
         self.duplicates_list.currentRowChanged.connect(self._update_duplicate_buttons)
         self.same_button.clicked.connect(self.choose_same_person)
@@ -145,6 +151,7 @@ class IntakePage(Page):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self.setFocusProxy(self.form.given_names)
         self._set_tab_order()
         self._set_matches([])
@@ -219,14 +226,27 @@ class IntakePage(Page):
     # ----- saving -----------------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Check, record, and on success show the reference and start a fresh form."""
+        """Check, record, and on success show the reference and start a fresh form.
+
+        Every problem is shown at once, at its field, and the first one in form order gets the focus.
+        """
         self._errors.clear()
-        problems = self.form.local_problems()
-        if problems:
-            for widget, message in problems:
-                self._errors.mark(widget, message)
-            return
         draft = self.form.draft(existing_client=self._existing.id if self._existing else None)
+        marks: dict[QWidget, str] = dict(self.form.local_problems())
+        for exc in intake_rules.problems(draft):
+            if exc.field in ("date_of_birth", "next_date") and self.form.widget_for_error(exc) in marks:
+                continue  # what was typed is not a date: the form's own message says so
+            widget = self.form.widget_for_error(exc)
+            if widget is None:
+                show_error(self, exc)
+                return
+            marks.setdefault(widget, exc.message)
+        if marks:
+            order = self.form.inputs()
+            for widget in sorted(marks, key=lambda w: order.index(w) if w in order else len(order)):
+                self._errors.mark(widget, marks[widget])
+            self._scroll_to(self.focusWidget() or next(iter(marks)))
+            return
         try:
             receipt = self.ctx.v.intakes.record(draft)
         except ValidationError as exc:
@@ -235,6 +255,7 @@ class IntakePage(Page):
                 show_error(self, exc)
             else:
                 self._errors.mark(widget, exc.message)
+                self._scroll_to(widget)
             return
         except UserError as exc:
             show_error(self, exc)
@@ -243,6 +264,23 @@ class IntakePage(Page):
         self._show_saved()
         self._reset(keep_site=True)
         self.ctx.signals.changed.emit("clients")
+
+    def _scroll_to(self, widget: QWidget | None) -> None:
+        """Bring a field of the form (and the error message under it) into view."""
+        content = self.scroll.widget()
+        if widget is None or content is None or not content.isAncestorOf(widget):
+            return
+        self.scroll.ensureWidgetVisible(widget, 20, 60)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if shiboken6.isValid(self) and new is not None:
+            self._scroll_to(new)
+
+    def _typing_resumed(self, *_args) -> None:
+        """The next person is being typed: the last one's "Saved" banner is stale."""
+        if self._saved_ref is not None:
+            self._saved_ref = None
+            self._show_saved()
 
     def _show_saved(self) -> None:
         if self._saved_ref is None:

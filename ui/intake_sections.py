@@ -138,15 +138,10 @@ class IntakeForm(QWidget):
         intro.addWidget(self.sealed_intro, 1)
         form.addRow(intro)
         self.sealed: dict[m.SealedField, QLineEdit | QPlainTextEdit] = {}
-        sealed_mnemonics = {
-            m.SealedField.IMMIGRATION_STATUS: N_("Immigration stat&us"),
-            m.SealedField.A_NUMBER: N_("A-nu&mber"),
-            m.SealedField.ENTRY_HISTORY: N_("Entr&y history"),
-            m.SealedField.REMOVAL_HISTORY: N_("Remo&val proceedings history"),
-            m.SealedField.CRIMINAL_HISTORY: N_("Crimina&l history"),
-            m.SealedField.DETENTION_DETAILS: N_("De&tention details"),
-            m.SealedField.PRIVILEGED_NOTES: N_("Pri&vileged notes"),
-        }
+        # Only "Privileged notes" has an Alt-letter: the form above already uses nearly every letter,
+        # in both languages, and a shared letter is worse than none (Tab reaches every field).
+        sealed_mnemonics = {field: m.SEALED_LABELS[field] for field in m.SealedField}
+        sealed_mnemonics[m.SealedField.PRIVILEGED_NOTES] = N_("Pri&vileged notes")
         for field, text in sealed_mnemonics.items():
             short = field in (m.SealedField.IMMIGRATION_STATUS, m.SealedField.A_NUMBER)
             self.sealed[field] = widget = line_edit(m.MAX_SHORT) if short else plain_edit(2)
@@ -166,6 +161,8 @@ class IntakeForm(QWidget):
         outer.addWidget(self.consent_box)
 
         self.language.currentIndexChanged.connect(self._follow_language)
+        # The need "detention of a family member" is the same fact as the detained box: tick it too.
+        self.needs[m.Need.DETENTION].toggled.connect(lambda on: on and self.detained.setChecked(True))
         self.consent_language.activated.connect(lambda _i: setattr(self, "_consent_language_chosen", True))
         self.reset()
 

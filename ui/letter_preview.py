@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +34,7 @@ from clinic.errors import UserError
 from clinic.files import atomic_write
 from clinic.i18n import _, current_language, using_language
 from clinic.letters.compose import LetterRequest, default_filename
-from ui import printing
+from ui import filedialogs, printing
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.forms import set_accessible
@@ -319,10 +318,8 @@ class LetterPreview(QDialog):
         """Warn, ask where, write exactly there (atomically) and record the save in the audit log."""
         if not self._pdf or not confirm_unencrypted_save(self):
             return False
-        start = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the letter as PDF (not encrypted)"), str(start / default_filename(self.referral.ref)),
-            _("PDF files (*.pdf)"))
+        path = filedialogs.ask_save(self, _("Save the letter as PDF (not encrypted)"),
+                                    default_filename(self.referral.ref), _("PDF files (*.pdf)"))
         if not path or not self._pdf:
             return False
         referral_id = self.referral.id

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import _, current_language, set_language
-from ui import theme
+from ui import clipboard, theme
 from ui.context import AppContext, Page
 from ui.errors import format_exception_safely, show_error
 from ui.idle import IdleWatcher
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._settings = None
         self._last_user: str | None = None
 
+        clipboard.guard()  # watches what the app copies from now on
         self.idle = IdleWatcher(self, timeout_minutes=5)
         self.idle.went_idle.connect(self.lock)
         self.unlock_screen = UnlockWidget(ctx, prefs=prefs)
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
         # Qt disables this window's shortcuts while a modal dialog is open; the panic key must not be.
         self.panic_filter = _PanicKeyFilter(self)
         QApplication.instance().installEventFilter(self.panic_filter)
+        # Ctrl+Q quits (closing locks first), whatever screen has the focus.
+        self.quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), self)
+        self.quit_shortcut.activated.connect(self.close)
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda n=number: self.show_page_number(n - 1))
@@ -227,6 +231,7 @@ class MainWindow(QMainWindow):
         finally:
             if vault is not None:
                 vault.lock()
+        clipboard.guard().clear_ours()  # client text copied from the app goes with the keys
         self.demo_banner.hide()
         if shiboken6.isValid(self.unlock_screen):
             self.screens.setCurrentWidget(self.unlock_screen)
@@ -272,7 +277,7 @@ class MainWindow(QMainWindow):
         if vault is not None:
             self.user_label.setText(_("{name} · {role}").format(name=vault.user.name,
                                                                  role=_(vault.user.role.label)))
-        self.lock_button.setText(_("&Lock"))
+        self.lock_button.setText(_("Lock"))  # no Alt-letter: Ctrl+L and F12 lock, on every screen
         self.about_button.setText(_("About"))
         self.about_button.setToolTip(_("The versions of Clinic Intake and of what it runs on"))
         self.lock_button.setToolTip(_("Lock now (Ctrl+L or F12). Nothing stays on the screen."))

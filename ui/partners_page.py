@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +24,7 @@ from clinic.errors import UserError
 from clinic.files import atomic_write
 from clinic.i18n import N_, _
 from clinic.referrals import MAX_CSV_BYTES
+from ui import filedialogs
 from ui.context import AppContext, Page
 from ui.errors import show_error
 from ui.forms import set_accessible
@@ -257,8 +257,8 @@ class PartnersPage(Page):
         self.ctx.signals.changed.emit("partners")
 
     def import_csv(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Import partners from a CSV file"), "",
-                                                    _("CSV files (*.csv);;All files (*)"))
+        path = filedialogs.ask_open(self, _("Import partners from a CSV file"),
+                                    _("CSV files (*.csv);;All files (*)"))
         if not path:
             return
         self.import_button.setEnabled(False)
@@ -282,8 +282,8 @@ class PartnersPage(Page):
 
     def export_csv(self) -> None:
         """Write the directory (no client data) exactly where the person chooses, atomically."""
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export the partner directory"),
-                                                    _("partners.csv"), _("CSV files (*.csv)"))
+        path = filedialogs.ask_save(self, _("Export the partner directory"), _("partners.csv"),
+                                    _("CSV files (*.csv)"))
         if not path:
             return
         try:

@@ -132,7 +132,16 @@ class PassphraseFields:
         form.addRow("", self.hint)
         self.confirm_label = labelled(form, "", self.confirm)
         self.passphrase.textChanged.connect(self._update_hint)
+        self.errors = None  # the surrounding form's FieldErrors, when it marks a mismatch here
+        for edit in (self.passphrase, self.confirm):
+            edit.textChanged.connect(self._clear_stale_mismatch)
         self.retranslate()
+
+    def _clear_stale_mismatch(self, *_args) -> None:
+        """Once the two match, a "not the same" mark on the confirmation is wrong: remove it."""
+        if self.errors is not None and self.matches() and \
+                self.errors.message(self.confirm) == self.mismatch_message():
+            self.errors.clear(self.confirm)
 
     def text(self) -> str:
         return self.passphrase.text()

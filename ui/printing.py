@@ -18,7 +18,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from clinic.errors import UserError
 from clinic.files import atomic_write
 from clinic.i18n import _
+from ui import filedialogs
 from ui.errors import show_error
 from ui.theme import COLORS
 
@@ -323,9 +323,8 @@ class RecoveryKeyPanel(QWidget):
 
     def ask_save_path(self) -> str:
         """Where to save the unencrypted kit; '' when cancelled. Tests replace this."""
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the recovery kit (not encrypted)"), _("recovery-kit.pdf"), _("PDF files (*.pdf)"))
-        return path
+        return filedialogs.ask_save(self, _("Save the recovery kit (not encrypted)"), _("recovery-kit.pdf"),
+                                    _("PDF files (*.pdf)"))
 
     def _failed(self, exc: BaseException) -> None:
         self._busy_action = ""

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import shiboken6
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -102,7 +102,7 @@ class ClientPicker(QDialog):
         self.timer.setInterval(SEARCH_DELAY_MS)
         self.timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self.timer.start())
-        self.search.returnPressed.connect(self.run_search)
+        self.search.installEventFilter(self)  # Down or Enter: run the search and go to the results
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -148,6 +148,16 @@ class ClientPicker(QDialog):
         self.note.setText(_("No matching clients.") if text and not rows else "")
         if rows:
             self.table.selectRow(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is getattr(self, "search", None) and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.timer.isActive() or event.key() != Qt.Key.Key_Down:
+                self.run_search()
+            if self.model.rowCount():
+                self.table.setFocus(Qt.FocusReason.TabFocusReason)  # first row selected: Enter refers
+            return True
+        return super().eventFilter(watched, event)
 
     def accept(self) -> None:
         index = self.table.currentIndex()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,7 +23,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import _
-from ui import theme
+from ui import clipboard, theme
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.forms import FieldErrors, labelled, set_accessible
@@ -42,6 +43,9 @@ class _EditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
+        # Enter in the reason box adds a line; Ctrl+Enter submits, as in the intake notes.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self._submit)
 
     def _fields(self) -> dict[str, QWidget]:
         raise NotImplementedError
@@ -243,6 +247,7 @@ class SealedSection(QGroupBox):
             self.values[field].setText(text if self.client_id is not None else "")
             self.form.setRowVisible(row, field in self.recorded or shown)
             self.edit_buttons[field].setVisible(shown)
+        clipboard.guard().set_sensitive(self, (self.revealed or {}).values() if shown else ())
 
     def toggle(self) -> None:
         if self.revealed is not None:

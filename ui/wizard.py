@@ -135,6 +135,7 @@ class FirstRunWizard(QDialog):
         form = QFormLayout()
         self.admin_name_label = labelled(form, "", self.admin_name)
         self.passphrase = PassphraseFields(form)
+        self.passphrase.errors = self.errors
         page, layout = _page(self.admin_heading, self.admin_text)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -154,6 +155,9 @@ class FirstRunWizard(QDialog):
         self.close_warning = _text()
         self.close_warning.setProperty(theme.FIELD_ERROR, True)
         self.close_warning.hide()
+        self.disabled_reason = _text()
+        self.disabled_reason.setObjectName("disabledReason")
+        self.disabled_reason.hide()
         self.back_button, self.next_button = QPushButton(), QPushButton()
         self.back_button.setObjectName("backButton")
         self.next_button.setObjectName("nextButton")
@@ -173,6 +177,7 @@ class FirstRunWizard(QDialog):
         layout.addLayout(keyring_row)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.close_warning)
+        layout.addWidget(self.disabled_reason)
         layout.addLayout(bottom)
         self.resize(820, 620)
         self.next_button.setDefault(True)  # once it sits in the dialog, so the dialog knows it
@@ -226,6 +231,17 @@ class FirstRunWizard(QDialog):
             self.next_button.setEnabled(self.key_panel.is_confirmed())
         else:
             self.next_button.setEnabled(not self._busy)
+        # A disabled button says why (a tooltip, and a line a screen reader reads with it).
+        reason = ""
+        if step == KEY and not self.next_button.isEnabled():
+            reason = _("First tick “I have printed it or written it down” and type the last group of "
+                       "the key.")
+        elif step == ADMIN and not self._keyring_ok:
+            reason = _("The system keyring is not available yet: see the message above.")
+        self.next_button.setToolTip(reason)
+        self.next_button.setAccessibleDescription(reason)
+        self.disabled_reason.setText(reason)
+        self.disabled_reason.setVisible(bool(reason))
 
     # ----- keyring -----------------------------------------------------------------------------------
 
@@ -337,7 +353,9 @@ class FirstRunWizard(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Clinic Intake: first start"))
-        self.step_label.setText(_("Step {step} of {total}").format(step=self.step + 1, total=4))
+        # The welcome page is not one of the "three short steps" it announces: no number there.
+        self.step_label.setVisible(self.step != WELCOME)
+        self.step_label.setText(_("Step {step} of {total}").format(step=max(self.step, 1), total=3))
         self.keyring_retry.setText(_("Check &again"))
         self.welcome_heading.setText(_("Welcome to Clinic Intake"))
         self.welcome_text.setText(_(
@@ -346,7 +364,7 @@ class FirstRunWizard(QDialog):
             "stays on this laptop, encrypted; nothing is sent anywhere."))
         self.clinic_heading.setText(_("The clinic"))
         self.clinic_text.setText(_("The clinic's name appears in the window title and on printed letters."))
-        self.clinic_name_label.setText(_("Clinic &name:"))
+        self.clinic_name_label.setText(_("&Clinic name:"))
         self.clinic_address_label.setText(_("&Address:"))
         self.admin_heading.setText(_("The administrator"))
         self.admin_text.setText(_(

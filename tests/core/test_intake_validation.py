@@ -67,9 +67,11 @@ def _stored(vault, receipt) -> dict[str, str]:
 def test_hostile_text_round_trips_exactly_in_every_field(module_vaults, value):
     """Quotes, SQL, FTS operators, bidi overrides, emoji and markup are stored and read back unchanged."""
     vault = module_vaults("admin")
-    receipt = vault.intakes.record(_base(**{f: value for f in TEXT_FIELDS},
+    # Bidi controls are refused in names (they spoof the list; see test_first_day.py), kept elsewhere.
+    fields = [f for f in TEXT_FIELDS if value != HOSTILE["rtl-override"] or f in ("address", "site", "notes")]
+    receipt = vault.intakes.record(_base(**{f: value for f in fields},
                                          phones=(m.Phone("+1 555 0100", label=value),)))
-    assert _stored(vault, receipt) == {f: value for f in TEXT_FIELDS}
+    assert {f: v for f, v in _stored(vault, receipt).items() if f in fields} == {f: value for f in fields}
     assert vault.clients.get(receipt.client_ref).client.phones[0].label == value
     assert vault.conn.execute("SELECT count(*) FROM clients").fetchone()[0] >= 2  # the table is still there
 

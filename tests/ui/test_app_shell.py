@@ -59,13 +59,13 @@ def test_ctrl_number_and_the_sidebar_switch_screens(qtbot, window):
 def test_language_switch_retranslates_and_is_remembered_for_that_person(qtbot, window, ctx):
     """ES in the top bar changes visible words at once and comes back at this person's next unlock."""
     unlock(qtbot, window, "admin")  # the admin's stored language is English
-    assert window.lock_button.text() == "&Lock"
+    assert window.lock_button.text() == "Lock"
     events = []
     ctx.signals.language_changed.connect(events.append)
     qtbot.mouseClick(window.language_switch.buttons["es"], Qt.MouseButton.LeftButton)
     spanish = translator_for("es")
     assert current_language() == "es" and events == ["es"]
-    assert window.lock_button.text() == spanish.gettext("&Lock") != "&Lock"
+    assert window.lock_button.text() == spanish.gettext("Lock") != "Lock"
     assert _sidebar(window)[0] == window.pages["intake"].title()
     assert window.pages["admin"].title() == spanish.gettext("Administration") != "Administration"
     window.lock()
@@ -74,7 +74,7 @@ def test_language_switch_retranslates_and_is_remembered_for_that_person(qtbot, w
     assert current_language() == "en"
     unlock(qtbot, window, "admin")
     assert current_language() == "es"  # remembered in the vault, for this staff member
-    assert window.lock_button.text() == spanish.gettext("&Lock")
+    assert window.lock_button.text() == spanish.gettext("Lock")
     assert window.language_switch.buttons["es"].isChecked()
 
 
@@ -195,3 +195,13 @@ def test_self_test_fails_loudly_without_a_keyring(tmp_path):
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
     assert "self-test keyring: FAILED" in run.stdout
+
+
+def test_ctrl_q_quits_and_locks(qtbot, window, ctx):
+    """Ctrl+Q closes the main window, which locks first (issue 14)."""
+    unlock(qtbot, window, "admin")
+    assert ctx.vault is not None
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # qtbot closes it after the test
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+    assert ctx.vault is None

@@ -327,3 +327,19 @@ def test_retranslate_switches_to_spanish(view, template):
     assert w.notes_box.title() == "Notas"
     assert w.intake_values["channel"].text() == "Teléfono"
     assert "Inmigración" in w.facts.text()
+
+
+def test_ctrl_enter_in_the_reason_submits_the_status_dialog(view, template, qtbot, type_text):
+    """Enter adds a line to the reason; Ctrl+Enter changes the status (issue 14)."""
+    w = view("attorney", template.cases["Núñez"])
+    dialog = w.change_status()
+    dialog.choose(m.CaseStatus.REJECTED)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    dialog.reason.setFocus()
+    type_text(dialog.reason, "Fuera del área")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "\n" in dialog.reason.toPlainText()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+    assert w.history_model.rows[-1].new_status is m.CaseStatus.REJECTED

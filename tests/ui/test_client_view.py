@@ -179,3 +179,29 @@ def test_spanish_view_formats_dates_and_flags_in_spanish(view_for, recorded, spa
     texts = "\n".join(all_texts(view))
     assert "14 mar 1987" in texts and "US$1.200" in texts
     assert "NO deje mensaje" in texts
+
+
+# ----- issue 14 -----------------------------------------------------------------------------------------
+
+
+def test_the_file_scrolls_with_page_down_and_end(qtbot, view_for, recorded):
+    """From the keyboard alone the attorney-only section at the bottom is reachable (issue 14)."""
+    view, _ctx = view_for("attorney")
+    view.resize(900, 400)
+    assert view.load(recorded.client_id)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=2000)
+    view.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(view.scroll.hasFocus, timeout=2000)
+    bar = view.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    assert bar.value() == 0
+    qtbot.keyClick(view.scroll, Qt.Key.Key_PageDown)
+    assert bar.value() > 0
+    qtbot.keyClick(view.scroll, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(view.scroll, Qt.Key.Key_Home)
+    assert bar.value() == 0
+    view.reveal_button.setFocus()
+    qtbot.keyClick(view.reveal_button, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum(), "End works from a button in the file too"

@@ -236,3 +236,40 @@ def test_searches_run_in_the_background_and_a_late_result_is_dropped(qtbot, open
     page.clear()
     runner.jobs[2].run()
     assert page.clients_model.rowCount() == 0
+
+
+# ----- issue 14: keyboard ------------------------------------------------------------------------------
+
+
+def test_tabbing_into_the_list_selects_the_first_row_and_enter_opens_it(qtbot, page_for):
+    page = page_for("coordinator")
+    for given, family in (("Ana", "Ruiz"), ("Luis", "Gómez")):
+        page.ctx.v.intakes.record(draft(given, family))
+    page.refresh()
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Tab)
+    assert page.table.hasFocus()
+    assert page.table.selectionModel().selectedRows(), "a row is selected, so Enter has a target"
+    first = page.table.currentIndex().row()
+    assert first == 0
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert page.view.file is not None
+    assert page.view.file.client.display_name == page.clients_model.index(0, 1).data()
+
+
+def test_down_and_enter_in_the_lookup_reach_the_results_and_enter_explains(qtbot, page_for, make_ctx,
+                                                                          type_text):
+    make_ctx("coordinator").v.intakes.record(draft("María", "García", dt.date(1987, 3, 14)))
+    page = page_for("volunteer")
+    page.lookup.setFocus()
+    type_text(page.lookup, "garcia")
+    qtbot.keyClick(page.lookup, Qt.Key.Key_Down)
+    assert page.lookup_table.hasFocus() and page.lookup_table.currentIndex().row() == 0
+    qtbot.keyClick(page.lookup_table, Qt.Key.Key_Return)
+    assert page.view.file is None
+    texts = [b.text() for b in message_boxes()]
+    assert len(texts) == 1 and "cannot open" in texts[0]
+    close_message_boxes()
+    page.lookup.setFocus()
+    qtbot.keyClick(page.lookup, Qt.Key.Key_Return)
+    assert page.lookup_table.hasFocus()

@@ -154,7 +154,7 @@ def test_save_warns_then_writes_exactly_the_chosen_file(preview, tmp_path, monke
     chosen = tmp_path / "chosen" / "carta para el banco.pdf"
     chosen.parent.mkdir()
 
-    def ask(parent, caption, start, filters):
+    def ask(parent, caption, start, filters, **_options):
         seen["start"] = start
         return str(chosen), filters
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from clinic import models as m
@@ -394,3 +395,21 @@ def test_dialog_retranslates_live_keeping_choices(dialog_for, ref_template):
         assert "LSC" in dialog.lsc.text() and "fondos" in dialog.lsc.text()
     finally:
         set_language("en")
+
+
+def test_enter_in_the_finder_reaches_the_results_and_enter_again_refers(page_for, ref_template, qtbot,
+                                                                       type_text):
+    """Issue 14: Enter (or Down) in the client finder runs the search and moves to the first result."""
+    from ui.referral_dialog import ReferralDialog
+
+    _ctx, page = page_for()
+    picker = page.new_referral()
+    picker.activateWindow()
+    qtbot.waitUntil(picker.isActiveWindow, timeout=2000)
+    picker.search.setFocus()
+    type_text(picker.search, "ramírez")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.table.hasFocus() and picker.table.selectionModel().selectedRows()
+    qtbot.keyClick(picker.table, Qt.Key.Key_Return)
+    dialogs = [w for w in page.windows if isinstance(w, ReferralDialog)]
+    assert len(dialogs) == 1 and dialogs[0].client_id == ref_template.clients[1][0]

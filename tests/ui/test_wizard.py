@@ -242,3 +242,57 @@ def test_shell_opens_the_main_window_unlocked_after_the_wizard(qtbot, qapp, type
     assert main.screens.currentWidget() is main.workspace
     assert "admin" in main.pages
     assert main.windowTitle() == "Clinic Intake — Clínica Señora de Guadalupe"
+
+
+# ----- issue 14 -----------------------------------------------------------------------------------------
+
+
+def test_step_numbers_match_the_three_steps_announced(qtbot, wizard, type_text):
+    assert "three short steps" in wizard.welcome_text.text()
+    assert not wizard.step_label.isVisible()
+    _to_admin_page(qtbot, type_text, wizard)
+    assert wizard.step_label.isVisible() and wizard.step_label.text() == "Step 2 of 3"
+    wizard.go_back()
+    assert wizard.step_label.text() == "Step 1 of 3"
+
+
+def test_the_not_the_same_error_goes_once_they_match(qtbot, wizard, type_text, empty_home):
+    _to_admin_page(qtbot, type_text, wizard)
+    _fill_admin(qtbot, type_text, wizard, confirm=PASSPHRASE + "x")
+    _enter(qtbot, wizard.passphrase.confirm)
+    assert wizard.errors.is_marked(wizard.passphrase.confirm)
+    qtbot.keyClick(wizard.passphrase.confirm, Qt.Key.Key_Backspace)
+    assert not wizard.errors.is_marked(wizard.passphrase.confirm)
+    assert not empty_home.has_vault()
+
+
+def test_a_disabled_start_button_says_why(qtbot, wizard, type_text):
+    _to_admin_page(qtbot, type_text, wizard)
+    _fill_admin(qtbot, type_text, wizard)
+    _enter(qtbot, wizard.passphrase.confirm)
+    assert wizard.step == KEY and not wizard.next_button.isEnabled()
+    assert wizard.disabled_reason.isVisible() and "last group" in wizard.disabled_reason.text()
+    assert wizard.next_button.toolTip() == wizard.disabled_reason.text()
+    panel = wizard.key_panel
+    panel.written.setChecked(True)
+    type_text(panel.last_group, panel.key_label.text().split()[-1])
+    assert wizard.next_button.isEnabled() and not wizard.disabled_reason.isVisible()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_wizard_step_has_an_alt_letter_twice(qtbot, wizard, type_text, lang):
+    from clinic.i18n import set_language
+    from tests.ui.mnemonics import problems
+
+    (wizard.spanish if lang == "es" else wizard.english).setChecked(True)
+    found = problems(wizard, "welcome")
+    _enter(qtbot, wizard.spanish if lang == "es" else wizard.english)
+    found += problems(wizard, "clinic")
+    type_text(wizard.clinic_name, "Clínica")
+    _enter(qtbot, wizard.clinic_name)
+    found += problems(wizard, "admin")
+    _fill_admin(qtbot, type_text, wizard)
+    _enter(qtbot, wizard.passphrase.confirm)
+    found += problems(wizard, "key")
+    set_language("en")
+    assert found == [], "\n".join(found)
