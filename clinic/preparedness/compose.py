@@ -300,8 +300,8 @@ def compose_cards(plan: Plan, *, clinic: ClinicInfo, lang: str) -> tuple[CardTex
                 lang=code,
                 title=_("Know your rights: say this at the door"),
                 rights=(
-                    _("I do not consent to your entry. Do not open the door: slide any warrant signed by a "
-                      "judge under it or show it at the window. (Fourth Amendment)"),
+                    _("I will not open the door. If you have a warrant signed by a judge, slide it under the "
+                      "door or show it at the window. I do not consent to your entry. (Fourth Amendment)"),
                     _("I do not consent to a search of me, my home or my things. (Fourth Amendment)"),
                     _("I choose to remain silent. I will not answer questions. (Fifth Amendment)"),
                     _("I want to speak with a lawyer. I will not sign anything without one."),
