@@ -342,6 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     from clinic.referrals_cli import add_commands
 
     add_commands(sub)
+    from clinic.preparedness.cli import add_commands as add_plan_commands
+
+    add_plan_commands(sub)
     return p
 
 
