@@ -1,0 +1,186 @@
+"""Cell suppression for public counts: no cell from 1 to 10, and none that can be worked out.
+
+A report is a list of `Cell`s: a table, a category, the days it covers and its count. A count is a sum of
+unknown "atoms", one per (family, category, stretch of days), where the stretches are cut at every
+boundary of every cell of this report and of every report published before it; tables that partition the
+same incidents (total, weeks, neighbourhoods, warrant kinds) add the equations "their atoms sum to the
+total's atom" for each stretch. A published count is an equation; a published 0 also says each of its
+atoms is 0 (counts cannot be negative). A suppressed cell is safe when its atom vector is not in the span
+of those equations (exact rational Gaussian elimination), i.e. no combination of published numbers,
+in this report or any earlier one, gives its value.
+
+Primary suppression hides every count from 1 to 10; secondary suppression then hides, one at a time, the
+smallest non-zero count in the same table (then anywhere linked) until no hidden cell can be worked out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from bisect import bisect_left
+from fractions import Fraction
+
+SMALL = 10  # counts from 1 to SMALL are never shown (the CMS rule)
+
+# Tables whose categories partition the incidents counted in "total" (and so sum to it).
+PARTITIONS = ("neighbourhood", "warrant")
+# Which atoms a table's cells add up: a week counts the same incidents as the total, day by day.
+FAMILY = {"week": "total"}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cell:
+    table: str
+    category: str
+    start: dt.date
+    end: dt.date  # inclusive
+    value: int | None  # None: suppressed
+
+    def to_json(self) -> list:
+        return [self.table, self.category, self.start.isoformat(), self.end.isoformat(), self.value]
+
+    @staticmethod
+    def from_json(item: list) -> Cell:
+        return Cell(item[0], item[1], dt.date.fromisoformat(item[2]), dt.date.fromisoformat(item[3]), item[4])
+
+
+class Exposed(Exception):
+    """A suppressed count can be worked out from counts already published; nothing is published."""
+
+
+class _Space:
+    """The span of some rational vectors, kept in reduced row echelon form (one pivot per row)."""
+
+    def __init__(self):
+        self.rows: dict[int, dict[int, Fraction]] = {}
+
+    def reduce(self, vec: dict[int, Fraction]) -> dict[int, Fraction]:
+        vec = dict(vec)
+        for pivot in [a for a in vec if a in self.rows]:
+            factor = vec.get(pivot)
+            if not factor:
+                continue
+            for atom, coef in self.rows[pivot].items():
+                new = vec.get(atom, 0) - factor * coef
+                if new:
+                    vec[atom] = new
+                else:
+                    vec.pop(atom, None)
+        return vec
+
+    def add(self, vec: dict[int, Fraction]) -> None:
+        vec = self.reduce(vec)
+        if not vec:
+            return
+        pivot = max(vec)
+        scale = vec[pivot]
+        vec = {a: c / scale for a, c in vec.items()}
+        for row in self.rows.values():
+            factor = row.get(pivot)
+            if factor:
+                for atom, coef in vec.items():
+                    new = row.get(atom, 0) - factor * coef
+                    if new:
+                        row[atom] = new
+                    else:
+                        row.pop(atom, None)
+        self.rows[pivot] = vec
+
+    def contains(self, vec: dict[int, Fraction]) -> bool:
+        return not self.reduce(vec)
+
+
+class System:
+    """Cells of several reports as vectors over shared atoms, split into independent components."""
+
+    def __init__(self, cells: list[Cell]):
+        bounds = sorted({c.start for c in cells} | {c.end + dt.timedelta(days=1) for c in cells})
+        self._bounds = bounds
+        self._atoms: dict[tuple, int] = {}
+        self.vectors = [self._vector(c) for c in cells]
+        cats: dict[str, set[str]] = {t: set() for t in PARTITIONS}
+        for c in cells:
+            if c.table in cats:
+                cats[c.table].add(c.category)
+        self.structural: list[dict[int, Fraction]] = []
+        for seg in bounds[:-1]:
+            for table, names in cats.items():
+                if names:
+                    row = {self._atom(("total", "", seg)): Fraction(-1)}
+                    row.update({self._atom((table, n, seg)): Fraction(1) for n in sorted(names)})
+                    self.structural.append(row)
+        # union-find over atoms: which equations can ever bear on which cells
+        parent = list(range(len(self._atoms)))
+
+        def find(a):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for vec in [*self.vectors, *self.structural]:
+            atoms = list(vec)
+            for other in atoms[1:]:
+                parent[find(other)] = find(atoms[0])
+        self._find = find
+
+    def _atom(self, key: tuple) -> int:
+        return self._atoms.setdefault(key, len(self._atoms))
+
+    def _vector(self, c: Cell) -> dict[int, Fraction]:
+        family = FAMILY.get(c.table, c.table)
+        category = "" if family == "total" else c.category
+        first = bisect_left(self._bounds, c.start)
+        last = bisect_left(self._bounds, c.end + dt.timedelta(days=1))
+        return {self._atom((family, category, seg)): Fraction(1) for seg in self._bounds[first:last]}
+
+    def component(self, index: int) -> int:
+        return self._find(next(iter(self.vectors[index])))
+
+    def exposed(self, published: list[bool], values: list[int | None]) -> list[int]:
+        """Indexes of suppressed cells whose value follows from the published ones."""
+        spaces: dict[int, _Space] = {}
+
+        def space(comp: int) -> _Space:
+            if comp not in spaces:
+                spaces[comp] = _Space()
+            return spaces[comp]
+
+        for row in self.structural:
+            space(self._find(next(iter(row)))).add(row)
+        for i, vec in enumerate(self.vectors):
+            if published[i]:
+                sp = space(self.component(i))
+                if values[i] == 0:
+                    for atom in vec:
+                        sp.add({atom: Fraction(1)})
+                else:
+                    sp.add(vec)
+        return [i for i, vec in enumerate(self.vectors)
+                if not published[i] and space(self.component(i)).contains(vec)]
+
+
+def suppress(new: list[Cell], history: list[Cell]) -> list[Cell]:
+    """`new` with every count from 1 to SMALL hidden, and enough others that no hidden count (new or
+    already published) can be worked out. Raises Exposed when that is impossible (it would need an
+    earlier report's hidden count to be hidden again)."""
+    cells = [*history, *new]
+    system = System(cells)
+    first_new = len(history)
+    published = [c.value is not None for c in history] + [not 1 <= c.value <= SMALL for c in new]
+    values = [c.value for c in history] + [c.value for c in new]
+    while True:
+        exposed = system.exposed(published, values)
+        if not exposed:
+            break
+        target = exposed[0]
+        comp = system.component(target)
+        candidates = [i for i in range(first_new, len(cells))
+                      if published[i] and values[i] and system.component(i) == comp]
+        if not candidates:
+            raise Exposed()
+        same_table = [i for i in candidates if cells[i].table == cells[target].table]
+        pick = min(same_table or candidates, key=lambda i: (values[i], i))
+        published[pick] = False
+    return [dataclasses.replace(c, value=c.value if published[first_new + k] else None)
+            for k, c in enumerate(new)]
