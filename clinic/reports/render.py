@@ -24,6 +24,7 @@ def _both(message: str, **kw) -> str:
 def _chart(report: PublicReport):
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.colors import Color
 
     weeks = [c for c in report.cells if c.table == "week"]
     drawing = Drawing(lr.TEXT_W, 150)
@@ -36,9 +37,6 @@ def _chart(report: PublicReport):
     chart.valueAxis.labels.fontName = lr.SANS
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor = None
-    from reportlab.lib.colors import Color
-
     chart.bars[0].fillColor = Color(0.3, 0.4, 0.6)
     drawing.add(chart)
     return drawing
