@@ -49,45 +49,53 @@ class Exposed(Exception):
 
 
 class _Space:
-    """The span of some rational vectors, kept in reduced row echelon form (one pivot per row)."""
+    """The span of some rational vectors in reduced row echelon form (one pivot per row); each row also
+    keeps which source equations it is made of, so a membership test can say how a value was derived."""
 
     def __init__(self):
-        self.rows: dict[int, dict[int, Fraction]] = {}
+        self.rows: dict[int, tuple[dict[int, Fraction], dict[int, Fraction]]] = {}
 
-    def reduce(self, vec: dict[int, Fraction]) -> dict[int, Fraction]:
-        vec = dict(vec)
+    def reduce(self, vec: dict[int, Fraction]) -> tuple[dict[int, Fraction], dict[int, Fraction]]:
+        vec, combo = dict(vec), {}
         for pivot in [a for a in vec if a in self.rows]:
             factor = vec.get(pivot)
             if not factor:
                 continue
-            for atom, coef in self.rows[pivot].items():
-                new = vec.get(atom, 0) - factor * coef
-                if new:
-                    vec[atom] = new
-                else:
-                    vec.pop(atom, None)
-        return vec
+            row, src = self.rows[pivot]
+            _axpy(vec, -factor, row)
+            _axpy(combo, factor, src)
+        return vec, combo
 
-    def add(self, vec: dict[int, Fraction]) -> None:
-        vec = self.reduce(vec)
+    def add(self, vec: dict[int, Fraction], source: int) -> None:
+        vec, combo = self.reduce(vec)
         if not vec:
             return
+        src = {source: Fraction(1)}
+        _axpy(src, Fraction(-1), combo)
         pivot = max(vec)
         scale = vec[pivot]
         vec = {a: c / scale for a, c in vec.items()}
-        for row in self.rows.values():
+        src = {k: c / scale for k, c in src.items()}
+        for row, row_src in self.rows.values():
             factor = row.get(pivot)
             if factor:
-                for atom, coef in vec.items():
-                    new = row.get(atom, 0) - factor * coef
-                    if new:
-                        row[atom] = new
-                    else:
-                        row.pop(atom, None)
-        self.rows[pivot] = vec
+                _axpy(row, -factor, vec)
+                _axpy(row_src, -factor, src)
+        self.rows[pivot] = (vec, src)
 
-    def contains(self, vec: dict[int, Fraction]) -> bool:
-        return not self.reduce(vec)
+    def derivation(self, vec: dict[int, Fraction]) -> dict[int, Fraction] | None:
+        """Source equations (with coefficients) that give `vec`, or None when they cannot."""
+        residual, combo = self.reduce(vec)
+        return None if residual else {k: c for k, c in combo.items() if c}
+
+
+def _axpy(target: dict, factor: Fraction, vec: dict) -> None:
+    for key, coef in vec.items():
+        new = target.get(key, 0) + factor * coef
+        if new:
+            target[key] = new
+        else:
+            target.pop(key, None)
 
 
 class System:
@@ -109,7 +117,6 @@ class System:
                     row = {self._atom(("total", "", seg)): Fraction(-1)}
                     row.update({self._atom((table, n, seg)): Fraction(1) for n in sorted(names)})
                     self.structural.append(row)
-        # union-find over atoms: which equations can ever bear on which cells
         parent = list(range(len(self._atoms)))
 
         def find(a):
@@ -123,6 +130,7 @@ class System:
             for other in atoms[1:]:
                 parent[find(other)] = find(atoms[0])
         self._find = find
+        self._cache: dict[int, tuple[tuple, _Space]] = {}
 
     def _atom(self, key: tuple) -> int:
         return self._atoms.setdefault(key, len(self._atoms))
@@ -137,33 +145,41 @@ class System:
     def component(self, index: int) -> int:
         return self._find(next(iter(self.vectors[index])))
 
-    def exposed(self, published: list[bool], values: list[int | None]) -> list[int]:
-        """Indexes of suppressed cells whose value follows from the published ones."""
-        spaces: dict[int, _Space] = {}
+    def space(self, comp: int, published: list[bool], values: list[int | None]) -> _Space:
+        """The span of what is known in one component. Sources: -1 - k for structural row k, the cell's
+        index for a published cell (a published 0 adds each of its atoms, under the same index)."""
+        members = tuple(i for i, vec in enumerate(self.vectors) if published[i] and self.component(i) == comp)
+        cached = self._cache.get(comp)
+        if cached and cached[0] == members:
+            return cached[1]
+        sp = _Space()
+        for k, row in enumerate(self.structural):
+            if self._find(next(iter(row))) == comp:
+                sp.add(row, -1 - k)
+        for i in members:
+            if values[i] == 0:
+                for atom in self.vectors[i]:
+                    sp.add({atom: Fraction(1)}, i)
+            else:
+                sp.add(self.vectors[i], i)
+        self._cache[comp] = (members, sp)
+        return sp
 
-        def space(comp: int) -> _Space:
-            if comp not in spaces:
-                spaces[comp] = _Space()
-            return spaces[comp]
-
-        for row in self.structural:
-            space(self._find(next(iter(row)))).add(row)
+    def exposed(self, published: list[bool], values: list[int | None]) -> dict[int, dict[int, Fraction]]:
+        """Suppressed cells whose value follows from the published ones -> how (source -> coefficient)."""
+        out = {}
         for i, vec in enumerate(self.vectors):
-            if published[i]:
-                sp = space(self.component(i))
-                if values[i] == 0:
-                    for atom in vec:
-                        sp.add({atom: Fraction(1)})
-                else:
-                    sp.add(vec)
-        return [i for i, vec in enumerate(self.vectors)
-                if not published[i] and space(self.component(i)).contains(vec)]
+            if not published[i]:
+                how = self.space(self.component(i), published, values).derivation(vec)
+                if how is not None:
+                    out[i] = how
+        return out
 
 
 def suppress(new: list[Cell], history: list[Cell]) -> list[Cell]:
     """`new` with every count from 1 to SMALL hidden, and enough others that no hidden count (new or
-    already published) can be worked out. Raises Exposed when that is impossible (it would need an
-    earlier report's hidden count to be hidden again)."""
+    already published) can be worked out. Raises Exposed when that is impossible (a hidden count would
+    follow from earlier reports alone)."""
     cells = [*history, *new]
     system = System(cells)
     first_new = len(history)
@@ -173,14 +189,12 @@ def suppress(new: list[Cell], history: list[Cell]) -> list[Cell]:
         exposed = system.exposed(published, values)
         if not exposed:
             break
-        target = exposed[0]
-        comp = system.component(target)
-        candidates = [i for i in range(first_new, len(cells))
-                      if published[i] and values[i] and system.component(i) == comp]
-        if not candidates:
+        target, how = min(exposed.items())
+        # Hide one of the new cells the derivation used: the smallest, preferring the target's own table.
+        used = [i for i in how if i >= first_new and published[i] and values[i]]
+        if not used:
             raise Exposed()
-        same_table = [i for i in candidates if cells[i].table == cells[target].table]
-        pick = min(same_table or candidates, key=lambda i: (values[i], i))
+        pick = min(used, key=lambda i: (cells[i].table != cells[target].table, values[i], i))
         published[pick] = False
     return [dataclasses.replace(c, value=c.value if published[first_new + k] else None)
             for k, c in enumerate(new)]
