@@ -23,14 +23,20 @@ class Can(StrEnum):
     MANAGE_STAFF = "manage_staff"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_AUDIT = "view_audit"
+    RECORD_INCIDENT = "record_incident"
+    VIEW_INCIDENTS = "view_incidents"  # every incident, never the sealed reporter
+    VERIFY_INCIDENTS = "verify_incidents"
+    MANAGE_NEIGHBOURHOODS = "manage_neighbourhoods"
+    PUBLISH_REPORTS = "publish_reports"
 
 
-_EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT}
-_READERS = _EVERYONE | {Can.VIEW_CLIENTS, Can.ADD_NOTES, Can.ATTACH_DOCUMENTS, Can.MAKE_REFERRALS}
+_EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}
+_READERS = _EVERYONE | {Can.VIEW_CLIENTS, Can.ADD_NOTES, Can.ATTACH_DOCUMENTS, Can.MAKE_REFERRALS,
+                        Can.VIEW_INCIDENTS, Can.VERIFY_INCIDENTS, Can.PUBLISH_REPORTS}
 
 PERMISSIONS: dict[Role, frozenset[Can]] = {
     Role.VOLUNTEER: frozenset(_EVERYONE),
-    Role.COORDINATOR: frozenset(_READERS | {Can.MANAGE_PARTNERS}),
+    Role.COORDINATOR: frozenset(_READERS | {Can.MANAGE_PARTNERS, Can.MANAGE_NEIGHBOURHOODS}),
     Role.ATTORNEY: frozenset(_READERS | {Can.VIEW_SEALED, Can.REVIEW_CASES, Can.APPROVE_SEALED_DISCLOSURE,
                                          Can.MANAGE_PARTNERS}),
     Role.ADMIN: frozenset(Can),

@@ -339,12 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_demo)
     s = sub.add_parser("gui", help=_("open the desktop app (the default)"))
     s.set_defaults(fn=cmd_gui)
+    from clinic.incidents_cli import add_commands as add_incident_commands
+    from clinic.preparedness.cli import add_commands as add_plan_commands
     from clinic.referrals_cli import add_commands
 
     add_commands(sub)
-    from clinic.preparedness.cli import add_commands as add_plan_commands
-
     add_plan_commands(sub)
+    add_incident_commands(sub)
     return p
 
 

@@ -61,6 +61,7 @@ class Vault:
 
     def __init__(self, *, home: Home, conn: Connection, keyfile: KeyFile, keys: UnlockedKeys,
                  data_key: SecretBytes, user: m.Staff):
+        from clinic.incidents.service import Incidents, PublicReports
         from clinic.preparedness.plans import Plans
         from clinic.records import Cases, Clients, Documents, Intakes, Sealed, Settings
         from clinic.referrals import Partners, Referrals
@@ -83,6 +84,10 @@ class Vault:
         self.partners = Partners(self)
         self.referrals = Referrals(self)
         self.plans = Plans(self)
+
+
+        self.incidents = Incidents(self)
+        self.public_reports = PublicReports(self)
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self._conn else 'locked'}>"

@@ -1,0 +1,1 @@
+"""Raid-incident reports from the hotline and the street, kept apart from client files."""

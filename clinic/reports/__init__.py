@@ -1,0 +1,1 @@
+"""Public aggregate reports, with cell suppression that holds across every report published."""
