@@ -36,7 +36,10 @@ def _chart(report: PublicReport):
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontName = lr.SANS
     chart.valueAxis.labels.fontSize = 7
+    top = max([c.value or 0 for c in weeks] + [10])
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = max(1, -(-top // 5))
     chart.bars[0].fillColor = Color(0.3, 0.4, 0.6)
     drawing.add(chart)
     return drawing
