@@ -327,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, *, gui=None) -> int:
     """Run one command. `gui(home)` opens the desktop app (given by ui.launch; None from the core)."""
+    from clinic.crypto.hardening import no_core_dumps
+
+    no_core_dumps()  # before any key or client text is in memory
     _pick_language()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()

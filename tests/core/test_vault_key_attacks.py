@@ -329,3 +329,29 @@ def test_a_full_disk_during_the_rekey_is_recorded_and_finished_later(template, t
             vault.lock()
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+# ----- key file version 1 (MAC key stored in the database) migrates at the next unlock -----------------
+
+def test_a_version_1_key_file_is_rewritten_as_version_2_at_unlock(template, home, raw_db):
+    data_key = template.keys["admin"].data_keys[0]
+    stored = primitives.random_bytes(32)
+    with raw_db(home.db, data_key) as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('integrity_key', ?)", (stored.hex(),))
+    doc = json.loads(home.keys.read_bytes())
+    doc["version"] = 1
+    doc.pop("epoch", None)
+    home.keys.write_text(json.dumps(doc))
+    _remac(home.keys, stored)
+    vault = Vault.open(home, template.keys["volunteer"])
+    try:
+        upgraded = KeyFile.load(home.keys)
+        assert upgraded.doc["version"] == 2 and upgraded.mac_ok(vault.integrity_key())
+        assert SettingsRepo(vault.conn).get("integrity_key") == ""
+        assert vault.verify().ok
+    finally:
+        vault.lock()
+    # the old stored MAC key no longer vouches for anything
+    _remac(home.keys, stored)
+    with pytest.raises(VaultDamaged):
+        Vault.open(home, template.keys["volunteer"])
