@@ -207,6 +207,8 @@ def cmd_client(args) -> int:
 def cmd_search(args) -> int:
     from clinic.access import Can
 
+    if args.text == "-":  # the query on standard input: not in /proc/PID/cmdline or the shell history
+        args.text = sys.stdin.readline().rstrip("\r\n")
     vault = _unlock(args)
     try:
         rows = vault.clients.search(args.text) if vault.can(Can.VIEW_CLIENTS) else vault.clients.lookup(args.text)
