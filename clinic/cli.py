@@ -218,6 +218,8 @@ def cmd_client(args) -> int:
 def cmd_search(args) -> int:
     from clinic.access import Can
 
+    if args.text == "-":  # the query on standard input: not in /proc/PID/cmdline or the shell history
+        args.text = sys.stdin.readline().rstrip("\r\n")
     vault = _unlock(args)
     try:
         rows = vault.clients.search(args.text) if vault.can(Can.VIEW_CLIENTS) else vault.clients.lookup(args.text)
@@ -351,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, *, gui=None) -> int:
     """Run one command. `gui(home)` opens the desktop app (given by ui.launch; None from the core)."""
+    from clinic.crypto.hardening import no_core_dumps
+
+    no_core_dumps()  # before any key or client text is in memory
     try:
         _pick_language()
     except i18n.CatalogueUnavailable as exc:

@@ -218,7 +218,11 @@ def _json_date(field: str, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(field)
+        # YYYY-MM-DD only: fromisoformat also takes ISO week dates ("2020-W01-1") and basic "20200101"
+        if not (isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
+                and (value[:4] + value[5:7] + value[8:]).isascii() and (value[:4] + value[5:7] + value[8:]).isdigit()):
+            return _bad_date(field)
+        return dt.date.fromisoformat(value)
     except ValueError:
         return _bad_date(field)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from clinic import models as m
@@ -10,9 +11,9 @@ from clinic.crypto import device
 from clinic.crypto import primitives as p
 from clinic.crypto.keyfile import KeyFile
 from clinic.crypto.primitives import SecretBytes
-from clinic.errors import NotFound, PermissionDenied, ValidationError
+from clinic.errors import NotFound, PermissionDenied, UserError, ValidationError
 from clinic.i18n import LANGUAGES, _
-from clinic.storage.db import rekey, transaction
+from clinic.storage.db import DatabaseError, rekey, transaction
 from clinic.storage.repos import StaffRepo
 
 if TYPE_CHECKING:
@@ -130,7 +131,11 @@ class StaffManager:
         if staff.id == self._v.user.id:
             raise PermissionDenied(_("You cannot remove your own account."))
         if not staff.active:
-            if KeyFile.load(self._v.home.keys).by_id(account) is None:
+            keyfile = KeyFile.load(self._v.home.keys)
+            if keyfile.pending_rotation:  # a removal cut off inside its rotation: finish it
+                self.finish_rotation()
+                return
+            if keyfile.by_id(account) is None:
                 raise ValidationError("name", _("{name} was already removed.").format(name=staff.name))
             self.rotate_data_key(remove_account=account)  # a removal cut off before its rotation: finish it
             return
@@ -158,18 +163,73 @@ class StaffManager:
         return text
 
     def rotate_data_key(self, *, remove_account: str | None = None) -> None:
+        """New data key: grant it to everyone left, record the rotation as pending, rekey, finish.
+
+        The pending rotation sits in the key file (durable) before the database is touched, so a kill
+        or a full disk anywhere after it leaves a record that the next `staff remove` or admin unlock
+        finishes and that `verify` reports until then.
+        """
         self._v.require(Can.MANAGE_STAFF)
-        integrity = self._v.integrity_key()
-        new_key = SecretBytes(p.random_bytes(32))
         keyfile = KeyFile.load(self._v.home.keys)
+        if keyfile.pending_rotation:
+            self.finish_rotation()
+            keyfile = KeyFile.load(self._v.home.keys)
+        new_key = SecretBytes(p.random_bytes(32))
         if remove_account:
             keyfile.remove(remove_account)
         keyfile.add_data_key_everywhere(new_key)
-        keyfile.save(integrity)  # phase 1: everyone can open old and new
-        rekey(self._v.conn, new_key)  # phase 2
-        self._v.data_key = new_key
+        new_fpr = p.data_key_fingerprint(bytes(new_key))
+        keyfile.doc["pending_rotation"] = {"next_fpr": new_fpr}
+        keyfile.save(self._v.integrity_key())  # phase 1: everyone can open old and new; rotation pending
+        device.store_anchor(self._v.vault_id, self._v.home.path, epoch=keyfile.epoch,
+                            fpr=p.data_key_fingerprint(bytes(self._v.data_key)), next_fpr=new_fpr)
+        self._v.keys = replace(self._v.keys, data_keys=(new_key, *self._v.keys.data_keys))
+        self.finish_rotation()
+
+    def finish_rotation(self) -> None:
+        """Phases two and three of a pending rotation: rekey to the new key, drop every older grant."""
+        self._v.require(Can.MANAGE_STAFF)
+        keyfile = KeyFile.load(self._v.home.keys)
+        pending = keyfile.pending_rotation
+        if not pending:
+            return
+        new_key = next((k for k in self._v.keys.data_keys
+                        if p.data_key_fingerprint(bytes(k)) == pending.get("next_fpr")), None)
+        if new_key is None:
+            raise PermissionDenied(_("Your account does not hold the new key of the unfinished key "
+                                     "rotation. Ask another administrator to unlock."))
+        if self._v.data_key != new_key:
+            try:
+                rekey(self._v.conn, new_key)  # phase 2
+            except DatabaseError as exc:
+                self._v.lock()  # the connection's key state is unknown after a failed rekey: start afresh
+                raise _rotation_failed(exc, self._v.home.path) from None
+            self._v.data_key = new_key
         keyfile.keep_only_newest_grant()
-        keyfile.save(integrity)  # phase 3: only the new key remains
+        keyfile.doc.pop("pending_rotation", None)
+        keyfile.doc["epoch"] = keyfile.epoch + 1
+        keyfile.save(self._v.integrity_key(new_key))  # phase 3: only the new key remains
+        device.store_anchor(self._v.vault_id, self._v.home.path, epoch=keyfile.epoch,
+                            fpr=pending["next_fpr"])
         self._v.keyfile = keyfile
+        self._v.keys = replace(self._v.keys, data_keys=(new_key,))
         with transaction(self._v.conn):
             self._v.audit("key.rotate")
+
+
+def _rotation_failed(exc: Exception, folder) -> UserError:
+    import logging
+    import os
+
+    logging.getLogger(__name__).error("rekey failed: %s", exc)
+    try:
+        st = os.statvfs(folder)
+        low = st.f_bavail * st.f_frsize < 4 * 1024 * 1024
+    except OSError:
+        low = False
+    if low or "full" in str(exc).lower():
+        return UserError(_("The disk is full, so the key rotation could not finish and the vault was "
+                           "locked. Nothing was lost: the rotation is recorded and finishes at the next "
+                           "administrator unlock once some space is free."))
+    return UserError(_("The key rotation could not finish and the vault was locked. Nothing was lost: the "
+                       "rotation is recorded and finishes at the next administrator unlock."))

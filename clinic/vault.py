@@ -114,8 +114,10 @@ class Vault:
     def audit(self, action: str, target: str = "", **detail) -> None:
         audit.append(self.conn, actor_id=self.user.id, action=action, target=target, detail=detail or None)
 
-    def integrity_key(self) -> SecretBytes:
-        return SecretBytes(bytes.fromhex(SettingsRepo(self.conn).get("integrity_key")))
+    def integrity_key(self, data_key: SecretBytes | None = None) -> SecretBytes:
+        """The key-file MAC key: derived from the (given or current) data key, so it rotates with it."""
+        self.conn  # noqa: B018 - raises when locked
+        return integrity_key_for(data_key or self.data_key, self.vault_id)
 
     def privileged_public(self) -> tuple[bytes, str]:
         settings = SettingsRepo(self.conn)
@@ -147,7 +149,7 @@ class Vault:
         vault_id = secrets.token_hex(16)
         device_secret = device.create(vault_id)
         data_key = SecretBytes(p.random_bytes(32))
-        integrity_key = SecretBytes(p.random_bytes(32))
+        integrity_key = integrity_key_for(data_key, vault_id)
         priv_private, priv_public = p.new_keypair()
         fpr = p.fingerprint(priv_public)
         keyfile = KeyFile.new(home.keys, vault_id)
@@ -168,13 +170,15 @@ class Vault:
                 for key, value in (("vault_id", vault_id), ("clinic_name", clinic_name.strip()),
                                    ("clinic_address", clinic_address.strip()), ("created_at", now_iso()),
                                    ("privileged_public_key", base64.b64encode(priv_public).decode()),
-                                   ("privileged_fpr", fpr), ("integrity_key", bytes(integrity_key).hex())):
+                                   ("privileged_fpr", fpr)):
                     settings.set(key, value)
                 staff_id = StaffRepo(conn).add(account_id=entry["account_id"], name=admin_name,
                                                role=m.Role.ADMIN, language=language,
                                                public_key=entry["public_key"])
                 audit.append(conn, actor_id=staff_id, action="vault.init")
             keyfile.save(integrity_key)
+            device.store_anchor(vault_id, home.path, epoch=keyfile.epoch,
+                                fpr=p.data_key_fingerprint(bytes(data_key)))
         except BaseException:
             conn.close()
             raise
@@ -208,9 +212,8 @@ class Vault:
             settings = SettingsRepo(conn)
             if settings.get("vault_id") != keyfile.vault_id:
                 raise VaultDamaged(_("The key file belongs to another vault than this database."))
-            if not keyfile.mac_ok(SecretBytes(bytes.fromhex(settings.get("integrity_key")))):
-                raise VaultDamaged(_("The key file was changed outside Clinic Intake. Nothing was "
-                                     "unlocked. Run “clinic-intake verify” and ask the administrator."))
+            anchored = _check_anchor(home, keyfile, data_key)
+            legacy = _check_keyfile_mac(keyfile, keys.data_keys, anchored, settings)
             found = StaffRepo(conn).by_account(keys.account_id)
             entry = keyfile.by_id(keys.account_id)
             if found is None or not found[0].active:
@@ -224,10 +227,22 @@ class Vault:
                     audit.append(conn, actor_id=who[0].id if who else None, action="unlock.failed",
                                  detail={"at": at})
                 audit.append(conn, actor_id=user.id, action="unlock")
+            if legacy:  # a version-1 key file: MAC it under the data key and forget the stored MAC key
+                keyfile.save(integrity_key_for(data_key, keyfile.vault_id))
+                with transaction(conn):
+                    settings.delete("integrity_key")
+                    audit.append(conn, actor_id=user.id, action="keyfile.upgrade")
         except BaseException:
             conn.close()
             raise
-        return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
+        vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
+        if keyfile.pending_rotation and vault.can(access.Can.MANAGE_STAFF):
+            try:
+                vault.staff.finish_rotation()
+            except BaseException:
+                vault.lock()
+                raise
+        return vault
 
     @classmethod
     def unlock(cls, home: Home, name: str, passphrase: str, guard: UnlockGuard | None = None) -> Vault:
@@ -268,12 +283,16 @@ class Vault:
                                         device_secret=device_secret, privileged_fpr=fpr)
             keyfile.grant_data_key(entry, data_key)
             keyfile.grant_privileged(entry, rec.privileged_private)
-            integrity_key = SecretBytes(bytes.fromhex(SettingsRepo(conn).get("integrity_key")))
+            integrity_key = integrity_key_for(data_key, keyfile.vault_id)
             with transaction(conn):
                 staff.rekey_account(admin.id, account_id=entry["account_id"], public_key=entry["public_key"])
+                SettingsRepo(conn).delete("integrity_key")
                 audit.append(conn, actor_id=admin.id, action="vault.recover",
                              detail={"new_laptop": not same_laptop})
             keyfile.save(integrity_key)
+            # The recovery key holder vouches for this database: anchor it on this laptop.
+            device.store_anchor(keyfile.vault_id, home.path, epoch=keyfile.epoch,
+                                fpr=p.data_key_fingerprint(bytes(data_key)))
         except BaseException:
             conn.close()
             raise
@@ -338,6 +357,14 @@ class Vault:
         fresh = KeyFile.load(self.home.keys)
         if not fresh.mac_ok(self.integrity_key()):
             problems.append(_("The key file was changed outside Clinic Intake."))
+        if fresh.pending_rotation:
+            problems.append(_("A key rotation after removing a staff member is not finished: the removed "
+                              "person's key may still open the database. Unlock as an administrator to "
+                              "finish it."))
+        try:
+            _check_anchor(self.home, fresh, self.data_key, store=False)
+        except VaultDamaged as exc:
+            problems.append(str(exc))
         if fresh.vault_id != SettingsRepo(conn).get("vault_id"):
             problems.append(_("The key file belongs to another vault."))
         checked.append(_("key file"))
@@ -360,6 +387,57 @@ class Vault:
         with transaction(conn):
             self.audit("vault.verify", ok=not problems)
         return m.VerifyReport(tuple(problems), tuple(checked))
+
+
+def integrity_key_for(data_key: SecretBytes, vault_id: str) -> SecretBytes:
+    return SecretBytes(p.keyfile_mac_key(bytes(data_key), vault_id))
+
+
+def _way_out() -> str:
+    return _("If you restored a backup on purpose, unlock it with the recovery key (“clinic-intake "
+             "recover”); otherwise put back the latest backup.")
+
+
+def _check_anchor(home: Home, keyfile: KeyFile, data_key: SecretBytes, *, store: bool = True) -> set[str]:
+    """Refuse a database or key file older than, or different from, the one this laptop last used.
+
+    The keyring holds (epoch, fingerprint of the data key) for this folder's vault; the folder cannot
+    change it. The first unlock of a folder without a record (an older version, or a folder opened here
+    for the first time) records it. Returns the fingerprints accepted now (two while a rotation is open).
+    """
+    fpr = p.data_key_fingerprint(bytes(data_key))
+    anchor = device.load_anchor(keyfile.vault_id, home.path)
+    if anchor is None:
+        if store:
+            device.store_anchor(keyfile.vault_id, home.path, epoch=max(keyfile.epoch, 0), fpr=fpr)
+        return {fpr}
+    accepted = {anchor["fpr"], *([anchor["next"]] if anchor.get("next") else [])}
+    if keyfile.epoch < anchor["epoch"]:
+        raise VaultDamaged(_("The key file is older than the one this laptop last used for this vault: "
+                             "it was put back from an earlier copy, which could let a removed staff member "
+                             "in again. Nothing was unlocked.") + " " + _way_out())
+    if fpr not in accepted:
+        raise VaultDamaged(_("The database is not encrypted with the key this laptop last used for this "
+                             "vault: it was replaced or put back from an earlier copy. Nothing was "
+                             "unlocked.") + " " + _way_out())
+    if store and anchor.get("next") == fpr and not keyfile.pending_rotation:  # a rotation cut off after
+        device.store_anchor(keyfile.vault_id, home.path, epoch=keyfile.epoch, fpr=fpr)  # its last write
+        return {fpr}
+    return accepted
+
+
+def _check_keyfile_mac(keyfile: KeyFile, data_keys, accepted: set[str], settings: SettingsRepo) -> bool:
+    """The key file's MAC, under any held data key that the anchor accepts. True: a version-1 file
+    MACed with the old stored key (to be rewritten now)."""
+    for key in data_keys:
+        if p.data_key_fingerprint(bytes(key)) in accepted and \
+                keyfile.mac_ok(integrity_key_for(key, keyfile.vault_id)):
+            return False
+    stored = settings.get("integrity_key")
+    if keyfile.doc.get("version") == 1 and stored and keyfile.mac_ok(SecretBytes(bytes.fromhex(stored))):
+        return True
+    raise VaultDamaged(_("The key file was changed outside Clinic Intake. Nothing was "
+                         "unlocked. Run “clinic-intake verify” and ask the administrator."))
 
 
 def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connection, SecretBytes]:

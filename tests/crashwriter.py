@@ -74,8 +74,12 @@ def write_forever(seed: str) -> None:
 
 def serve() -> None:
     # Import everything a writer needs before forking, and open nothing: each child opens its own vault.
+    import keyring
+
     import clinic.records  # noqa: F401
     import clinic.vault  # noqa: F401
+
+    keyring.get_keyring()  # backend discovery takes ~0.4 s; opening checks the key anchor in the keyring
 
     for line in sys.stdin:
         command, _, seed = line.strip().partition(" ")

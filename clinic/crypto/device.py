@@ -75,3 +75,47 @@ def delete(vault_id: str) -> None:
         _call(lambda backend: backend.delete_password(SERVICE, vault_id))
     except KeyringUnavailable:
         pass
+
+
+# ----- the data-key anchor: which data key (and epoch) this folder's vault is at, outside the folder ------
+
+def _anchor_name(vault_id: str, folder) -> str:
+    import hashlib
+    from pathlib import Path
+
+    where = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:16]
+    return f"{vault_id}:anchor:{where}"
+
+
+def load_anchor(vault_id: str, folder) -> dict | None:
+    """{"epoch": int, "fpr": str, "next": str | None} recorded for the vault in `folder`, or None."""
+    import json
+
+    value = _call(lambda backend: backend.get_password(SERVICE, _anchor_name(vault_id, folder)))
+    if value is None:
+        return None
+    try:
+        doc = json.loads(value)
+        if isinstance(doc, dict) and isinstance(doc.get("epoch"), int) and isinstance(doc.get("fpr"), str):
+            return {"epoch": doc["epoch"], "fpr": doc["fpr"], "next": doc.get("next")}
+    except ValueError:
+        pass
+    raise VaultDamaged(_("The record of this vault's current key in the keyring is damaged. Restore with "
+                         "the recovery key."))
+
+
+def store_anchor(vault_id: str, folder, *, epoch: int, fpr: str, next_fpr: str | None = None) -> None:
+    import json
+
+    name = _anchor_name(vault_id, folder)
+    value = json.dumps({"epoch": epoch, "fpr": fpr, "next": next_fpr}, sort_keys=True)
+    _call(lambda backend: backend.set_password(SERVICE, name, value))
+    if _call(lambda backend: backend.get_password(SERVICE, name)) != value:
+        raise KeyringUnavailable("readback")
+
+
+def delete_anchor(vault_id: str, folder) -> None:
+    try:
+        _call(lambda backend: backend.delete_password(SERVICE, _anchor_name(vault_id, folder)))
+    except KeyringUnavailable:
+        pass

@@ -21,7 +21,8 @@ from clinic.files import atomic_write
 from clinic.i18n import _
 
 FORMAT = "clinic-intake-keys"
-VERSION = 1
+VERSION = 2  # 2: MAC key derived from the data key, epoch and pending rotation recorded
+READABLE_VERSIONS = (1, 2)  # a version-1 file is rewritten as version 2 at the next unlock
 
 
 def _b64(b: bytes) -> str:
@@ -91,7 +92,7 @@ class KeyFile:
             doc = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return None
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") not in READABLE_VERSIONS:
             return None
         body = {k: v for k, v in doc.items() if k not in ("checksum", "mac")}
         if doc.get("checksum") != hashlib.sha256(canonical(body)).hexdigest():
@@ -103,6 +104,8 @@ class KeyFile:
 
     def save(self, integrity_key: SecretBytes) -> None:
         """Write atomically, keeping the previous version as .bak until the new one reads back intact."""
+        body = self.body_bytes()
+        self.doc["version"] = VERSION
         body = self.body_bytes()
         doc = copy.deepcopy(self.doc)
         doc["checksum"] = hashlib.sha256(body).hexdigest()
@@ -127,6 +130,18 @@ class KeyFile:
     @property
     def vault_id(self) -> str:
         return self.doc["vault_id"]
+
+    @property
+    def epoch(self) -> int:
+        """How many data-key rotations this vault has finished (anchored in the keyring too)."""
+        value = self.doc.get("epoch", 0)
+        return value if isinstance(value, int) else -1
+
+    @property
+    def pending_rotation(self) -> dict | None:
+        """A data-key rotation that was started (new grants written) but not yet finished."""
+        value = self.doc.get("pending_rotation")
+        return value if isinstance(value, dict) else None
 
     @property
     def accounts(self) -> list[dict]:

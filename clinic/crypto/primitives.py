@@ -156,3 +156,13 @@ def mac(key: bytes, data: bytes) -> str:
 
 def mac_ok(key: bytes, data: bytes, expected: str) -> bool:
     return hmac.compare_digest(mac(key, data), expected)
+
+
+def data_key_fingerprint(data_key: bytes) -> str:
+    """Names a data key without revealing it (HKDF output; the key is 256 random bits)."""
+    return hkdf(data_key, info=b"clinic-intake data key fingerprint v1", length=16).hex()
+
+
+def keyfile_mac_key(data_key: bytes, vault_id: str) -> bytes:
+    """The key-file MAC key: derived from the data key, so it rotates with it."""
+    return hkdf(data_key, info=b"clinic-intake key file mac v2" + vault_id.encode())

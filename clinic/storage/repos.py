@@ -44,6 +44,9 @@ class SettingsRepo:
         self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
+    def delete(self, key: str) -> None:
+        self.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+
 
 # ----- staff -------------------------------------------------------------------------------------------
 

@@ -293,3 +293,27 @@ def test_a_folder_without_a_vault_is_not_created(run_cli, tmp_path):
     target = tmp_path / "nothing-here"
     _refused(run_cli("verify", home=target, role="admin"), "init")
     assert not target.exists()
+
+
+def test_search_dash_reads_the_query_from_standard_input(shared, template):
+    """`search -`: the query comes from standard input, so it is never in the process's argv."""
+    import subprocess
+
+    from tests.core.conftest import STAFF, cli_command, cli_env
+
+    env = cli_env(home=shared[0], user=STAFF["coordinator"][0], passphrase=STAFF["coordinator"][1])
+    run = subprocess.run([*cli_command(), "search", "-"], input="garcia\n", env=env, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    assert [line.split("\t")[0] for line in run.stdout.splitlines()] == [template.sample_ref]
+
+
+@pytest.mark.parametrize("value", ["2020-W01-1", "2020W011", "20200101", "2020-001"])
+def test_intake_dates_other_than_yyyy_mm_dd_are_refused(value):
+    from clinic.errors import ValidationError
+    from clinic.intake import draft_from_json
+
+    with pytest.raises(ValidationError) as err:
+        draft_from_json({"given_names": "Ana", "family_names": "Ruiz", "date_of_birth": value,
+                         "consent_to_store": True})
+    assert err.value.field == "date_of_birth"

@@ -51,8 +51,10 @@ def flip_b64(value: str, index: int = 5) -> str:
 
 
 def integrity_key_of(home, data_key, raw_db) -> bytes:
+    """Key file version 2: the MAC key is derived from the data key (anyone holding it can recompute it)."""
     with raw_db(home.db, data_key) as conn:
-        return bytes.fromhex(conn.execute("SELECT value FROM settings WHERE key = 'integrity_key'").fetchone()[0])
+        vault_id = conn.execute("SELECT value FROM settings WHERE key = 'vault_id'").fetchone()[0]
+    return primitives.keyfile_mac_key(bytes(data_key), vault_id)
 
 
 # ----- the floor --------------------------------------------------------------------------------------
