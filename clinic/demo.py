@@ -96,6 +96,7 @@ def create_demo(home: Home, *, clients: int = 300, progress: Callable[[int, int]
     made: dict = {"home": str(home.path), "clinic_name": DEMO_CLINIC_NAME, "seed": seed}
     try:
         vault.settings.update(dataclasses.replace(vault.settings.get(), demo=True))
+        home.demo_marker.write_text("This vault is a demo: invented people only.\n", encoding="utf-8")
         staff_ids = {admin.name: vault.user.id}
         for member in DEMO_STAFF:
             if member.role is not m.Role.ADMIN:

@@ -29,6 +29,15 @@ class Home:
     def keys(self) -> Path:
         return self.path / "clinic.keys"
 
+    @property
+    def demo_marker(self) -> Path:
+        """A plain file saying "this vault is a demo", so even the locked screen can say DEMO. It holds no
+        secret; the encrypted settings' flag stays the authority once unlocked."""
+        return self.path / "DEMO"
+
+    def is_demo(self) -> bool:
+        return self.demo_marker.exists()
+
     def has_vault(self) -> bool:
         return self.keys.exists() or self.db.exists() or self.keys.with_name("clinic.keys.bak").exists()
 

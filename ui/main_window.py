@@ -177,6 +177,12 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             show_error(self, exc)
             self._settings = None
+        if self._settings is not None and self._settings.demo and not self.ctx.home.is_demo():
+            try:  # a demo vault made before the marker existed: the locked screen says DEMO from now on
+                self.ctx.home.demo_marker.write_text("This vault is a demo: invented people only.\n",
+                                                     encoding="utf-8")
+            except OSError:
+                pass
         set_language(vault.user.language)
         self._build_pages()
         self.screens.setCurrentWidget(self.workspace)

@@ -139,6 +139,13 @@ class UnlockWidget(QWidget):
         row.addWidget(self.unlock_button)
         form.addRow("", row)
 
+        self.demo_banner = QLabel()
+        self.demo_banner.setObjectName("unlockDemoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        theme.set_flag(self.demo_banner, theme.DEMO, True)
+        self.demo_banner.hide()
+
         card = QFrame()
         card.setObjectName("unlockCard")
         card.setFrameShape(QFrame.Shape.StyledPanel)
@@ -160,6 +167,7 @@ class UnlockWidget(QWidget):
         middle.addWidget(card, 3)
         middle.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.demo_banner)
         layout.addLayout(top)
         layout.addStretch(1)
         layout.addLayout(middle)
@@ -189,6 +197,7 @@ class UnlockWidget(QWidget):
             show_error(self, exc)
             names = []
         self.names.addItems(names)
+        self.demo_banner.setVisible(self.ctx.home.is_demo())
         if previous in names:
             self.names.setCurrentIndex(names.index(previous))
         self._update_enabled()
@@ -322,6 +331,8 @@ class UnlockWidget(QWidget):
     def retranslate(self) -> None:
         self.language.set_current(current_language())
         self.heading.setText(_("Clinic Intake is locked"))
+        self.demo_banner.setText(_("DEMO: a training vault with invented people. Never enter a real "
+                                   "client here."))
         self.intro.setText(_("Choose your name and type your passphrase to unlock."))
         self.name_label.setText(_("&Your name:"))
         self.passphrase_label.setText(_("&Passphrase:"))

@@ -35,3 +35,13 @@ def test_the_intake_json_refuses_a_right_to_left_override():
 def test_right_to_left_letters_themselves_stay_allowed():
     draft = validate(m.IntakeDraft(given_names="مريم", family_name_1="כהן", consent_to_store=True))
     assert draft.given_names == "مريم"
+
+
+def test_a_demo_vault_is_marked_on_disk_so_the_locked_screen_can_say_so(tmp_path):
+    from clinic.demo import create_demo
+    from clinic.home import Home
+
+    home = Home(tmp_path / "demo")
+    create_demo(home, clients=3)
+    assert home.is_demo()
+    assert not Home(tmp_path / "other").is_demo()

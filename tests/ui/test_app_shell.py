@@ -113,6 +113,13 @@ def test_demo_vault_has_a_banner_and_a_title_prefix(qtbot, window, ctx):
     assert window.demo_banner.isVisible() and window.demo_banner.property("demo") is True
     assert "DEMO" in window.demo_banner.text()
     assert window.windowTitle() == f"DEMO — Clinic Intake — {CLINIC_NAME}"
+    window.lock()
+    assert window.unlock_screen.demo_banner.isVisible(), "the locked screen of a demo vault says DEMO"
+    assert "DEMO" in window.unlock_screen.demo_banner.text()
+
+
+def test_a_real_vault_unlock_screen_is_not_marked_demo(qtbot, window, ctx):
+    assert not window.unlock_screen.demo_banner.isVisible()
 
 
 def test_qt_standard_buttons_follow_the_language(qapp):
@@ -205,3 +212,24 @@ def test_ctrl_q_quits_and_locks(qtbot, window, ctx):
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
     assert ctx.vault is None
+
+
+def test_without_a_display_the_app_says_so_in_one_sentence(tmp_path):
+    """`make run` over SSH: one clear sentence and a non-zero exit, not Qt's libxcb-cursor0 hint."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "ui.launch", "--home", str(tmp_path / "h")], cwd=REPO,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "graphical desktop session" in lines[0], result.stderr
+    assert "xcb" not in result.stderr and not (tmp_path / "h").exists()
+
+
+def test_display_check_accepts_x11_wayland_and_offscreen():
+    from ui.launch import display_problem
+
+    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert display_problem({}, "linux") is not None
+    assert display_problem({}, "win32") is None
