@@ -23,6 +23,7 @@ class Can(StrEnum):
     MANAGE_STAFF = "manage_staff"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_AUDIT = "view_audit"
+    CLEAR_CONFLICTS = "clear_conflicts"  # record the decision on a case's conflict check
 
 
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT}
@@ -32,7 +33,7 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
     Role.VOLUNTEER: frozenset(_EVERYONE),
     Role.COORDINATOR: frozenset(_READERS | {Can.MANAGE_PARTNERS}),
     Role.ATTORNEY: frozenset(_READERS | {Can.VIEW_SEALED, Can.REVIEW_CASES, Can.APPROVE_SEALED_DISCLOSURE,
-                                         Can.MANAGE_PARTNERS}),
+                                         Can.MANAGE_PARTNERS, Can.CLEAR_CONFLICTS}),
     Role.ADMIN: frozenset(Can),
 }
 

@@ -130,8 +130,13 @@ class Intakes:
         self._v = vault
 
     def record(self, draft: m.IntakeDraft, *, is_demo: bool = False) -> m.IntakeReceipt:
-        """Validate and save in one transaction; once this returns, the intake survives a crash."""
-        return self.record_many([draft], is_demo=is_demo)[0]
+        """Validate and save in one transaction; once this returns, the intake survives a crash.
+
+        Then the case is checked for conflicts (the client and every party named); a volunteer learns only
+        that there is a possible conflict for an attorney to review."""
+        receipt = self.record_many([draft], is_demo=is_demo)[0]
+        check = self._v.conflicts.check_case(receipt.case_id)
+        return dataclasses.replace(receipt, possible_conflict=check.possible_conflict)
 
     def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False) -> list[m.IntakeReceipt]:
         """Save several intakes in one transaction (imports, the demo vault): all or none."""
@@ -158,8 +163,15 @@ class Intakes:
         case_id = CaseRepo(conn).insert(client_id=client_id, intake_id=intake_id, d=draft, at=at)
         for field, value in draft.sealed.items():
             sealer.seal(client_id=client_id, intake_id=intake_id, field=field, value=value)
+        conflicts = self._v.conflicts
+        conflicts.add_parties(client_id=client_id, case_id=case_id, intake_id=intake_id,
+                              drafts=[*draft.adverse_parties, *draft.household_members])
+        self._v.eligibility.save_for_intake(intake_id, draft.income, household_size=draft.household_size,
+                                            on=dt.date.fromisoformat(at[:10]), region=draft.region)
         clients.touch_visit(client_id, at)
         clients.reindex(client_id)
+        c = clients.get(client_id)
+        conflicts.index_client(client_id, c.given_names, c.family_name_1, c.family_name_2, c.preferred_name)
         self._v.audit("intake.create", f"intake:{intake_id}", client=client_id, new_client=new,
                       sealed=len(draft.sealed))
         return m.IntakeReceipt(client_id, ref, intake_id, case_id, new)
@@ -263,6 +275,8 @@ class Cases:
         self.get(case_id)
         reason = intake_rules._check_text("reason", reason, m.MAX_SHORT, multiline=True,
                                           required=status in (m.CaseStatus.REJECTED, m.CaseStatus.CLOSED))
+        if m.CaseStatus(status) is m.CaseStatus.ACCEPTED:
+            self._v.conflicts.require_cleared(case_id)
         with transaction(self._v.conn):
             old = self._repo().set_status(case_id, m.CaseStatus(status), by=self._v.user.id, reason=reason)
             self._v.audit("case.status", f"case:{case_id}", old=old.value, new=m.CaseStatus(status).value)

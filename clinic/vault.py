@@ -56,6 +56,8 @@ class Vault:
 
     def __init__(self, *, home: Home, conn: Connection, keyfile: KeyFile, keys: UnlockedKeys,
                  data_key: SecretBytes, user: m.Staff):
+        from clinic.conflicts.service import Conflicts
+        from clinic.eligibility.service import Eligibility
         from clinic.records import Cases, Clients, Documents, Intakes, Sealed, Settings
         from clinic.referrals import Partners, Referrals
         from clinic.staff import StaffManager
@@ -76,6 +78,8 @@ class Vault:
         self.settings = Settings(self)
         self.partners = Partners(self)
         self.referrals = Referrals(self)
+        self.conflicts = Conflicts(self)
+        self.eligibility = Eligibility(self)
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self._conn else 'locked'}>"
