@@ -142,3 +142,25 @@ class EligibilityRepo:
     def result(self, intake_id: int) -> tuple | None:
         return self.conn.execute("SELECT household_size, region, annual_income, table_year, guideline, percent "
                                  "FROM eligibility_results WHERE intake_id = ?", (intake_id,)).fetchone()
+
+
+class CaseCodesRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def set_problem_code(self, case_id: int, code: int) -> None:
+        self.conn.execute("UPDATE cases SET problem_code = ? WHERE id = ?", (code, case_id))
+
+    def set(self, case_id: int, **values: str | None) -> None:
+        """Set closure_category, rejection_reason or rejection_note (fixed column names only)."""
+        for column, value in values.items():
+            if column not in ("closure_category", "rejection_reason", "rejection_note"):
+                raise ValueError(column)
+            self.conn.execute(f"INSERT INTO case_legal_aid (case_id, {column}) VALUES (?, ?) "
+                              f"ON CONFLICT(case_id) DO UPDATE SET {column} = excluded.{column}",
+                              (case_id, value))
+
+    def get(self, case_id: int) -> tuple[str | None, str | None, str]:
+        row = self.conn.execute("SELECT closure_category, rejection_reason, rejection_note FROM case_legal_aid "
+                                "WHERE case_id = ?", (case_id,)).fetchone()
+        return tuple(row) if row else (None, None, "")
