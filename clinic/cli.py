@@ -319,9 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_demo)
     s = sub.add_parser("gui", help=_("open the desktop app (the default)"))
     s.set_defaults(fn=cmd_gui)
+    from clinic import legal_aid_cli
     from clinic.referrals_cli import add_commands
 
     add_commands(sub)
+    legal_aid_cli.add_commands(sub)
     return p
 
 
