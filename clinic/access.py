@@ -30,6 +30,9 @@ class Can(StrEnum):
     PUBLISH_REPORTS = "publish_reports"
 
 
+    CLEAR_CONFLICTS = "clear_conflicts"  # record the decision on a case's conflict check
+
+
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}
 _READERS = _EVERYONE | {Can.VIEW_CLIENTS, Can.ADD_NOTES, Can.ATTACH_DOCUMENTS, Can.MAKE_REFERRALS,
                         Can.VIEW_INCIDENTS, Can.VERIFY_INCIDENTS, Can.PUBLISH_REPORTS}
@@ -38,7 +41,7 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
     Role.VOLUNTEER: frozenset(_EVERYONE),
     Role.COORDINATOR: frozenset(_READERS | {Can.MANAGE_PARTNERS, Can.MANAGE_NEIGHBOURHOODS}),
     Role.ATTORNEY: frozenset(_READERS | {Can.VIEW_SEALED, Can.REVIEW_CASES, Can.APPROVE_SEALED_DISCLOSURE,
-                                         Can.MANAGE_PARTNERS}),
+                                         Can.MANAGE_PARTNERS, Can.CLEAR_CONFLICTS}),
     Role.ADMIN: frozenset(Can),
 }
 

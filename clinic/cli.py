@@ -341,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_demo)
     s = sub.add_parser("gui", help=_("open the desktop app (the default)"))
     s.set_defaults(fn=cmd_gui)
+    from clinic import legal_aid_cli
     from clinic.incidents_cli import add_commands as add_incident_commands
     from clinic.preparedness.cli import add_commands as add_plan_commands
     from clinic.referrals_cli import add_commands
@@ -348,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     add_plan_commands(sub)
     add_incident_commands(sub)
+    legal_aid_cli.add_commands(sub)
     return p
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from clinic import models as m
+from clinic.conflicts.parties import ClearResult
 from clinic.errors import ValidationError
 from clinic.home import Home
 from clinic.i18n import _
@@ -157,6 +158,12 @@ def create_demo(home: Home, *, clients: int = 300, progress: Callable[[int, int]
             if target is not m.CaseStatus.OPEN or rng.random() < 0.3:
                 vault.cases.assign(case_id, staff_ids[attorney.name])
                 assigned += 1
+            if target in (m.CaseStatus.ACCEPTED, m.CaseStatus.CLOSED):  # a case is accepted once cleared
+                check = vault.conflicts.check_case(case_id)
+                if check.possible_conflict:
+                    vault.conflicts.clear(case_id, ClearResult.WAIVED, "Demo: reviewed, a different person.")
+                else:
+                    vault.conflicts.clear(case_id, ClearResult.NO_CONFLICT)
             if target is m.CaseStatus.CLOSED:  # accepted first, then closed: a history of two changes
                 vault.cases.set_status(case_id, m.CaseStatus.ACCEPTED,
                                        rng.choice(_REASONS[m.CaseStatus.ACCEPTED]))

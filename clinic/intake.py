@@ -8,6 +8,10 @@ import re
 import unicodedata
 
 from clinic import models as m
+from clinic.conflicts.parties import PartyDraft, PartyKind
+from clinic.eligibility.guidelines import Region
+from clinic.eligibility.income import IncomeLine
+from clinic.eligibility.income import line as income_line
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _
 
@@ -28,6 +32,12 @@ FIELD_LABELS = {
     "site": N_("Site"),
     "household_size": N_("Household size"),
     "monthly_income": N_("Monthly income"),
+    "adverse_parties": N_("Adverse parties"),
+    "household_members": N_("Household members"),
+    "party_name": N_("Party's name"),
+    "relationship": N_("Relationship"),
+    "income": N_("Income"),
+    "region": N_("Region"),
     "needs": N_("Needs"),
     "urgency": N_("Urgency"),
     "next_date": N_("Next hearing or deadline"),
@@ -142,6 +152,22 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
     if draft.consent_language and draft.consent_language not in m.LANGUAGE_LABELS:
         raise ValidationError("consent_language", _("{field} must be one of: {choices}.")
                               .format(field=label("consent_language"), choices="es, en"))
+    parties = [*draft.adverse_parties, *draft.household_members]
+    if len(parties) > MAX_PARTIES:
+        raise ValidationError("adverse_parties", _("An intake can name at most {n} parties.")
+                              .format(n=MAX_PARTIES))
+    for party in parties:
+        check_party(party)
+    if len(draft.income) > MAX_INCOME_LINES:
+        raise ValidationError("income", _("At most {n} income lines.").format(n=MAX_INCOME_LINES))
+    for ln in draft.income:
+        if not isinstance(ln, IncomeLine):
+            raise ValidationError("income", _("Each income line needs a source, an amount and a period."))
+    if draft.region not in {r.value for r in Region}:
+        raise ValidationError("region", _("{field} must be one of: {choices}.")
+                              .format(field=label("region"), choices="contiguous, alaska, hawaii"))
+    if draft.income and draft.household_size is None:
+        raise ValidationError("household_size", _("Give the household size with the income lines."))
     for key, value in draft.sealed.items():
         if not isinstance(key, m.SealedField):
             raise ValidationError("sealed", _("Unknown attorney-only field “{name}”.").format(name=key))
@@ -181,6 +207,23 @@ def problems(draft: m.IntakeDraft) -> list[ValidationError]:
             draft = dataclasses.replace(draft, **{attr: _NEUTRAL[attr]})
 
 
+MAX_PARTIES = 30
+MAX_INCOME_LINES = 20
+
+
+def check_party(draft: PartyDraft) -> PartyDraft:
+    """A party as typed, checked: a name, a known kind, a sensible relationship and date of birth."""
+    if not isinstance(draft, PartyDraft) or draft.kind not in set(PartyKind):
+        raise ValidationError("party_kind", _("A party is either adverse or a household member."))
+    _check_text("party_name", draft.name, m.MAX_NAME, required=True)
+    _check_text("relationship", draft.relationship, 60)
+    _check_date("date_of_birth", draft.date_of_birth, past=True)
+    if draft.kind == PartyKind.HOUSEHOLD and draft.is_org:
+        raise ValidationError("party_kind", _("A household member is a person, not an organisation."))
+    return PartyDraft(PartyKind(draft.kind), draft.name.strip(), draft.relationship.strip(),
+                      draft.date_of_birth, bool(draft.is_org))
+
+
 # ----- the intake JSON (command line and scripts) ----------------------------------------------------
 
 _PARTICLES = {"de", "del", "la", "las", "los", "y", "da", "das", "do", "dos", "van", "von", "di"}
@@ -205,7 +248,37 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "site": (str,), "household_size": (int,), "monthly_income": (int, float), "needs": (list,),
     "urgency": (str,), "next_date": (str,), "detained_family_member": (bool,),
     "consent_to_store": (bool,), "consent_language": (str,), "notes": (str,), "sealed": (dict,),
+    "adverse_parties": (list,), "household_members": (list,), "income": (list,), "region": (str,),
 }
+
+
+def _json_parties(key: str, items: list, kind: PartyKind) -> tuple[PartyDraft, ...]:
+    allowed = {"name", "relationship", "date_of_birth"} | ({"organisation"} if kind is PartyKind.ADVERSE else set())
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise ValidationError(key, _("Each party must be an object with a “name”."))
+        extra = set(item) - allowed
+        if extra:
+            raise ValidationError(key, _("Unknown field “{name}”.").format(name=sorted(extra)[0][:60]))
+        rel, dob, org = item.get("relationship", ""), item.get("date_of_birth"), item.get("organisation", False)
+        if not isinstance(rel, str) or not isinstance(org, bool) or not (dob is None or isinstance(dob, str)):
+            raise ValidationError(key, _("{field} must be {kind}.").format(field=label(key),
+                                                                          kind=_type_name((dict,))))
+        out.append(PartyDraft(kind, item["name"], rel, _json_date("date_of_birth", dob), org))
+    return tuple(out)
+
+
+def _json_income(items: list) -> tuple[IncomeLine, ...]:
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) - {"source", "amount", "per"} or "amount" not in item:
+            raise ValidationError("income", _("Each income line needs a source, an amount and a period."))
+        amount = item["amount"]
+        if isinstance(amount, bool) or not isinstance(amount, int | float | str):
+            raise ValidationError("income", _("Each income line needs a source, an amount and a period."))
+        out.append(income_line(str(item.get("source", "wages")), amount, str(item.get("per", "month"))))
+    return tuple(out)
 
 
 def _type_name(types: tuple[type, ...]) -> str:
@@ -327,6 +400,11 @@ def draft_from_json(obj) -> m.IntakeDraft:
         consent_language=get("consent_language") or language,
         notes=get("notes") or "",
         sealed=sealed,
+        adverse_parties=_json_parties("adverse_parties", get("adverse_parties") or [], PartyKind.ADVERSE),
+        household_members=_json_parties("household_members", get("household_members") or [],
+                                        PartyKind.HOUSEHOLD),
+        income=_json_income(get("income") or []),
+        region=get("region") or "contiguous",
     )
     return validate(draft)
 

@@ -194,6 +194,10 @@ class IntakeDraft:
     notes: str = ""
     sealed: dict[SealedField, str] = field(default_factory=dict)
     existing_client: ClientId | None = None  # a returning client chosen from the duplicate hint
+    adverse_parties: tuple = ()  # clinic.conflicts.parties.PartyDraft, kind adverse
+    household_members: tuple = ()  # PartyDraft, kind household
+    income: tuple = ()  # clinic.eligibility.income.IncomeLine
+    region: str = "contiguous"  # clinic.eligibility.guidelines.Region
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +207,7 @@ class IntakeReceipt:
     intake_id: IntakeId
     case_id: CaseId
     new_client: bool
+    possible_conflict: bool = False  # the automatic conflict check found something for an attorney to review
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from clinic.crypto import primitives as p
 from clinic.errors import NotFound, PermissionDenied, ValidationError, VaultDamaged
 from clinic.i18n import _
 from clinic.search import fts_query, ref_prefix, tokens
+from clinic.storage.conflict_repos import CaseCodesRepo
 from clinic.storage.db import transaction
 from clinic.storage.repos import (
     CaseRepo,
@@ -148,8 +149,13 @@ class Intakes:
         self._v = vault
 
     def record(self, draft: m.IntakeDraft, *, is_demo: bool = False) -> m.IntakeReceipt:
-        """Validate and save in one transaction; once this returns, the intake survives a crash."""
-        return self.record_many([draft], is_demo=is_demo)[0]
+        """Validate and save in one transaction; once this returns, the intake survives a crash.
+
+        Then the case is checked for conflicts (the client and every party named); a volunteer learns only
+        that there is a possible conflict for an attorney to review."""
+        receipt = self.record_many([draft], is_demo=is_demo)[0]
+        check = self._v.conflicts.check_case(receipt.case_id)
+        return dataclasses.replace(receipt, possible_conflict=check.possible_conflict)
 
     def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False) -> list[m.IntakeReceipt]:
         """Save several intakes in one transaction (imports, the demo vault): all or none."""
@@ -176,8 +182,15 @@ class Intakes:
         case_id = CaseRepo(conn).insert(client_id=client_id, intake_id=intake_id, d=draft, at=at)
         for field, value in draft.sealed.items():
             sealer.seal(client_id=client_id, intake_id=intake_id, field=field, value=value)
+        conflicts = self._v.conflicts
+        conflicts.add_parties(client_id=client_id, case_id=case_id, intake_id=intake_id,
+                              drafts=[*draft.adverse_parties, *draft.household_members])
+        self._v.eligibility.save_for_intake(intake_id, draft.income, household_size=draft.household_size,
+                                            on=dt.date.fromisoformat(at[:10]), region=draft.region)
         clients.touch_visit(client_id, at)
         clients.reindex(client_id)
+        c = clients.get(client_id)
+        conflicts.index_client(client_id, c.given_names, c.family_name_1, c.family_name_2, c.preferred_name)
         self._v.audit("intake.create", f"intake:{intake_id}", client=client_id, new_client=new,
                       sealed=len(draft.sealed))
         return m.IntakeReceipt(client_id, ref, intake_id, case_id, new)
@@ -276,15 +289,55 @@ class Cases:
             raise NotFound(_("No case with that number."))
         return case
 
-    def set_status(self, case_id: int, status: m.CaseStatus, reason: str) -> m.Case:
+    def set_status(self, case_id: int, status: m.CaseStatus, reason: str, *,
+                   rejection_reason: str | None = None, closure_category: str | None = None) -> m.Case:
+        """Change a case's status. Accepting needs a cleared conflict check; a rejection may carry a reason
+        from the fixed list, a closing an LSC closure category."""
+        from clinic import codes
+
         self._v.require(Can.REVIEW_CASES)
         self.get(case_id)
+        extra: dict[str, str] = {}
+        if rejection_reason is not None:
+            if m.CaseStatus(status) is not m.CaseStatus.REJECTED or rejection_reason not in set(
+                    codes.RejectionReason):
+                raise ValidationError("rejection_reason", _("Choose a rejection reason from the list, and only "
+                                                            "when rejecting."))
+            extra["rejection_reason"] = rejection_reason
+        if closure_category is not None:
+            if m.CaseStatus(status) is not m.CaseStatus.CLOSED or closure_category not in codes.closure_categories():
+                raise ValidationError("closure_category", _("Choose an LSC closure category from the list, and "
+                                                            "only when closing."))
+            extra["closure_category"] = closure_category
         reason = intake_rules._check_text("reason", reason, m.MAX_SHORT, multiline=True,
                                           required=status in (m.CaseStatus.REJECTED, m.CaseStatus.CLOSED))
+        if m.CaseStatus(status) is m.CaseStatus.ACCEPTED:
+            self._v.conflicts.require_cleared(case_id)
         with transaction(self._v.conn):
             old = self._repo().set_status(case_id, m.CaseStatus(status), by=self._v.user.id, reason=reason)
+            if extra:
+                CaseCodesRepo(self._v.conn).set(case_id, **extra)
             self._v.audit("case.status", f"case:{case_id}", old=old.value, new=m.CaseStatus(status).value)
         return self.get(case_id)
+
+    def set_problem_code(self, case_id: int, code: int) -> m.Case:
+        """Attorneys may set any LSC CSR problem code (the full list, not only the need's default)."""
+        from clinic import codes
+
+        self._v.require(Can.REVIEW_CASES)
+        self.get(case_id)
+        if isinstance(code, bool) or code not in codes.problem_codes():
+            raise ValidationError("problem_code", _("That is not an LSC problem code."))
+        with transaction(self._v.conn):
+            CaseCodesRepo(self._v.conn).set_problem_code(case_id, code)
+            self._v.audit("case.problem_code", f"case:{case_id}", code=code)
+        return self.get(case_id)
+
+    def codes(self, case_id: int) -> tuple[str | None, str | None]:
+        """(LSC closure category, rejection reason) recorded on the case, if any."""
+        self._v.require(Can.VIEW_CLIENTS)
+        closure, rejection, _note = CaseCodesRepo(self._v.conn).get(case_id)
+        return closure, rejection
 
     def history(self, case_id: int) -> list[m.StatusChange]:
         self._v.require(Can.VIEW_CLIENTS)

@@ -61,6 +61,8 @@ class Vault:
 
     def __init__(self, *, home: Home, conn: Connection, keyfile: KeyFile, keys: UnlockedKeys,
                  data_key: SecretBytes, user: m.Staff):
+        from clinic.conflicts.service import Conflicts
+        from clinic.eligibility.service import Eligibility
         from clinic.incidents.service import Incidents, PublicReports
         from clinic.preparedness.plans import Plans
         from clinic.records import Cases, Clients, Documents, Intakes, Sealed, Settings
@@ -88,6 +90,10 @@ class Vault:
 
         self.incidents = Incidents(self)
         self.public_reports = PublicReports(self)
+
+
+        self.conflicts = Conflicts(self)
+        self.eligibility = Eligibility(self)
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self._conn else 'locked'}>"

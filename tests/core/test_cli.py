@@ -317,3 +317,27 @@ def test_intake_dates_other_than_yyyy_mm_dd_are_refused(value):
         draft_from_json({"given_names": "Ana", "family_names": "Ruiz", "date_of_birth": value,
                          "consent_to_store": True})
     assert err.value.field == "date_of_birth"
+
+
+def test_readme_eligibility_example_prints_what_the_readme_says(run_cli, tmp_path):
+    """The `clinic-intake eligibility` example in README.md prints exactly the lines shown under it."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```\n\$ clinic-intake (eligibility[^\n]*)\n(.*?)```", text, re.S)
+    command, expected = block.group(1).split(), block.group(2)
+    out = _ok(run_cli(*command, home=tmp_path / "none"))
+    assert out.stdout == expected
+
+
+def test_conflicts_check_as_volunteer_hides_names_and_attorney_sees_them(run_cli, shared):
+    """`conflicts check` tells a volunteer only that there is a possible conflict; an attorney sees who."""
+    home, _added = shared
+    vol = _ok(run_cli("conflicts", "check", "Hernandez Lopez, Maria Jose", home=home, role="volunteer")).stdout
+    assert vol.strip() == "Possible conflict: an attorney must review before advice is given."
+    vol_json = json.loads(_ok(run_cli("conflicts", "check", "Maria Hernandes", "--json", home=home,
+                                      role="volunteer")).stdout)
+    assert vol_json["possible_conflict"] and vol_json["matches"] == []
+    att = _ok(run_cli("conflicts", "check", "Maria Hernandes", "--dob", "1987-03-14", home=home,
+                      role="attorney")).stdout
+    assert "María José Hernández López" in att and "same_dob" in att
+    none = _ok(run_cli("conflicts", "check", "Zacarías Uribe", home=home, role="attorney")).stdout
+    assert none.strip() == "No possible conflict found."

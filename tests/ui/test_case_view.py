@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic import models as m
+from clinic.conflicts.parties import ClearResult
 from clinic.crypto.keyfile import UnlockedKeys
 from clinic.errors import PermissionDenied
 from clinic.home import Home
@@ -78,6 +79,7 @@ def build_template(tmp_path_factory) -> Template:
             monthly_income=1800, detained_family_member=detained, site="Centro", channel=m.Channel.PHONE,
             notes=f"Intake note about {family}", sealed=sealed))
         t.cases[family], t.clients[family] = receipt.case_id, receipt.client_id
+    vault.conflicts.clear(t.cases["Okafor"], ClearResult.NO_CONFLICT)  # accepting needs a cleared check
     vault.cases.set_status(t.cases["Okafor"], m.CaseStatus.ACCEPTED, "Meets the criteria")
     vault.cases.assign(t.cases["García"], t.staff["attorney"])
     vault.lock()

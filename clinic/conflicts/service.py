@@ -1,0 +1,215 @@
+"""Conflict checks as the acting user may see them: run, store, view and clear; parties on a case."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clinic import intake as intake_rules
+from clinic import models as m
+from clinic.access import Can
+from clinic.conflicts import matcher
+from clinic.conflicts.parties import (
+    ClearResult,
+    ConflictCheck,
+    ConflictMatch,
+    Party,
+    PartyDraft,
+    PartyKind,
+)
+from clinic.errors import NotFound, PermissionDenied, ValidationError
+from clinic.i18n import _
+from clinic.storage.conflict_repos import ConflictCheckRepo, ConflictIndexRepo, PartyRepo
+from clinic.storage.db import transaction
+from clinic.storage.repos import CaseRepo
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from clinic.vault import Vault
+
+CANDIDATE_LIMIT = 5000
+MAX_PARTIES = 30
+
+
+def client_names(given: str, family_1: str, family_2: str, preferred: str) -> list[str]:
+    """The client's name and, where given, the name they prefer (an alias) with the same family names."""
+    names = [m.display_name(given, family_1, family_2)]
+    if preferred.strip() and preferred.strip().casefold() != given.strip().casefold():
+        names.append(m.display_name(preferred, family_1, family_2))
+    return names
+
+
+def _parsed(text: str, is_org: bool) -> matcher.Name:
+    return matcher.org_name(text) if is_org else matcher.person_name(text)
+
+
+class Conflicts:
+    def __init__(self, vault: Vault):
+        self._v = vault
+
+    # ----- the name index ---------------------------------------------------------------------------
+
+    def index_client(self, client_id: int, given: str, family_1: str, family_2: str, preferred: str) -> None:
+        """Store a client's retrieval keys; call inside the transaction that saved the client."""
+        keys: set[str] = set()
+        for name in client_names(given, family_1, family_2, preferred):
+            keys |= matcher.index_keys(matcher.person_name(name))
+        ConflictIndexRepo(self._v.conn).put("client", client_id, keys)
+
+    def _index_pending(self) -> None:
+        repo = ConflictIndexRepo(self._v.conn)
+        pending = repo.pending_clients()
+        if pending:
+            with transaction(self._v.conn):
+                for cid, given, f1, f2, preferred in pending:
+                    self.index_client(cid, given, f1, f2, preferred)
+                repo.mark_indexed_upto(pending[-1][0])
+
+    # ----- parties ------------------------------------------------------------------------------------
+
+    def add_parties(self, *, client_id: int, case_id: int | None, intake_id: int | None,
+                    drafts: list[PartyDraft]) -> list[int]:
+        """Save parties inside the caller's transaction; the case then needs a new check."""
+        repo, index = PartyRepo(self._v.conn), ConflictIndexRepo(self._v.conn)
+        ids = []
+        for d in drafts:
+            pid = repo.add(client_id=client_id, case_id=case_id, intake_id=intake_id, kind=d.kind.value,
+                           is_org=d.is_org, name=d.name, date_of_birth=d.date_of_birth,
+                           relationship=d.relationship, by=self._v.user.id)
+            index.put("party", pid, matcher.index_keys(_parsed(d.name, d.is_org)))
+            ids.append(pid)
+        return ids
+
+    def add_party(self, case_id: int, draft: PartyDraft) -> ConflictCheck:
+        """Add a party to a case and check the case again at once (the old clearance no longer counts)."""
+        self._v.require(Can.VIEW_CLIENTS)
+        case = self._v.cases.get(case_id)
+        draft = intake_rules.check_party(draft)
+        if len(self.parties(case_id)) >= MAX_PARTIES:
+            raise ValidationError("party_name", _("A case can name at most {n} parties.").format(n=MAX_PARTIES))
+        with transaction(self._v.conn):
+            (pid,) = self.add_parties(client_id=case.client_id, case_id=case_id, intake_id=None, drafts=[draft])
+            self._v.audit("party.add", f"case:{case_id}", party=pid, kind=draft.kind.value)
+        return self.check_case(case_id)
+
+    def parties(self, case_id: int) -> list[Party]:
+        """Adverse parties and household members on a case (attorneys and coordinators)."""
+        self._v.require(Can.VIEW_CLIENTS)
+        return [Party(r[0], PartyKind(r[1]), r[3], r[5], r[4], r[2])
+                for r in PartyRepo(self._v.conn).for_case(case_id)]
+
+    # ----- checks -------------------------------------------------------------------------------------
+
+    def _match(self, names: list[tuple[str, dt.date | None, bool]], *, own_client: int | None
+               ) -> list[ConflictMatch]:
+        self._index_pending()
+        index = ConflictIndexRepo(self._v.conn)
+        parsed = [(text, dob, _parsed(text, is_org)) for text, dob, is_org in names if text.strip()]
+        keys = sorted(set().union(*(matcher.query_keys(n) for _t, _d, n in parsed))) if parsed else []
+        found = index.candidates(keys, CANDIDATE_LIMIT)
+        client_ids = [rid for src, rid in found if src == "client" and rid != own_client]
+        party_rows = PartyRepo(self._v.conn).get_many([rid for src, rid in found if src == "party"])
+        party_rows = [r for r in party_rows if r[1] != own_client]
+        clients = index.clients(client_ids + list({r[1] for r in party_rows}))
+        refs = {c[0]: c[1] for c in clients}
+        records = []  # (source, id, client_ref, name variants, dob, is_org)
+        for cid, ref, given, f1, f2, preferred, dob in clients:
+            if cid in client_ids:
+                records.append(("client", cid, ref, client_names(given, f1, f2, preferred), dob, False))
+        for pid, cid, _case, kind, is_org, name, dob in party_rows:
+            records.append((kind, pid, refs.get(cid, ""), [name], dob, is_org))
+        out: dict[tuple[str, int], ConflictMatch] = {}
+        for text, dob, name in parsed:
+            for source, rid, ref, variants, rdob, is_org in records:
+                for i, variant in enumerate(variants):
+                    c = matcher.compare(name, _parsed(variant, is_org), a_text=text, b_text=variant,
+                                        dob_a=dob, dob_b=rdob)
+                    if c is None:
+                        continue
+                    reasons = c.reasons + (("alias",) if i else ())
+                    old = out.get((source, rid))
+                    if old is None or old.score < c.score:
+                        out[(source, rid)] = ConflictMatch(text, source, rid, ref, variants[0], c.score, reasons)
+        return sorted(out.values(), key=lambda x: (-x.score, x.source, x.record_id))
+
+    def _view(self, row: tuple, *, current: bool) -> ConflictCheck:
+        check_id, case_id, _ver, run_at, _by, count, matches, result, note, cleared_by, cleared_at = row
+        full = self._v.can(Can.VIEW_CLIENTS)
+        shown = tuple(ConflictMatch(x["checked"], x["source"], x["id"], x["ref"], x["name"], x["score"],
+                                    tuple(x["reasons"])) for x in matches) if full else ()
+        return ConflictCheck(check_id, case_id, count > 0, shown, run_at,
+                             ClearResult(result) if result else None, note if full else "",
+                             cleared_by, cleared_at, current)
+
+    def _case_names(self, case: m.Case) -> tuple[list[tuple[str, dt.date | None, bool]], int]:
+        conn = self._v.conn
+        row = ConflictIndexRepo(conn).clients([case.client_id])[0]
+        _cid, _ref, given, f1, f2, preferred, dob = row
+        names = [(n, dob, False) for n in client_names(given, f1, f2, preferred)]
+        names += [(r[3], r[4], r[2]) for r in PartyRepo(conn).for_case(case.id)]
+        return names, ConflictCheckRepo(conn).parties_version(case.id)
+
+    def check_case(self, case_id: int) -> ConflictCheck:
+        """Check the client and every party on the case against the whole vault; store and audit it."""
+        self._v.require(Can.LOOKUP_CLIENT)
+        case = CaseRepo(self._v.conn).get(case_id)
+        if case is None:
+            raise NotFound(_("No case with that number."))
+        names, version = self._case_names(case)
+        matches = self._match(names, own_client=case.client_id)
+        stored = [{"checked": x.checked_name, "source": x.source, "id": x.record_id, "ref": x.client_ref,
+                   "name": x.name, "score": x.score, "reasons": list(x.reasons)} for x in matches]
+        repo = ConflictCheckRepo(self._v.conn)
+        with transaction(self._v.conn):
+            check_id = repo.add(case_id=case_id, parties_version=version, by=self._v.user.id, matches=stored)
+            self._v.audit("conflict.check", f"case:{case_id}", check=check_id,
+                          matched=[f"{x.source}:{x.record_id}" for x in matches])
+        return self._view(repo.latest(case_id), current=True)
+
+    def check_names(self, names: list[tuple[str, dt.date | None, bool]]) -> ConflictCheck:
+        """An on-demand check of names not (yet) on a case; audited, not stored."""
+        self._v.require(Can.LOOKUP_CLIENT)
+        for text, _dob, _org in names:
+            intake_rules._check_text("party_name", text, m.MAX_NAME, required=True)
+        matches = self._match(names, own_client=None)
+        with transaction(self._v.conn):
+            self._v.audit("conflict.check", "", matched=[f"{x.source}:{x.record_id}" for x in matches])
+        full = self._v.can(Can.VIEW_CLIENTS)
+        return ConflictCheck(0, None, bool(matches), tuple(matches) if full else ())
+
+    def latest(self, case_id: int) -> ConflictCheck | None:
+        """The case's latest check as the acting user may see it; each view is audited."""
+        self._v.require(Can.LOOKUP_CLIENT)
+        repo = ConflictCheckRepo(self._v.conn)
+        row = repo.latest(case_id)
+        if row is None:
+            return None
+        with transaction(self._v.conn):
+            self._v.audit("conflict.view", f"case:{case_id}", check=row[0])
+        return self._view(row, current=row[2] == repo.parties_version(case_id))
+
+    def clear(self, case_id: int, result: ClearResult, note: str = "") -> ConflictCheck:
+        """Record an attorney's decision on the case's latest check (it must be current)."""
+        self._v.require(Can.CLEAR_CONFLICTS)
+        result = ClearResult(result)
+        note = intake_rules._check_text("note", note, m.MAX_SHORT, multiline=True,
+                                        required=result is not ClearResult.NO_CONFLICT)
+        repo = ConflictCheckRepo(self._v.conn)
+        row = repo.latest(case_id)
+        if row is None or row[2] != repo.parties_version(case_id):
+            raise PermissionDenied(_("Run a conflict check on this case first: its parties changed or it "
+                                     "was never checked."))
+        with transaction(self._v.conn):
+            repo.clear(row[0], result=result.value, note=note.strip(), by=self._v.user.id)
+            self._v.audit("conflict.clear", f"case:{case_id}", check=row[0], result=result.value)
+        return self._view(repo.latest(case_id), current=True)
+
+    def require_cleared(self, case_id: int) -> None:
+        """Refuse unless the case's latest check is current and cleared as no conflict or waived."""
+        repo = ConflictCheckRepo(self._v.conn)
+        row = repo.latest(case_id)
+        if row is None or row[7] is None or row[2] != repo.parties_version(case_id):
+            raise PermissionDenied(_("This case cannot be accepted until an attorney clears its conflict "
+                                     "check."))
+        if row[7] == ClearResult.REJECTED.value:
+            raise PermissionDenied(_("This case's conflict check found a conflict; it cannot be accepted."))

@@ -1,0 +1,1 @@
+"""Financial eligibility: income lines, HHS poverty guideline tables and funding sources' ceilings."""

@@ -1,0 +1,125 @@
+"""HHS poverty guideline tables: shipped as data with their source, loadable from an admin's CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+
+from clinic.errors import ValidationError
+from clinic.i18n import N_, _
+
+MAX_HOUSEHOLD = 30
+
+
+class Region(StrEnum):
+    CONTIGUOUS = "contiguous"  # the 48 contiguous states and the District of Columbia
+    ALASKA = "alaska"
+    HAWAII = "hawaii"
+
+    @property
+    def label(self) -> str:
+        return REGION_LABELS[self]
+
+
+REGION_LABELS = {
+    Region.CONTIGUOUS: N_("48 contiguous states and DC"),
+    Region.ALASKA: N_("Alaska"),
+    Region.HAWAII: N_("Hawaii"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelineTable:
+    """One year's guidelines: for each region, the amount for one person and for each additional person."""
+
+    year: int
+    effective: dt.date  # the date HHS made it effective; a clinic may apply it from a later date
+    source: str
+    regions: dict[Region, tuple[int, int]]
+
+    def guideline(self, household_size: int, region: Region = Region.CONTIGUOUS) -> int:
+        """Whole dollars a year for a household of this size in this region."""
+        if not isinstance(household_size, int) or not 1 <= household_size <= MAX_HOUSEHOLD:
+            raise ValidationError("household_size", _("Household size must be a whole number from 1 to "
+                                                      "{max}.").format(max=MAX_HOUSEHOLD))
+        base, per_additional = self.regions[Region(region)]
+        return base + per_additional * (household_size - 1)
+
+    def to_json(self) -> str:
+        return json.dumps({"year": self.year, "effective": self.effective.isoformat(), "source": self.source,
+                           "regions": {r.value: {"base": b, "per_additional": a}
+                                       for r, (b, a) in self.regions.items()}}, sort_keys=True)
+
+
+def from_json(text: str) -> GuidelineTable:
+    obj = json.loads(text)
+    return GuidelineTable(year=int(obj["year"]), effective=dt.date.fromisoformat(obj["effective"]),
+                          source=str(obj["source"]),
+                          regions={Region(k): (int(v["base"]), int(v["per_additional"]))
+                                   for k, v in obj["regions"].items()})
+
+
+def shipped() -> dict[int, GuidelineTable]:
+    """The tables that ship with the app, by year."""
+    out = {}
+    for entry in sorted(resources.files("clinic.eligibility").joinpath("data").iterdir(), key=lambda e: e.name):
+        if entry.name.startswith("hhs_") and entry.name.endswith(".json"):
+            table = from_json(entry.read_text(encoding="utf-8"))
+            out[table.year] = table
+    return out
+
+
+CSV_HEADER = ("year", "effective", "region", "base", "per_additional", "source")
+
+
+def parse_csv(text: str) -> GuidelineTable:
+    """A new year's table from CSV with the columns year,effective,region,base,per_additional,source.
+
+    One row per region; all three regions, one year, one effective date; the source is required so every
+    table in use says where its figures came from.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if tuple(reader.fieldnames or ()) != CSV_HEADER:
+        raise ValidationError("csv", _("The table's first line must be: {header}.")
+                              .format(header=",".join(CSV_HEADER)))
+    rows = list(reader)
+    regions: dict[Region, tuple[int, int]] = {}
+    years, dates, sources = set(), set(), set()
+    for number, row in enumerate(rows, start=2):
+        try:
+            region = Region(row["region"].strip().lower())
+            base, per = int(row["base"].strip()), int(row["per_additional"].strip())
+            years.add(int(row["year"].strip()))
+            dates.add(dt.date.fromisoformat(row["effective"].strip()))
+        except (ValueError, AttributeError):
+            raise ValidationError("csv", _("Line {line} of the table is not valid: region must be "
+                                           "contiguous, alaska or hawaii; amounts whole dollars; the date "
+                                           "YYYY-MM-DD.").format(line=number)) from None
+        if base <= 0 or per <= 0 or region in regions:
+            raise ValidationError("csv", _("Line {line} of the table repeats a region or has an amount "
+                                           "that is not positive.").format(line=number))
+        regions[region] = (base, per)
+        sources.add((row["source"] or "").strip())
+    if set(regions) != set(Region) or len(years) != 1 or len(dates) != 1 or len(sources) != 1 \
+            or "" in sources:
+        raise ValidationError("csv", _("The table needs exactly one row for each region, all with the same "
+                                       "year, effective date and a source."))
+    return GuidelineTable(year=years.pop(), effective=dates.pop(), source=sources.pop(), regions=regions)
+
+
+def table_for(on: dt.date, tables: dict[int, GuidelineTable],
+              clinic_effective: dict[int, dt.date] | None = None) -> GuidelineTable:
+    """The table in force on a date: the latest year whose effective date (the clinic's own, where it set
+    one, else HHS's) is on or before it; the oldest table for dates before them all."""
+    if not tables:
+        raise ValidationError("year", _("No poverty guideline table is loaded."))
+    clinic_effective = clinic_effective or {}
+    in_force = [t for t in tables.values() if clinic_effective.get(t.year, t.effective) <= on]
+    if not in_force:
+        return min(tables.values(), key=lambda t: t.year)
+    return max(in_force, key=lambda t: t.year)

@@ -1,0 +1,99 @@
+"""The vault's eligibility settings: loaded tables, the clinic's effective dates, stored results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from clinic.access import Can
+from clinic.eligibility import guidelines
+from clinic.eligibility.assess import Assessment, assess_on
+from clinic.eligibility.funding import DEFAULT_SOURCES, FundingSource, Qualification, qualify
+from clinic.eligibility.guidelines import GuidelineTable, Region
+from clinic.eligibility.income import IncomeLine, IncomeSource, Period
+from clinic.errors import ValidationError
+from clinic.i18n import _
+from clinic.storage.conflict_repos import EligibilityRepo
+from clinic.storage.db import transaction
+from clinic.storage.repos import SettingsRepo
+
+if TYPE_CHECKING:
+    from clinic.vault import Vault
+
+_TABLE = "fpg_table_"
+_EFFECTIVE = "fpg_effective_"
+
+
+class Eligibility:
+    def __init__(self, vault: Vault):
+        self._v = vault
+
+    def tables(self) -> dict[int, GuidelineTable]:
+        """Shipped tables, overlaid by any an admin loaded."""
+        out = guidelines.shipped()
+        for key, value in EligibilityRepo(self._v.conn).settings(_TABLE):
+            out[int(key[len(_TABLE):])] = guidelines.from_json(value)
+        return out
+
+    def clinic_effective(self) -> dict[int, dt.date]:
+        return {int(k[len(_EFFECTIVE):]): dt.date.fromisoformat(v)
+                for k, v in EligibilityRepo(self._v.conn).settings(_EFFECTIVE) if v}
+
+    def load_table_csv(self, text: str) -> GuidelineTable:
+        """An admin loads a new year's table (no code change). It applies from its effective date."""
+        self._v.require(Can.MANAGE_SETTINGS)
+        table = guidelines.parse_csv(text)
+        with transaction(self._v.conn):
+            SettingsRepo(self._v.conn).set(f"{_TABLE}{table.year}", table.to_json())
+            self._v.audit("eligibility.table", f"year:{table.year}")
+        return table
+
+    def set_effective(self, year: int, on: dt.date | None) -> None:
+        """The clinic applies `year`'s table from `on` (None: from HHS's date)."""
+        self._v.require(Can.MANAGE_SETTINGS)
+        if year not in self.tables():
+            raise ValidationError("year", _("No poverty guideline table for {year}.").format(year=year))
+        with transaction(self._v.conn):
+            SettingsRepo(self._v.conn).set(f"{_EFFECTIVE}{year}", on.isoformat() if on else "")
+            self._v.audit("eligibility.effective", f"year:{year}")
+
+    def assess(self, lines: list[IncomeLine] | tuple[IncomeLine, ...], *, household_size: int,
+               on: dt.date, region: Region = Region.CONTIGUOUS, year: int | None = None) -> Assessment:
+        tables = self.tables()
+        if year is not None:
+            if year not in tables:
+                raise ValidationError("year", _("No poverty guideline table for {year}.").format(year=year))
+            tables, effective = {year: tables[year]}, {}
+        else:
+            effective = self.clinic_effective()
+        return assess_on(lines, household_size=household_size, on=on, tables=tables,
+                         clinic_effective=effective, region=Region(region))
+
+    def sources(self) -> tuple[FundingSource, ...]:
+        return DEFAULT_SOURCES
+
+    def qualifies(self, a: Assessment) -> list[Qualification]:
+        return qualify(a, self.sources())
+
+    def save_for_intake(self, intake_id: int, lines, *, household_size: int | None, on: dt.date,
+                        region: str) -> Assessment | None:
+        """Store an intake's income lines and its result (with the table year); inside the caller's
+        transaction."""
+        result = None
+        if household_size is not None and lines:
+            result = self.assess(lines, household_size=household_size, on=on, region=Region(region))
+        EligibilityRepo(self._v.conn).put(
+            intake_id, [(ln.source.value, str(ln.amount), ln.per.value) for ln in lines],
+            None if result is None else (result.household_size, result.region.value, str(result.annual_income),
+                                         result.table_year, result.guideline, str(result.percent)))
+        return result
+
+    def for_intake(self, intake_id: int) -> tuple[list[IncomeLine], Assessment | None]:
+        """The stored income lines and result: never recomputed, so a new table changes nothing."""
+        self._v.require(Can.VIEW_CLIENTS)
+        repo = EligibilityRepo(self._v.conn)
+        lines = [IncomeLine(IncomeSource(s), Decimal(a), Period(p)) for s, a, p in repo.lines(intake_id)]
+        r = repo.result(intake_id)
+        return lines, (None if r is None else Assessment(r[0], Region(r[1]), Decimal(r[2]), r[3], r[4],
+                                                         Decimal(r[5])))
