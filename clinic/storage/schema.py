@@ -355,6 +355,7 @@ _V7 = """
         cells TEXT NOT NULL,
         published_at TEXT NOT NULL,
         published_by INTEGER NOT NULL REFERENCES staff(id)
+    );
 """
 
 # Legal-aid intake (issue 10): parties on a case, the conflict-check name index and its checks, income
