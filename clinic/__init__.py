@@ -1,3 +1,73 @@
-"""Clinic Intake: offline, encrypted intake and case review for legal aid clinics."""
+"""Clinic Intake: offline, encrypted intake and case review for legal aid clinics.
 
-__version__ = "0.1.0"
+This package is the core's public face: the UI imports names from here (and from `clinic.models`,
+`clinic.errors`, `clinic.i18n`, `clinic.access`), never from the domain packages behind them. Names are
+resolved on first use, so `import clinic.models` stays cheap and reportlab loads only when a letter is
+made. An import-linter contract in pyproject.toml keeps the UI to this face.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from clinic.version import __version__
+
+# name -> "module" (the module itself) or "module:attribute"
+_FACE = {
+    "Vault": "clinic.vault:Vault",
+    "Home": "clinic.home:Home",
+    "UnlockGuard": "clinic.keys.unlock_guard:UnlockGuard",
+    "atomic_write": "clinic.files:atomic_write",
+    "version_text": "clinic.about:version_text",
+    "cli_main": "clinic.cli.main:main",
+    "intake_rules": "clinic.clients.intake",
+    "MAX_DOCUMENT_BYTES": "clinic.clients.records:MAX_DOCUMENT_BYTES",
+    "MAX_CSV_BYTES": "clinic.referrals.service:MAX_CSV_BYTES",
+    "lsc_warning": "clinic.referrals.service:lsc_warning",
+    "Group": "clinic.letters.disclosure:Group",
+    "Service": "clinic.letters.disclosure:Service",
+    "LetterRequest": "clinic.letters.compose:LetterRequest",
+    "default_filename": "clinic.letters.compose:default_filename",
+    "compose_letter": "clinic.letters.compose:compose_letter",
+    "render_letter": "clinic.letters.render:render_letter",
+    "render_recovery_kit": "clinic.letters.render:render_recovery_kit",
+}
+
+__all__ = ["__version__", *_FACE]
+
+
+def __getattr__(name: str):
+    target = _FACE.get(name)
+    if target is None:
+        raise AttributeError(f"module 'clinic' has no attribute {name!r}")
+    module_name, _, attribute = target.partition(":")
+    module = importlib.import_module(module_name)
+    value = getattr(module, attribute) if attribute else module
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
+    from clinic import models as models
+    from clinic.about import version_text as version_text
+    from clinic.cli.main import main as cli_main  # noqa: F401
+    from clinic.clients import intake as intake_rules  # noqa: F401
+    from clinic.clients.records import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
+    from clinic.files import atomic_write as atomic_write
+    from clinic.home import Home as Home
+    from clinic.keys.unlock_guard import UnlockGuard as UnlockGuard
+    from clinic.letters.compose import LetterRequest as LetterRequest
+    from clinic.letters.compose import compose_letter as compose_letter
+    from clinic.letters.compose import default_filename as default_filename
+    from clinic.letters.disclosure import Group as Group
+    from clinic.letters.disclosure import Service as Service
+    from clinic.letters.render import render_letter as render_letter
+    from clinic.letters.render import render_recovery_kit as render_recovery_kit
+    from clinic.referrals.service import MAX_CSV_BYTES as MAX_CSV_BYTES
+    from clinic.referrals.service import lsc_warning as lsc_warning
+    from clinic.vault import Vault as Vault

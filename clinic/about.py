@@ -6,7 +6,7 @@ import platform
 import sys
 from importlib import metadata
 
-from clinic import __version__
+from clinic.version import __version__
 
 
 def _dist_version(name: str) -> str:

@@ -170,7 +170,7 @@ class Phone:
 
 @dataclass(frozen=True, slots=True)
 class IntakeDraft:
-    """What a volunteer typed, before validation. `validate_intake` in clinic.intake turns it clean."""
+    """What a volunteer typed, before validation. `validate_intake` in clinic.clients.intake turns it clean."""
 
     given_names: str
     family_name_1: str
@@ -413,7 +413,7 @@ CONSENT_METHOD_LABELS = {"in_person": N_("In person"), "phone": N_("By phone")}
 
 @dataclass(frozen=True, slots=True)
 class PartnerDraft:
-    """A partner organisation as typed. services and disclosure hold clinic.disclosure values."""
+    """A partner organisation as typed. services and disclosure hold clinic.letters.disclosure values."""
 
     name: str
     services: tuple[str, ...] = ()
@@ -450,7 +450,7 @@ class ReferralDraft:
     client_id: ClientId
     partner_id: PartnerId
     need: Need
-    groups: frozenset[str]  # what the coordinator ticked (clinic.disclosure.Group values)
+    groups: frozenset[str]  # what the coordinator ticked (clinic.letters.disclosure.Group values)
     consent_date: dt.date
     consent_language: str
     consent_method: str  # 'in_person' or 'phone'

@@ -15,9 +15,8 @@ from typing import TypeVar
 
 from clinic import access
 from clinic import models as m
-from clinic.crypto import device, recovery
+from clinic.clock import now_iso
 from clinic.crypto import primitives as p
-from clinic.crypto.keyfile import KeyFile, UnlockedKeys
 from clinic.crypto.primitives import SecretBytes
 from clinic.errors import (
     PermissionDenied,
@@ -30,11 +29,12 @@ from clinic.errors import (
 )
 from clinic.home import Home
 from clinic.i18n import _, ngettext
-from clinic.storage import audit, schema
+from clinic.keys import device, recovery
+from clinic.keys.keyfile import KeyFile, UnlockedKeys
+from clinic.keys.unlock_guard import UnlockGuard
+from clinic.storage import audit, migrate
 from clinic.storage.db import Connection, WrongKey, connect, transaction
-from clinic.storage.repos import SettingsRepo, StaffRepo
-from clinic.timeutil import now_iso
-from clinic.unlock_guard import UnlockGuard
+from clinic.storage.repos.clients import SettingsRepo, StaffRepo
 
 log = logging.getLogger(__name__)
 MIN_PASSPHRASE = 10
@@ -61,13 +61,13 @@ class Vault:
 
     def __init__(self, *, home: Home, conn: Connection, keyfile: KeyFile, keys: UnlockedKeys,
                  data_key: SecretBytes, user: m.Staff):
+        from clinic.clients.records import Cases, Clients, Documents, Intakes, Sealed, Settings
         from clinic.conflicts.service import Conflicts
         from clinic.eligibility.service import Eligibility
         from clinic.incidents.service import Incidents, PublicReports
         from clinic.preparedness.plans import Plans
-        from clinic.records import Cases, Clients, Documents, Intakes, Sealed, Settings
-        from clinic.referrals import Partners, Referrals
-        from clinic.staff import StaffManager
+        from clinic.referrals.service import Partners, Referrals
+        from clinic.staff.manager import StaffManager
 
         self.home = home
         self._conn: Connection | None = conn
@@ -170,7 +170,7 @@ class Vault:
 
         conn = connect(home.db, data_key, create=True)
         try:
-            schema.migrate(conn)
+            migrate.migrate(conn)
             with transaction(conn):
                 settings = SettingsRepo(conn)
                 for key, value in (("vault_id", vault_id), ("clinic_name", clinic_name.strip()),
@@ -214,7 +214,7 @@ class Vault:
         keyfile = KeyFile.load(home.keys)
         conn, data_key = _connect_any(home, keys.data_keys)
         try:
-            schema.migrate(conn)
+            migrate.migrate(conn)
             settings = SettingsRepo(conn)
             if settings.get("vault_id") != keyfile.vault_id:
                 raise VaultDamaged(_("The key file belongs to another vault than this database."))
@@ -267,7 +267,7 @@ class Vault:
         device.check_available()
         conn, data_key = _connect_any(home, rec.data_keys)
         try:
-            schema.migrate(conn)
+            migrate.migrate(conn)
             staff = StaffRepo(conn)
             found = staff.by_name(admin_name)
             if found is None or not found[0].active or found[0].role is not m.Role.ADMIN:
@@ -381,7 +381,7 @@ class Vault:
         checked.append(ngettext("audit log chain ({n} entry)", "audit log chain ({n} entries)", entries)
                        .format(n=entries))
         public, fpr = self.privileged_public()
-        from clinic.storage.repos import SealedRepo
+        from clinic.storage.repos.clients import SealedRepo
 
         enrolled = {e.get("privileged_fpr") for e in [*fresh.accounts, fresh.doc.get("recovery") or {}]}
         if p.fingerprint(public) != fpr or enrolled != {fpr}:

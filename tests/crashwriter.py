@@ -55,9 +55,9 @@ def draft_for(canary: str) -> m.IntakeDraft:
 
 
 def write_forever(seed: str) -> None:
-    from clinic.crypto.keyfile import UnlockedKeys
     from clinic.crypto.primitives import SecretBytes
     from clinic.home import Home
+    from clinic.keys.keyfile import UnlockedKeys
     from clinic.vault import Vault
 
     keys = UnlockedKeys(os.environ["CRASH_ACCOUNT"], SecretBytes(b""),
@@ -76,7 +76,7 @@ def serve() -> None:
     # Import everything a writer needs before forking, and open nothing: each child opens its own vault.
     import keyring
 
-    import clinic.records  # noqa: F401
+    import clinic.clients.records  # noqa: F401
     import clinic.vault  # noqa: F401
 
     keyring.get_keyring()  # backend discovery takes ~0.4 s; opening checks the key anchor in the keyring

@@ -4,7 +4,7 @@
 
 What it does
   1. Builds (or reuses) an encrypted vault of N synthetic clients, one intake each, recorded through the
-     facade (`vault.intakes.record_many`, batches of 2,000), from `clinic.synthetic.drafts(seed=1)`.
+     facade (`vault.intakes.record_many`, batches of 2,000), from `clinic.demo.synthetic.drafts(seed=1)`.
   2. Copies it to a scratch folder (the saves below must not grow the cache) and exports a plaintext
      copy with `ATTACH ... KEY ''` + `sqlcipher_export` for the plaintext comparison. This is the
      only place a plaintext copy is ever made, and only because the data are synthetic; the scratch
@@ -67,11 +67,11 @@ sys.path.insert(0, str(ROOT))
 import sqlcipher3  # noqa: E402
 
 from clinic import models as m  # noqa: E402
-from clinic.crypto import device  # noqa: E402
+from clinic.demo.synthetic import GENERATOR_VERSION, drafts, fold  # noqa: E402
 from clinic.home import Home  # noqa: E402
+from clinic.keys import device  # noqa: E402
 from clinic.storage import schema  # noqa: E402
 from clinic.storage.db import PRAGMAS, connect  # noqa: E402
-from clinic.synthetic import GENERATOR_VERSION, drafts, fold  # noqa: E402
 from clinic.vault import Vault  # noqa: E402
 
 CLIENTS = 100_000
@@ -82,7 +82,7 @@ ADMIN = "Bench Admin"
 PASSPHRASE = "bench admin passphrase (synthetic data only)"
 MB = 1024 * 1024
 
-# The UI's limits (ui.clients_page.SEARCH_LIMIT; lookup and possible_duplicates' defaults).
+# The UI's limits (ui.clients.page.SEARCH_LIMIT; lookup and possible_duplicates' defaults).
 UI_SEARCH_LIMIT = 200
 
 # (operation key, label, target in seconds or MB)
@@ -346,8 +346,8 @@ def memory_probe(home: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui.context import AppContext
+    from ui.kit.tasks import ImmediateTaskRunner
     from ui.main_window import MainWindow
-    from ui.tasks import ImmediateTaskRunner
 
     app = QApplication([])
     ctx = AppContext(home=Home(Path(home)), runner=ImmediateTaskRunner())

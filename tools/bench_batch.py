@@ -4,7 +4,7 @@
 
 What it does
   1. Builds a throw-away encrypted vault in a temp folder (deleted at the end): a coordinator, 200
-     synthetic clients (`clinic.synthetic.drafts`), a food bank and a legal partner, and N referrals made
+     synthetic clients (`clinic.demo.synthetic.drafts`), a food bank and a legal partner, and N referrals made
      today through the facade, still pending (letters in each client's language, some in both).
   2. One letter: gathers `letter_request` for 60 referrals, then times `compose_letter + render_letter`
      (what the app runs in the background) per letter: p50/p95 against the 100 ms target. Beside it,
@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from clinic import models as m  # noqa: E402
-from clinic.disclosure import Group  # noqa: E402
+from clinic.demo.synthetic import drafts  # noqa: E402
 from clinic.home import Home  # noqa: E402
-from clinic.synthetic import drafts  # noqa: E402
+from clinic.letters.disclosure import Group  # noqa: E402
 from clinic.vault import Vault  # noqa: E402
 
 RENDER_TARGET = 0.100
@@ -122,7 +122,7 @@ def pct(values: list[float], q: float) -> float:
 
 def bench_render(vault: Vault, samples: int = 60) -> dict:
     from clinic.letters.compose import compose_letter
-    from ui.letter_preview import render_request
+    from ui.kit.preview import render_request
 
     reportlab_alone, name = baseline()
     ids = [r.id for r in vault.referrals.pending_today()][:samples]
@@ -149,10 +149,10 @@ def bench_batch(vault: Vault, home: Home, out: Path, *, spooler: list[str] | Non
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QApplication
 
-    import ui.printing
-    from ui.batch_print import BatchPrintDialog
+    import ui.kit.printing
     from ui.context import AppContext
-    from ui.tasks import TaskRunner
+    from ui.kit.tasks import TaskRunner
+    from ui.referrals.batch import BatchPrintDialog
 
     app = QApplication.instance() or QApplication([])
 
@@ -163,8 +163,8 @@ def bench_batch(vault: Vault, home: Home, out: Path, *, spooler: list[str] | Non
         printer.setOutputFileName(str(out))
         return printer
 
-    ui.printing.ask_printer = printer_for  # the bench's "print dialog": a PDF printer, chosen once
-    ui.printing.spooler_command = (lambda _printer: spooler) if spooler else _paint_pages
+    ui.kit.printing.ask_printer = printer_for  # the bench's "print dialog": a PDF printer, chosen once
+    ui.kit.printing.spooler_command = (lambda _printer: spooler) if spooler else _paint_pages
     runner = TaskRunner()
     ctx = AppContext(home=home, runner=runner)
     ctx.vault = vault

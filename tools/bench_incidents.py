@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clinic.crypto import device  # noqa: E402
+from clinic.clock import now_iso  # noqa: E402
 from clinic.home import Home  # noqa: E402
 from clinic.incidents import model as im  # noqa: E402
+from clinic.keys import device  # noqa: E402
 from clinic.storage.db import transaction  # noqa: E402
-from clinic.storage.incident_repos import IncidentRepo  # noqa: E402
-from clinic.timeutil import now_iso  # noqa: E402
+from clinic.storage.repos.incidents import IncidentRepo  # noqa: E402
 from clinic.vault import Vault  # noqa: E402
 
 NEIGHBOURHOODS = [f"Barrio {i}" for i in range(1, 21)]

@@ -2,7 +2,7 @@
 
     make screenshots      (= .ci/with-keyring xvfb-run -a -s "-screen 0 1280x800x24" python tools/screenshots.py)
 
-Everything happens in a temporary folder: a DEMO vault of 60 synthetic clients (clinic.demo) and an empty
+Everything happens in a temporary folder: a DEMO vault of 60 synthetic clients (clinic.demo.create) and an empty
 home for the first-run wizard. Files are named <screen>-<lang>.png, 1280x800 for the main window.
 """
 
@@ -21,16 +21,16 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from clinic import models as m  # noqa: E402
-from clinic.demo import DEMO_STAFF, create_demo  # noqa: E402
+from clinic.demo.create import DEMO_STAFF, create_demo  # noqa: E402
 from clinic.home import Home  # noqa: E402
 from clinic.i18n import set_language  # noqa: E402
 from clinic.vault import Vault  # noqa: E402
-from ui import theme  # noqa: E402
 from ui.app import APP_NAME, QtTranslations  # noqa: E402
 from ui.context import AppContext  # noqa: E402
+from ui.kit import theme  # noqa: E402
+from ui.kit.tasks import ImmediateTaskRunner  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.tasks import ImmediateTaskRunner  # noqa: E402
-from ui.wizard import FirstRunWizard  # noqa: E402
+from ui.shell.wizard import FirstRunWizard  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1280, 800)
@@ -157,7 +157,7 @@ def shoot_referrals(ctx: AppContext, lang: str) -> None:
     """A coordinator: the partner directory, a referral with its exact disclosure list, the letter preview."""
     from PySide6.QtWidgets import QCheckBox
 
-    from ui.referral_dialog import ReferralDialog
+    from ui.referrals.dialog import ReferralDialog
 
     window = open_window(ctx, m.Role.COORDINATOR, lang)
     window.show_page("partners")

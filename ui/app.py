@@ -14,13 +14,13 @@ import sys
 from PySide6.QtCore import QLibraryInfo, QObject, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from clinic import Home
 from clinic.errors import UserError
-from clinic.home import Home
 from clinic.i18n import LANGUAGES, CatalogueUnavailable, current_language, set_language
-from ui import theme
 from ui.context import AppContext
-from ui.errors import install_excepthook
-from ui.tasks import TaskRunner
+from ui.kit import theme
+from ui.kit.errors import install_excepthook
+from ui.kit.tasks import TaskRunner
 
 APP_NAME = "Clinic Intake"
 SHUTDOWN_WAIT_MS = 15_000
@@ -89,7 +89,7 @@ class Shell(QObject):
         if self.ctx.home.has_vault():
             self.open_main()
         else:
-            from ui.wizard import FirstRunWizard
+            from ui.shell.wizard import FirstRunWizard
 
             wizard = FirstRunWizard(self.ctx, prefs=self.prefs)
             wizard.completed.connect(self.open_main)
@@ -122,7 +122,7 @@ def main(home: str | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     theme.apply_theme(app)
     try:  # before anything touches Qt's print support (and so libcups)
-        from ui.printing import pin_local_print_server
+        from ui.kit.printing import pin_local_print_server
 
         pin_local_print_server()
     except UserError:  # a remote CUPS_SERVER: refused again, with its sentence, at Print...

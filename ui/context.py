@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from clinic import Home, UnlockGuard
 from clinic.access import Can
 from clinic.errors import PermissionDenied
-from clinic.home import Home
 from clinic.i18n import _
-from clinic.unlock_guard import UnlockGuard
-from ui import keys
+from ui.kit import keys
 
 
 class AppSignals(QObject):
@@ -33,7 +32,7 @@ class AppSignals(QObject):
 @dataclass
 class AppContext:
     home: Home
-    runner: object  # ui.tasks.TaskRunner (or ImmediateTaskRunner in tests)
+    runner: object  # ui.kit.tasks.TaskRunner (or ImmediateTaskRunner in tests)
     signals: AppSignals = field(default_factory=AppSignals)
     guard: UnlockGuard = field(default_factory=UnlockGuard)
     vault: object | None = None  # clinic.vault.Vault while unlocked

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from clinic.cli import main as cli_main
+from clinic import cli_main
 from clinic.i18n import _
 
 _HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")

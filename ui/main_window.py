@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import _, current_language, set_language
-from ui import clipboard, theme
 from ui.context import AppContext, Page
-from ui.errors import format_exception_safely, show_error
-from ui.idle import IdleWatcher
-from ui.unlock import LanguageSwitch, UnlockWidget
+from ui.kit import clipboard, theme
+from ui.kit.errors import format_exception_safely, show_error
+from ui.kit.idle import IdleWatcher
+from ui.shell.unlock import LanguageSwitch, UnlockWidget
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +48,13 @@ def _everyone(ctx: AppContext) -> bool:
 # (key, module, class, who may see it), in sidebar order. Modules are imported at the first unlock, so
 # launching to the unlock screen does not pay for them.
 PAGES = (
-    ("intake", "ui.intake_page", "IntakePage", _everyone),
-    ("clients", "ui.clients_page", "ClientsPage",
+    ("intake", "ui.intake.page", "IntakePage", _everyone),
+    ("clients", "ui.clients.page", "ClientsPage",
      lambda ctx: ctx.can(Can.VIEW_CLIENTS) or ctx.can(Can.LOOKUP_CLIENT)),
-    ("cases", "ui.cases_page", "CasesPage", lambda ctx: ctx.can(Can.REVIEW_CASES) or ctx.can(Can.VIEW_CLIENTS)),
-    ("referrals", "ui.referrals_page", "ReferralsPage", lambda ctx: ctx.can(Can.MAKE_REFERRALS)),
-    ("partners", "ui.partners_page", "PartnersPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
-    ("admin", "ui.admin_page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
+    ("cases", "ui.cases.page", "CasesPage", lambda ctx: ctx.can(Can.REVIEW_CASES) or ctx.can(Can.VIEW_CLIENTS)),
+    ("referrals", "ui.referrals.page", "ReferralsPage", lambda ctx: ctx.can(Can.MAKE_REFERRALS)),
+    ("partners", "ui.partners.page", "PartnersPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
+    ("admin", "ui.admin.page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
 )
 
 
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
     def about_text(self) -> str:
         from PySide6.QtCore import qVersion
 
-        from clinic.about import version_text
+        from clinic import version_text
 
         return _("Offline, encrypted intake and case review for legal aid clinics.") + "\n\n" + \
             version_text(qt=qVersion())

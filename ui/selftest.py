@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from clinic.about import version_text
-from clinic.home import Home
+from clinic import Home, version_text
 
 PROBE_SERVICE = "clinic-intake-self-test"
 
@@ -49,10 +48,10 @@ def _check_window(home: str | None) -> str:
     from PySide6.QtCore import QTimer, qVersion
     from PySide6.QtWidgets import QApplication
 
-    from ui import theme
     from ui.app import Prefs, Shell
     from ui.context import AppContext
-    from ui.tasks import TaskRunner
+    from ui.kit import theme
+    from ui.kit.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication(["clinic-intake"])
     theme.apply_theme(app)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clinic import intake as intake_rules
 from clinic import models as m
 from clinic.access import Can
+from clinic.clients import intake as intake_rules
 from clinic.conflicts import matcher
 from clinic.conflicts.parties import (
     ClearResult,
@@ -18,9 +18,9 @@ from clinic.conflicts.parties import (
 )
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import _
-from clinic.storage.conflict_repos import ConflictCheckRepo, ConflictIndexRepo, PartyRepo
 from clinic.storage.db import transaction
-from clinic.storage.repos import CaseRepo
+from clinic.storage.repos.clients import CaseRepo
+from clinic.storage.repos.conflicts import ConflictCheckRepo, ConflictIndexRepo, PartyRepo
 
 if TYPE_CHECKING:
     import datetime as dt

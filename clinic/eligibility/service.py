@@ -14,9 +14,9 @@ from clinic.eligibility.guidelines import GuidelineTable, Region
 from clinic.eligibility.income import IncomeLine, IncomeSource, Period
 from clinic.errors import ValidationError
 from clinic.i18n import _
-from clinic.storage.conflict_repos import EligibilityRepo
 from clinic.storage.db import transaction
-from clinic.storage.repos import SettingsRepo
+from clinic.storage.repos.clients import SettingsRepo
+from clinic.storage.repos.conflicts import EligibilityRepo
 
 if TYPE_CHECKING:
     from clinic.vault import Vault

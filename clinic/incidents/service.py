@@ -11,6 +11,7 @@ import datetime as dt
 import json
 
 from clinic.access import Can
+from clinic.clock import now, now_iso
 from clinic.crypto import primitives as p
 from clinic.errors import NotFound, PermissionDenied, UserError, ValidationError, VaultDamaged
 from clinic.i18n import _
@@ -18,9 +19,8 @@ from clinic.incidents import model as im
 from clinic.reports import public
 from clinic.reports.suppression import Cell, Exposed
 from clinic.storage.db import transaction
-from clinic.storage.incident_repos import IncidentRepo, PublishedRepo
-from clinic.storage.repos import SettingsRepo
-from clinic.timeutil import now, now_iso
+from clinic.storage.repos.clients import SettingsRepo
+from clinic.storage.repos.incidents import IncidentRepo, PublishedRepo
 
 VOLUNTEER_WINDOW = dt.timedelta(hours=24)
 NEIGHBOURHOODS_KEY = "incident_neighbourhoods"

@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from clinic.disclosure import GROUP_LABELS, DisclosedField, Group, long_date
 from clinic.i18n import N_, _, using_language
+from clinic.letters.disclosure import GROUP_LABELS, DisclosedField, Group, long_date
 from clinic.models import Need
 
 LANGUAGES = ("es", "en", "both")
@@ -55,7 +55,7 @@ class LetterRequest:
     """Everything a letter says, as plain data.
 
     `disclosed` maps each language the letter is written in ('es', 'en') to the fields collected for it
-    with `clinic.disclosure.collect_fields(..., lang=...)`: labels and formats differ by language.
+    with `clinic.letters.disclosure.collect_fields(..., lang=...)`: labels and formats differ by language.
     """
 
     language: str  # 'es', 'en' or 'both'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clinic.disclosure import Group, collect_fields
 from clinic.letters.compose import LetterRequest
+from clinic.letters.disclosure import Group, collect_fields
 from clinic.models import (
     Case,
     CaseId,

@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from clinic.disclosure import long_date
 from clinic.i18n import N_, _, using_language
 from clinic.letters.compose import FieldRow, FieldSection
+from clinic.letters.disclosure import long_date
 from clinic.preparedness.model import Caregiver, Child, Plan, label
 
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

@@ -273,7 +273,7 @@ def _caregiver(field: str, value) -> Caregiver:
 
 def check(plan: Plan, *, today: dt.date | None = None) -> Plan:
     """Raise ValidationError naming the field (with its position) of the first problem; return the plan."""
-    from clinic.intake import _check_text
+    from clinic.clients.intake import _check_text
 
     today = today or dt.date.today()
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from clinic.access import Can
+from clinic.clock import now
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import _
 from clinic.preparedness import model
 from clinic.preparedness.model import Plan
 from clinic.storage.db import transaction
-from clinic.storage.plan_repos import PlanRepo
-from clinic.storage.repos import ClientRepo, IntakeRepo
-from clinic.timeutil import now
+from clinic.storage.repos.clients import ClientRepo, IntakeRepo
+from clinic.storage.repos.preparedness import PlanRepo
 
 if TYPE_CHECKING:
     from clinic.vault import Vault
@@ -56,7 +56,7 @@ class Plans:
         if ClientRepo(self._v.conn).get(client_id) is None:
             raise NotFound(_("No client with that reference."))
         if not self._v.can(Can.VIEW_CLIENTS):
-            from clinic.records import VOLUNTEER_WINDOW
+            from clinic.clients.records import VOLUNTEER_WINDOW
 
             since = now() - VOLUNTEER_WINDOW
             mine = [i for i in IntakeRepo(self._v.conn).for_client(client_id)

@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from json.encoder import encode_basestring_ascii as _quoted
 
+from clinic.clock import now_iso
 from clinic.storage.db import Connection
-from clinic.timeutil import now_iso
 
 GENESIS = "0" * 64
 

@@ -26,10 +26,10 @@ import pytest
 import sqlcipher3
 
 from clinic import models as m
-from clinic.crypto import device
-from clinic.crypto.keyfile import UnlockedKeys
 from clinic.crypto.primitives import SecretBytes
 from clinic.home import Home
+from clinic.keys import device
+from clinic.keys.keyfile import UnlockedKeys
 from clinic.vault import Vault
 
 REPO = Path(__file__).resolve().parents[2]
@@ -184,7 +184,7 @@ def states() -> Callable[[Path], dict[str, tuple[str, int, int]]]:
 
 def cli_command() -> list[str]:
     script = Path(sys.executable).with_name("clinic-intake")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "clinic.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "clinic.cli.main"]
 
 
 def cli_env(*, home: Home | Path | None, user: str | None = None, passphrase: str | None = None,

@@ -10,8 +10,8 @@ from pathlib import Path
 import keyring
 import pytest
 
-from clinic.crypto import device, recovery
 from clinic.home import Home
+from clinic.keys import device, recovery
 
 REPO = Path(__file__).resolve().parents[2]
 REF = re.compile(r"^C-[0-9A-Z]{4}-[0-9A-Z]{4}$")
@@ -310,8 +310,8 @@ def test_search_dash_reads_the_query_from_standard_input(shared, template):
 
 @pytest.mark.parametrize("value", ["2020-W01-1", "2020W011", "20200101", "2020-001"])
 def test_intake_dates_other_than_yyyy_mm_dd_are_refused(value):
+    from clinic.clients.intake import draft_from_json
     from clinic.errors import ValidationError
-    from clinic.intake import draft_from_json
 
     with pytest.raises(ValidationError) as err:
         draft_from_json({"given_names": "Ana", "family_names": "Ruiz", "date_of_birth": value,

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from clinic.crypto import device, primitives
-from clinic.crypto.keyfile import KeyFile
+from clinic.crypto import primitives
 from clinic.crypto.primitives import KdfParams, SecretBytes
 from clinic.errors import PermissionDenied, UserError, VaultDamaged, WrongPassphrase
+from clinic.keys import device
+from clinic.keys.keyfile import KeyFile
 from clinic.vault import Vault
 
 FLOOR = (65536, 3, 4)  # RFC 9106 second option: 64 MiB, t=3, p=4

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.crypto import recovery
 from clinic.errors import RecoveryKeyInvalid
+from clinic.keys import recovery
 
 ALPHABET = recovery.ALPHABET
 # Characters that read as the same symbol (Crockford): not a mistake when typed.

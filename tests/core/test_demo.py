@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from clinic import intake as intake_rules
 from clinic import models as m
-from clinic.demo import DEMO_CLINIC_NAME, DEMO_SEED, DEMO_STAFF, create_demo, staff_member
+from clinic.clients import intake as intake_rules
+from clinic.demo.create import DEMO_CLINIC_NAME, DEMO_SEED, DEMO_STAFF, create_demo, staff_member
+from clinic.demo.synthetic import drafts, fold
 from clinic.errors import ValidationError, VaultExists
 from clinic.home import Home
-from clinic.synthetic import drafts, fold
 from clinic.vault import Vault
 
 CLIENTS = 40

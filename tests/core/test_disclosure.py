@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic.disclosure import (
+from clinic.letters.disclosure import (
     FIELD_LABELS,
     GROUP_DESCRIPTIONS,
     GROUP_FIELDS,
@@ -126,7 +126,7 @@ def test_every_marked_string_has_spanish_with_the_same_placeholders():
     with FRAGMENT.open("rb") as f:
         spanish = {m.id: m.string for m in read_po(f) if m.id}
     root = Path(__file__).resolve().parents[2] / "clinic"
-    sources = [root / "disclosure.py", *sorted((root / "letters").glob("*.py"))]
+    sources = [root / "letters" / "disclosure.py", *sorted((root / "letters").glob("*.py"))]
     ids = {msg for src in sources
            for _line, msg, _comments, _ctx in extract_from_file(
                "python", src, keywords={"_": None, "N_": None})}

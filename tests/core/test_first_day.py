@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clinic import models as m
+from clinic.clients.intake import BIDI_CONTROLS, draft_from_json, validate
 from clinic.errors import ValidationError
-from clinic.intake import BIDI_CONTROLS, draft_from_json, validate
 
 NAME_FIELDS = ("given_names", "family_name_1", "family_name_2", "preferred_name")
 
@@ -38,7 +38,7 @@ def test_right_to_left_letters_themselves_stay_allowed():
 
 
 def test_a_demo_vault_is_marked_on_disk_so_the_locked_screen_can_say_so(tmp_path):
-    from clinic.demo import create_demo
+    from clinic.demo.create import create_demo
     from clinic.home import Home
 
     home = Home(tmp_path / "demo")

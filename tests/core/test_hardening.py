@@ -10,11 +10,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 CHILD = r"""
 import resource, sys
-from clinic.crypto import hardening
+from clinic.keys import hardening
 assert hardening.dumpable(), "a fresh process should start dumpable, or this test proves nothing"
-import clinic.cli
+import clinic.cli.main
 try:
-    clinic.cli.main(["verify"])
+    clinic.cli.main.main(["verify"])
 except SystemExit:
     pass
 print(resource.getrlimit(resource.RLIMIT_CORE), hardening.dumpable())

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from clinic.errors import PermissionDenied, UserError, ValidationError
 from clinic.incidents import model as im
 from clinic.storage import audit
-from clinic.storage.incident_repos import PUBLIC_COLUMNS
+from clinic.storage.repos.incidents import PUBLIC_COLUMNS
 
 DAY = dt.date(2026, 11, 10)
 

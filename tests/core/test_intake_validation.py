@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic import models as m
+from clinic.clients.intake import draft_from_json
 from clinic.errors import ValidationError
-from clinic.intake import draft_from_json
 
 TEXT_FIELDS = ("given_names", "family_name_1", "family_name_2", "preferred_name", "address", "site", "notes")
 MULTILINE = {"address", "notes"}

@@ -12,8 +12,8 @@ import sys
 import pypdf
 import pytest
 
-from clinic.disclosure import Group, allowed_groups, collect_fields
 from clinic.letters.compose import compose_letter, default_filename
+from clinic.letters.disclosure import Group, allowed_groups, collect_fields
 from clinic.letters.render import render_letter, render_recovery_kit
 from clinic.letters.sample import sample_case, sample_client, sample_intake, sample_request
 from clinic.models import CaseStatus, Need, Phone, SealedField, Urgency
@@ -198,7 +198,7 @@ def test_request_rejects_a_language_without_fields():
 
 def test_reportlab_is_not_imported_until_rendering():
     """Importing the letters package and disclosure does not import reportlab (start-up cost)."""
-    code = ("import sys, clinic.disclosure, clinic.letters.compose, clinic.letters.render; "
+    code = ("import sys, clinic.letters.disclosure, clinic.letters.compose, clinic.letters.render; "
             "sys.exit('reportlab' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic.disclosure import Group, collect_fields
 from clinic.letters.compose import compose_letter, default_filename
+from clinic.letters.disclosure import Group, collect_fields
 from clinic.letters.render import render_letter, render_recovery_kit
 from clinic.letters.sample import sample_case, sample_client, sample_intake, sample_request
 from clinic.models import Phone, SealedField

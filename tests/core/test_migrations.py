@@ -6,7 +6,7 @@ import pytest
 
 from clinic.crypto.primitives import SecretBytes, random_bytes
 from clinic.errors import VaultDamaged
-from clinic.storage import audit, schema
+from clinic.storage import audit, migrate
 from clinic.storage.db import connect, transaction
 
 V1_TABLES = ("settings", "staff", "clients", "phones", "intakes", "intake_needs", "cases", "notes",
@@ -56,13 +56,13 @@ def _snapshot(conn) -> dict[str, list[tuple]]:
 def test_a_version_1_database_migrates_to_the_latest_and_keeps_its_rows(db):
     """migrate(target=1), rows inserted, migrate(): user_version is LATEST and every row is unchanged."""
     conn, _path, _key = db
-    schema.migrate(conn, target=1)
-    assert schema.version(conn) == 1
+    migrate.migrate(conn, target=1)
+    assert migrate.version(conn) == 1
     _fill_v1(conn)
     before = _snapshot(conn)
-    schema.migrate(conn)
-    assert schema.version(conn) == schema.LATEST
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
+    migrate.migrate(conn)
+    assert migrate.version(conn) == migrate.LATEST
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrate.LATEST
     assert _snapshot(conn) == before
     assert conn.execute("SELECT rowid FROM client_search WHERE client_search MATCH 'nunez'").fetchall() == [(1,)]
     assert audit.verify(conn) == []
@@ -70,29 +70,29 @@ def test_a_version_1_database_migrates_to_the_latest_and_keeps_its_rows(db):
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-@pytest.mark.parametrize("start", range(1, schema.LATEST))
+@pytest.mark.parametrize("start", range(1, migrate.LATEST))
 def test_each_migration_step_applies_on_the_previous_version(db, start):
     """From every earlier version the next migrations run, and the data written at that version stays."""
     conn, _path, _key = db
-    schema.migrate(conn, target=start)
+    migrate.migrate(conn, target=start)
     _fill_v1(conn)
     before = _snapshot(conn)
-    schema.migrate(conn, target=start + 1)
-    assert schema.version(conn) == start + 1
-    schema.migrate(conn)
+    migrate.migrate(conn, target=start + 1)
+    assert migrate.version(conn) == start + 1
+    migrate.migrate(conn)
     assert _snapshot(conn) == before
 
 
 def test_migrated_database_reopens_with_its_key(db):
     """After migrating, the file reopens with the same raw key at the latest version."""
     conn, path, key = db
-    schema.migrate(conn, target=1)
+    migrate.migrate(conn, target=1)
     _fill_v1(conn)
-    schema.migrate(conn)
+    migrate.migrate(conn)
     conn.close()
     again = connect(path, key)
     try:
-        assert schema.version(again) == schema.LATEST
+        assert migrate.version(again) == migrate.LATEST
         assert again.execute("SELECT given_names FROM clients").fetchone() == ("José",)
     finally:
         again.close()
@@ -101,33 +101,33 @@ def test_migrated_database_reopens_with_its_key(db):
 def test_migrating_twice_changes_nothing(db):
     """Running migrate() on a database already at the latest version is a no-op."""
     conn, _path, _key = db
-    schema.migrate(conn)
+    migrate.migrate(conn)
     _fill_v1(conn)
     before = (_snapshot(conn), conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall())
-    schema.migrate(conn)
+    migrate.migrate(conn)
     assert (_snapshot(conn), conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()) == before
 
 
 def test_a_newer_database_is_refused_not_downgraded(db):
     """A database made by a newer app (user_version > LATEST) raises VaultDamaged and is left as it is."""
     conn, _path, _key = db
-    schema.migrate(conn)
-    conn.execute(f"PRAGMA user_version = {schema.LATEST + 1}")
+    migrate.migrate(conn)
+    conn.execute(f"PRAGMA user_version = {migrate.LATEST + 1}")
     with pytest.raises(VaultDamaged):
-        schema.migrate(conn)
-    assert schema.version(conn) == schema.LATEST + 1
+        migrate.migrate(conn)
+    assert migrate.version(conn) == migrate.LATEST + 1
 
 
 def test_a_failing_migration_leaves_the_previous_version(db, monkeypatch):
     """A migration that fails halfway is rolled back whole: user_version and tables are as before."""
     conn, _path, _key = db
-    schema.migrate(conn, target=1)
+    migrate.migrate(conn, target=1)
     tables = conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall()
-    broken = [*schema.MIGRATIONS[:1], "CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL;"]
-    monkeypatch.setattr(schema, "MIGRATIONS", broken)
+    broken = [*migrate.MIGRATIONS[:1], "CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL;"]
+    monkeypatch.setattr(migrate, "MIGRATIONS", broken)
     with pytest.raises(Exception):  # noqa: B017 - whatever SQLite raises for the bad statement
-        schema.migrate(conn, target=2)
-    assert schema.version(conn) == 1
+        migrate.migrate(conn, target=2)
+    assert migrate.version(conn) == 1
     assert conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall() == tables
     assert not conn.in_transaction
 
@@ -136,12 +136,12 @@ def test_the_search_index_rebuild_keeps_every_entry_and_adds_a_phones_local_digi
     """The prefix-index migration keeps the indexed text, still finds words, and adds a phone's last 7
     digits, so "5550100" finds "+1 555 0100" in a client recorded before it."""
     conn, _path, _key = db
-    schema.migrate(conn, target=1)
+    migrate.migrate(conn, target=1)
     _fill_v1(conn)
     with transaction(conn):
         conn.execute("UPDATE phones SET number = '+1 (323) 555-0100'")
         conn.execute("UPDATE client_search SET phones = '+1 (323) 555-0100 13235550100 3235550100'")
-    schema.migrate(conn)
+    migrate.migrate(conn)
 
     def found(match):
         return [r[0] for r in conn.execute("SELECT rowid FROM client_search WHERE client_search MATCH ?",

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from clinic.crypto import device
+from clinic.keys import device
 
 FORBIDDEN = re.compile(r"\b(AF_INET6?|AF_NETLINK|PF_INET6?|PF_NETLINK)\b")
 STRACE = shutil.which("strace")

@@ -226,7 +226,7 @@ def test_example_partners_are_shipped_marked_and_blank(env):
 
 def _cli(home: Path, *args, user="coord", **env):
     return subprocess.run(
-        [sys.executable, "-m", "clinic.cli", *args], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "clinic.cli.main", *args], capture_output=True, text=True, stdin=subprocess.DEVNULL,
         env={**os.environ, "CLINIC_HOME": str(home), "CLINIC_USER": user, "CLINIC_PASSPHRASE": PASS[user],
              "CLINIC_LANG": "en", **env}, timeout=60)
 
@@ -300,7 +300,7 @@ def test_letter_with_sealed_details_is_sealed_at_rest(env):
                                             need=m.Need.IMMIGRATION, letter_language="en"))
     pdf = atty.referrals.make_letter(referral.id)
     assert atty.referrals.letter_pdf(referral.id) == pdf
-    from clinic.storage.referral_repos import ReferralRepo
+    from clinic.storage.repos.referrals import ReferralRepo
 
     _id, stored, sealed = ReferralRepo(atty.conn).latest_letter(referral.id)
     assert sealed and not stored.startswith(b"%PDF") and b"A987654321" not in stored

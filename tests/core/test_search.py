@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic import models as m
-from clinic.search import fts_query
+from clinic.storage.fts import fts_query
 
 FTS_HOSTILE = ['AND(', '"', '""', '*', 'NEAR', 'NEAR(', '-', '^', ':', '{names}', '{names phones}: x',
                "'); DROP TABLE clients; --", 'a OR b', 'NOT', '(', ')', 'x AND', '"unterminated',
@@ -119,7 +119,7 @@ def test_a_broad_prefix_returns_at_most_the_limit(module_vaults, people):
 
 def test_more_matches_than_can_be_ranked_still_come_back(module_vaults, people, monkeypatch):
     """Past RANK_CANDIDATES matches the search stops ranking but still returns what matches."""
-    from clinic.storage import repos
+    from clinic.storage.repos import clients as repos
 
     monkeypatch.setattr(repos, "RANK_CANDIDATES", 0)
     vault = module_vaults("coordinator")

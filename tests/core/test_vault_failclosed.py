@@ -14,9 +14,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from clinic.crypto import device
 from clinic.errors import KeyringUnavailable, VaultDamaged, VaultExists
 from clinic.home import Home
+from clinic.keys import device
 from clinic.vault import Vault
 
 FAIL_BACKEND = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
@@ -93,7 +93,7 @@ HUNG_KEYRING = textwrap.dedent("""
             threading.Event().wait(120)
 
     keyring.set_keyring(Hung())
-    from clinic.crypto import device
+    from clinic.keys import device
     device.TIMEOUT_SECONDS = 0.5
     from clinic.errors import KeyringUnavailable
     from clinic.home import Home

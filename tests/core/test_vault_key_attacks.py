@@ -18,13 +18,13 @@ import pytest
 
 from clinic import models as m
 from clinic.crypto import primitives
-from clinic.crypto.keyfile import KeyFile
 from clinic.crypto.primitives import SecretBytes
 from clinic.errors import PermissionDenied, UserError, VaultDamaged
 from clinic.home import Home
-from clinic.storage import schema
+from clinic.keys.keyfile import KeyFile
+from clinic.storage import migrate
 from clinic.storage.db import WrongKey, connect, transaction
-from clinic.storage.repos import SettingsRepo, StaffRepo
+from clinic.storage.repos.clients import SettingsRepo, StaffRepo
 from clinic.vault import Vault
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,7 +78,7 @@ def test_an_outsiders_substituted_database_is_refused(template, home, open_vault
     for suffix in ("-wal", "-shm"):
         home.db.with_name(home.db.name + suffix).unlink(missing_ok=True)
     conn = connect(home.db, attacker_key, create=True)
-    schema.migrate(conn)
+    migrate.migrate(conn)
     with transaction(conn):
         settings = SettingsRepo(conn)
         settings.set("vault_id", keyfile.vault_id)
@@ -174,12 +174,12 @@ def test_the_integrity_key_rotates_with_the_data_key(template, home, open_vault)
 # ----- hole 2: a removal cut off inside the rekey -------------------------------------------------------
 
 def test_a_failed_rekey_stays_pending_and_the_next_run_finishes_it(template, home, open_vault, monkeypatch):
-    import clinic.staff
+    import clinic.staff.manager
     from clinic.storage.db import DatabaseError
 
     old_key = template.keys["volunteer"].data_keys[0]
     admin = open_vault("admin")
-    monkeypatch.setattr(clinic.staff, "rekey", lambda conn, key: (_ for _ in ()).throw(
+    monkeypatch.setattr(clinic.staff.manager, "rekey", lambda conn, key: (_ for _ in ()).throw(
         DatabaseError("database or disk is full")))
     with pytest.raises(UserError) as err:
         admin.staff.remove(template.name("volunteer"))
@@ -205,12 +205,12 @@ def test_a_failed_rekey_stays_pending_and_the_next_run_finishes_it(template, hom
 
 
 def test_a_failed_rekey_is_finished_by_the_next_admin_unlock(template, home, open_vault, monkeypatch):
-    import clinic.staff
+    import clinic.staff.manager
     from clinic.storage.db import DatabaseError
 
     old_key = template.keys["volunteer"].data_keys[0]
     admin = open_vault("admin")
-    monkeypatch.setattr(clinic.staff, "rekey", lambda conn, key: (_ for _ in ()).throw(
+    monkeypatch.setattr(clinic.staff.manager, "rekey", lambda conn, key: (_ for _ in ()).throw(
         DatabaseError("disk I/O error")))
     with pytest.raises(UserError):
         admin.staff.remove(template.name("volunteer"))
@@ -228,8 +228,8 @@ def test_a_failed_rekey_is_finished_by_the_next_admin_unlock(template, home, ope
 _KILLED_CHILD = r"""
 import os, sys
 from pathlib import Path
-import clinic.staff as staff
-from clinic.crypto.keyfile import UnlockedKeys
+import clinic.staff.manager as staff
+from clinic.keys.keyfile import UnlockedKeys
 from clinic.crypto.primitives import SecretBytes
 from clinic.home import Home
 from clinic.vault import Vault
@@ -250,7 +250,7 @@ os.write(1, b"done\n")
 
 
 def test_sigkill_inside_the_rekey_leaves_a_rotation_the_next_admin_unlock_finishes(template, tmp_path, raw_db):
-    from clinic.crypto import device  # noqa: F401 - the child checks the anchor in the same keyring
+    from clinic.keys import device  # noqa: F401 - the child checks the anchor in the same keyring
 
     admin_keys, old_key = template.keys["admin"], template.keys["volunteer"].data_keys[0]
     landed_inside = 0

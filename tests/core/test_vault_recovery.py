@@ -7,9 +7,9 @@ import shutil
 import keyring
 import pytest
 
-from clinic.crypto import device
 from clinic.errors import PermissionDenied, RecoveryKeyInvalid, VaultDamaged, WrongPassphrase
 from clinic.home import Home
+from clinic.keys import device
 from clinic.vault import Vault
 
 NEW_ADMIN_PW = "recovered admin passphrase"

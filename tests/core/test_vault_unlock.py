@@ -6,8 +6,8 @@ import pytest
 
 from clinic.crypto import primitives
 from clinic.errors import TooManyAttempts, WrongPassphrase
+from clinic.keys.unlock_guard import FREE_ATTEMPTS, UnlockGuard
 from clinic.storage import audit
-from clinic.unlock_guard import FREE_ATTEMPTS, UnlockGuard
 from clinic.vault import Vault
 
 

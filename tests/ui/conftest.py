@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from clinic.i18n import current_language, set_language  # noqa: E402
-from ui.tasks import ImmediateTaskRunner  # noqa: E402
+from ui.kit.tasks import ImmediateTaskRunner  # noqa: E402
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
 
-import ui.printing
+import ui.kit.printing
 from clinic import models as m
 from tests.ui.test_referrals_ui import (  # noqa: F401 (fixtures)
     audit_actions,
@@ -23,7 +23,7 @@ from tests.ui.test_referrals_ui import (  # noqa: F401 (fixtures)
     ref_home,
     ref_template,
 )
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 
 LETTERS = 20
 
@@ -56,12 +56,12 @@ def batch(qtbot, open_ctx, ref_template, runner, tmp_path, monkeypatch):  # noqa
         printer.setOutputFileName(str(out))
         return printer
 
-    monkeypatch.setattr(ui.printing, "ask_printer", ask)
+    monkeypatch.setattr(ui.kit.printing, "ask_printer", ask)
     return ctx, asked, out
 
 
 def _dialog(qtbot, ctx):
-    from ui.batch_print import BatchPrintDialog
+    from ui.referrals.batch import BatchPrintDialog
 
     dialog = BatchPrintDialog(ctx)
     qtbot.addWidget(dialog)
@@ -159,7 +159,7 @@ def test_sealed_letters_wait_for_an_attorney_and_cancelled_printer_starts_nothin
                   need=m.Need.IMMIGRATION)
     attorney.vault.lock()
     ctx = open_ctx("coordinator", runner=runner)
-    monkeypatch.setattr(ui.printing, "ask_printer", lambda parent: None)
+    monkeypatch.setattr(ui.kit.printing, "ask_printer", lambda parent: None)
     dialog = _dialog(qtbot, ctx)
     assert not dialog.start()
     assert "sealed details and needs an attorney" in dialog.summary.text()

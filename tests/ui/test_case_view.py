@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.conflicts.parties import ClearResult
-from clinic.crypto.keyfile import UnlockedKeys
 from clinic.errors import PermissionDenied
 from clinic.home import Home
 from clinic.i18n import set_language
+from clinic.keys.keyfile import UnlockedKeys
 from clinic.vault import Vault
-from ui.case_view import CaseFileView
+from ui.cases.view import CaseFileView
 from ui.context import AppContext
 
 # Shared by test_cases_page.py and test_documents.py (imported there); belongs in conftest.py once its

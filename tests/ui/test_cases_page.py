@@ -19,7 +19,7 @@ from tests.ui.test_case_view import (  # noqa: F401 - shared vault fixtures (see
     template,
     widget_texts,
 )
-from ui.cases_page import CasesPage
+from ui.cases.page import CasesPage
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.ui.test_intake_page import (  # noqa: F401 - fixtures shared with the
     shows,
     vault_template,
 )
-from ui.client_view import ClientFileView
+from ui.clients.view import ClientFileView
 
 SEALED = {m.SealedField.A_NUMBER: f"A-{CANARY}-123", m.SealedField.IMMIGRATION_STATUS: f"status {CANARY}"}
 

@@ -20,9 +20,9 @@ from tests.ui.test_intake_page import (  # noqa: F401 - fixtures shared with the
     shows,
     vault_template,
 )
-from ui.clients_page import SEARCH_DELAY_MS, ClientsPage
+from ui.clients.page import SEARCH_DELAY_MS, ClientsPage
 from ui.context import AppContext
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
     unlock,
     window,
 )
-from ui import clipboard, filedialogs
+from ui.kit import clipboard, filedialogs
 
 
 def test_lock_clears_text_the_app_put_on_the_clipboard(qtbot, window):

@@ -16,7 +16,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from reportlab.pdfgen import canvas
 
-from clinic.records import MAX_DOCUMENT_BYTES
+from clinic.clients.records import MAX_DOCUMENT_BYTES
 from tests.ui.test_case_view import (  # noqa: F401 - shared vault fixtures (see test_case_view.py)
     close_error_dialogs,
     english,
@@ -26,8 +26,8 @@ from tests.ui.test_case_view import (  # noqa: F401 - shared vault fixtures (see
     template,
     widget_texts,
 )
-from ui.case_view import CaseFileView
-from ui.documents import DocumentsPane, DocumentViewer
+from ui.cases.documents import DocumentsPane, DocumentViewer
+from ui.cases.view import CaseFileView
 
 VAULT_FILES = {"clinic.db", "clinic.db-wal", "clinic.db-shm", "clinic.keys", "clinic.keys.bak"}
 TEXT = "línea uno, PDF no\nsegunda línea TEXT-CANARY\n"

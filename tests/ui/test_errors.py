@@ -7,10 +7,10 @@ import threading
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-import ui.errors
+import ui.kit.errors
 from clinic.errors import Cancelled, UserError
 from clinic.i18n import translator_for
-from ui.errors import (
+from ui.kit.errors import (
     UNEXPECTED_OBJECT_NAME,
     format_exception_safely,
     install_excepthook,
@@ -123,7 +123,7 @@ def test_without_parent_falls_back_to_a_modal_exec(qapp, monkeypatch):
 def presented(monkeypatch):
     seen = []
     monkeypatch.setattr(
-        ui.errors, "show_error", lambda parent, exc: seen.append((exc, threading.current_thread()))
+        ui.kit.errors, "show_error", lambda parent, exc: seen.append((exc, threading.current_thread()))
     )
     return seen
 

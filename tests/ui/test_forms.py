@@ -10,8 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from clinic.errors import ValidationError
-from ui import theme
-from ui.forms import DateEdit, FieldErrors, IntEdit, labelled, parse_date, strip_mnemonic
+from ui.kit import theme
+from ui.kit.forms import DateEdit, FieldErrors, IntEdit, labelled, parse_date, strip_mnemonic
 
 ES, EN = QLocale("es"), QLocale("en")
 
@@ -244,12 +244,12 @@ def test_theme_uses_system_fonts_and_no_urls(qapp):
 
 def test_present_marks_a_named_field_and_says_anything_else(form, monkeypatch):
     """present(): a ValidationError for a shown field is marked there; other refusals become a message."""
-    import ui.forms
+    import ui.kit.forms
     from clinic.errors import PermissionDenied
 
     window, _layout, name, _city, _phone = form
     shown = []
-    monkeypatch.setattr(ui.forms, "show_error", lambda parent, exc: shown.append(exc))
+    monkeypatch.setattr(ui.kit.forms, "show_error", lambda parent, exc: shown.append(exc))
     errors = FieldErrors()
     errors.present(ValidationError("given_names", "Given names is required."), {"given_names": name}, window)
     assert errors.is_marked(name) and shown == []

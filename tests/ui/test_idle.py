@@ -8,8 +8,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-import ui.idle
-from ui.idle import IdleWatcher
+import ui.kit.idle
+from ui.kit.idle import IdleWatcher
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_first_input_after_a_long_sleep_locks_and_is_swallowed(qtbot, watcher, f
     """Input arriving after the laptop slept longer than the timeout fires went_idle and is not typed."""
     watcher.set_timeout_minutes(5)
     clock = [1000.0]
-    monkeypatch.setattr(ui.idle, "_now", lambda: clock[0])
+    monkeypatch.setattr(ui.kit.idle, "_now", lambda: clock[0])
     watcher.start()
     clock[0] += 6 * 60  # asleep for six minutes: QTimer's clock did not move
     with qtbot.waitSignal(watcher.went_idle, timeout=1000):

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic import models as m
-from clinic.crypto.keyfile import UnlockedKeys
 from clinic.home import Home
+from clinic.keys.keyfile import UnlockedKeys
 from clinic.vault import Vault
 from ui.context import AppContext
-from ui.intake_page import DUPLICATE_DELAY_MS, IntakePage
+from ui.intake.page import DUPLICATE_DELAY_MS, IntakePage
 
 PASSPHRASE = "correct horse battery staple"
 STAFF = {"volunteer": m.Role.VOLUNTEER, "volunteer2": m.Role.VOLUNTEER, "attorney": m.Role.ATTORNEY,
@@ -452,7 +452,7 @@ def test_an_attorney_is_told_the_sealed_values_stay_readable(qtbot, make_ctx):
 def test_main_fields_have_distinct_mnemonics(page, lang):
     """Alt+letter reaches each main field and button directly (the sealed fields may share letters)."""
     from clinic.i18n import set_language
-    from ui.forms import strip_mnemonic
+    from ui.kit.forms import strip_mnemonic
 
     set_language(lang)
     try:

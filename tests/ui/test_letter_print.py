@@ -48,7 +48,7 @@ def private_tmp(tmp_path, monkeypatch, ref_home):  # noqa: F811
 @pytest.fixture
 def preview(qtbot, open_ctx, ref_template, private_tmp):  # noqa: F811
     """A coordinator's letter to the food bank (identity and household only), rendered and kept, previewed."""
-    from ui.letter_preview import LetterPreview, render_and_store
+    from ui.kit.preview import LetterPreview, render_and_store
 
     ctx = open_ctx("coordinator")
     referral = make_referral(ctx, ref_template.clients[0][0], ref_template.food_id, {"identity", "household"})

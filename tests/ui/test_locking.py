@@ -20,7 +20,7 @@ from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
     unlock,
     window,
 )
-from ui.tablemodel import Column, RowTableModel
+from ui.kit.tablemodel import Column, RowTableModel
 
 
 def _canary_on_screen() -> list[str]:

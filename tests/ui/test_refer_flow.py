@@ -15,8 +15,8 @@ from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
 
 def test_refer_button_on_a_client_file_opens_the_referral_dialog(qtbot, window, ctx, ui_template):
     """An admin opening a client's file sees Refer…, and pressing it opens a ReferralDialog for that client."""
-    from ui.client_view import ClientFileView
-    from ui.referral_dialog import ReferralDialog
+    from ui.clients.view import ClientFileView
+    from ui.referrals.dialog import ReferralDialog
 
     unlock(qtbot, window, "admin")
     qtbot.waitUntil(lambda: ctx.vault is not None, timeout=5000)

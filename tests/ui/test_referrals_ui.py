@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from clinic import models as m
-from clinic.disclosure import Group
 from clinic.home import Home
+from clinic.letters.disclosure import Group
 from clinic.vault import Vault
 from ui.context import AppContext
 
@@ -145,7 +145,7 @@ def audit_actions(home: Home, ref_template: RefTemplate) -> list[str]:
 @pytest.fixture
 def dialog_for(qtbot, open_ctx, ref_template):
     def make(role: str = "coordinator", client: int = 0):
-        from ui.referral_dialog import ReferralDialog
+        from ui.referrals.dialog import ReferralDialog
 
         ctx = open_ctx(role)
         dialog = ReferralDialog(ctx, ref_template.clients[client][0])
@@ -281,7 +281,7 @@ def test_lock_clears_the_dialog(dialog_for, ref_template):
 @pytest.fixture
 def page_for(qtbot, open_ctx):
     def make(role: str = "coordinator"):
-        from ui.referrals_page import ReferralsPage
+        from ui.referrals.page import ReferralsPage
 
         ctx = open_ctx(role)
         page = ReferralsPage(ctx)
@@ -355,14 +355,14 @@ def test_sealed_letter_preview_needs_an_attorney(page_for, open_ctx, ref_templat
     page.on_unlocked()
     page.select(referral.id)
     shown = []
-    monkeypatch.setattr("ui.referrals_page.show_error", lambda parent, exc: shown.append(exc))
+    monkeypatch.setattr("ui.referrals.page.show_error", lambda parent, exc: shown.append(exc))
     assert page.preview_selected() is None
     assert shown and "attorney" in shown[0].message
 
 
 def test_new_referral_picks_a_client_then_opens_the_dialog(page_for, ref_template, qtmodeltester, type_text):
     """New referral… finds the client by an accented name and opens the referral dialog for them."""
-    from ui.referral_dialog import ReferralDialog
+    from ui.referrals.dialog import ReferralDialog
 
     _ctx, page = page_for()
     picker = page.new_referral()
@@ -400,7 +400,7 @@ def test_dialog_retranslates_live_keeping_choices(dialog_for, ref_template):
 def test_enter_in_the_finder_reaches_the_results_and_enter_again_refers(page_for, ref_template, qtbot,
                                                                        type_text):
     """Issue 14: Enter (or Down) in the client finder runs the search and moves to the first result."""
-    from ui.referral_dialog import ReferralDialog
+    from ui.referrals.dialog import ReferralDialog
 
     _ctx, page = page_for()
     picker = page.new_referral()

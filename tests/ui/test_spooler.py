@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
 
-import ui.printing
+import ui.kit.printing
 from tests.ui.test_batch_print import LETTERS, _dialog, batch, runner  # noqa: F401 (fixtures)
 from tests.ui.test_referrals_ui import (  # noqa: F401 (fixtures)
     audit_actions,
@@ -62,23 +62,23 @@ class _SystemQueue:
 
 def test_spooler_command_names_the_queue_copies_and_sides(fake_lp):
     """A system queue gets `lp -d QUEUE -n COPIES [-o sides=…]` and no job title."""
-    command = ui.printing.spooler_command(_SystemQueue(copies=2, duplex=QPrinter.DuplexMode.DuplexLongSide))
+    command = ui.kit.printing.spooler_command(_SystemQueue(copies=2, duplex=QPrinter.DuplexMode.DuplexLongSide))
     assert command[1:] == ["-d", "Front-desk", "-n", "2", "-o", "sides=two-sided-long-edge"]
     assert os.path.basename(command[0]) == "lp" and "-t" not in command
 
 
 def test_pdf_printers_and_machines_without_lp_paint_pages(fake_lp, monkeypatch):
     """A PDF-format printer, a nameless printer, or no `lp` at all: None (pages are painted instead)."""
-    assert ui.printing.spooler_command(_SystemQueue(fmt=QPrinter.OutputFormat.PdfFormat)) is None
-    assert ui.printing.spooler_command(_SystemQueue(name="")) is None
+    assert ui.kit.printing.spooler_command(_SystemQueue(fmt=QPrinter.OutputFormat.PdfFormat)) is None
+    assert ui.kit.printing.spooler_command(_SystemQueue(name="")) is None
     monkeypatch.setenv("PATH", "/nonexistent")
-    assert ui.printing.spooler_command(_SystemQueue()) is None
+    assert ui.kit.printing.spooler_command(_SystemQueue()) is None
 
 
 def test_a_refused_job_is_a_sentence(tmp_path):
     """When the queue refuses the job, the person reads a sentence, not a traceback."""
-    with pytest.raises(ui.printing.UserError):
-        ui.printing.send_to_spooler(b"%PDF-1.4", ["/bin/false"])
+    with pytest.raises(ui.kit.printing.UserError):
+        ui.kit.printing.send_to_spooler(b"%PDF-1.4", ["/bin/false"])
 
 
 def test_batch_hands_each_stored_letter_to_the_queue(qtbot, batch, fake_lp, monkeypatch, ref_home,  # noqa: F811
@@ -86,7 +86,7 @@ def test_batch_hands_each_stored_letter_to_the_queue(qtbot, batch, fake_lp, monk
     """20 letters reach the queue byte for byte as kept in the vault, each audited, with the UI answering."""
     ctx, asked, out = batch
     jobs, args = fake_lp
-    monkeypatch.setattr(ui.printing, "spooler_command", lambda printer: ["lp", "-d", "Front-desk", "-n", "1"])
+    monkeypatch.setattr(ui.kit.printing, "spooler_command", lambda printer: ["lp", "-d", "Front-desk", "-n", "1"])
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(50)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
 from clinic.i18n import N_, translator_for
-from ui.tablemodel import (
+from ui.kit.tablemodel import (
     NUMBER_ALIGNMENT,
     ROW_ROLE,
     SORT_ROLE,

@@ -6,9 +6,9 @@ import pytest
 import shiboken6
 from PySide6.QtWidgets import QWidget
 
-import ui.tasks
+import ui.kit.tasks
 from clinic.errors import Cancelled, UserError
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 
 WAIT_MS = 5000
 
@@ -32,7 +32,7 @@ def owner(qtbot):
 @pytest.fixture
 def shown_errors(monkeypatch):
     shown = []
-    monkeypatch.setattr(ui.tasks, "show_error", lambda parent, exc: shown.append((parent, exc)))
+    monkeypatch.setattr(ui.kit.tasks, "show_error", lambda parent, exc: shown.append((parent, exc)))
     return shown
 
 
@@ -216,7 +216,7 @@ def test_task_is_passed_only_to_callables_that_name_it(immediate_runner, owner):
     immediate_runner.run(plain, 1, 2, owner=owner, on_done=got.append)
     immediate_runner.run(wants, 1, owner=owner, on_done=got.append)
     assert got[0] == ((1, 2), {})
-    assert isinstance(got[1], ui.tasks.TaskContext)
+    assert isinstance(got[1], ui.kit.tasks.TaskContext)
 
 
 def test_immediate_runner_delivers_before_returning(immediate_runner, owner):

@@ -24,7 +24,7 @@ from clinic import models as m
 from clinic.home import Home
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 ctx = AppContext(home=Home.resolve(sys.argv[1]), runner=TaskRunner())
 win = MainWindow(ctx)
 win.show()
@@ -108,7 +108,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 app = QApplication(sys.argv[:1])
 if sys.argv[1] == "app":
-    from ui import printing
+    from ui.kit import printing
     QTimer.singleShot(500, lambda: [w.reject() for w in app.topLevelWidgets() if isinstance(w, QPrintDialog)])
     printing.ask_printer(None)   # Print...: the dialog opens, lists printers, and is cancelled
     print("print dialog ok", os.environ.get("CUPS_SERVER"))
@@ -138,7 +138,7 @@ def test_print_dialog_talks_to_cups_only_through_its_local_socket(tmp_path, monk
 
 
 def test_a_remote_print_server_is_refused_with_a_sentence(monkeypatch):
-    from ui.printing import RemotePrintServer, pin_local_print_server
+    from ui.kit.printing import RemotePrintServer, pin_local_print_server
 
     env = {"CUPS_SERVER": "printhost.example.org:631"}
     with pytest.raises(RemotePrintServer) as caught:

@@ -22,8 +22,8 @@ from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
     window,
 )
 from ui.context import AppContext
+from ui.kit.tasks import TaskRunner
 from ui.main_window import MainWindow
-from ui.tasks import TaskRunner
 
 
 def test_staff_names_are_listed_and_the_passphrase_is_hidden(window):
@@ -75,7 +75,7 @@ def test_repeated_failures_slow_down_with_a_countdown(qtbot, window, ctx):
 def test_too_many_attempts_from_the_core_starts_the_countdown(qtbot, window, ctx, monkeypatch):
     """A TooManyAttempts raised by the derivation shows its seconds and disables the button."""
     from clinic.errors import TooManyAttempts
-    from ui import unlock as unlock_module
+    from ui.shell import unlock as unlock_module
 
     def refuse(*args):
         raise TooManyAttempts(7)

@@ -12,14 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtPrintSupport import QPrinter
 
-import ui.printing
+import ui.kit.printing
 from clinic.home import Home
 from clinic.i18n import current_language, translator_for
 from clinic.vault import Vault
 from tests.ui.test_app_fixtures import english, prefs, show_active  # noqa: F401 - fixtures
 from ui.app import Shell
 from ui.context import AppContext
-from ui.wizard import ADMIN, CLINIC, KEY, WELCOME, FirstRunWizard
+from ui.shell.wizard import ADMIN, CLINIC, KEY, WELCOME, FirstRunWizard
 
 ADMIN_NAME = "Áurea Núñez"
 PASSPHRASE = "montaña verde café lluvia"
@@ -181,7 +181,7 @@ def test_print_recovery_kit_goes_to_the_chosen_printer(qtbot, wizard, type_text,
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    monkeypatch.setattr(ui.printing, "ask_printer", lambda parent: printer)
+    monkeypatch.setattr(ui.kit.printing, "ask_printer", lambda parent: printer)
     qtbot.mouseClick(wizard.key_panel.print_button, Qt.MouseButton.LeftButton)
     reader = PdfReader(str(tmp_path / "printed.pdf"))
     assert len(reader.pages) >= 1
@@ -192,7 +192,7 @@ def test_print_recovery_kit_goes_to_the_chosen_printer(qtbot, wizard, type_text,
 def test_cancelled_print_dialog_prints_nothing(qtbot, wizard, type_text, monkeypatch):
     """When the print dialog is cancelled nothing is printed and nothing is said."""
     _make_vault(qtbot, wizard, type_text)
-    monkeypatch.setattr(ui.printing, "ask_printer", lambda parent: None)
+    monkeypatch.setattr(ui.kit.printing, "ask_printer", lambda parent: None)
     qtbot.mouseClick(wizard.key_panel.print_button, Qt.MouseButton.LeftButton)
     assert wizard.key_panel.status.text() == ""
 

@@ -1,0 +1,5 @@
+import sys
+
+from clinic.cli.common import main
+
+sys.exit(main())

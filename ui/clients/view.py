@@ -1,0 +1,374 @@
+"""A client's file as the acting user may see it, and the locale formatting the client screens share."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic import models as m
+from clinic.access import Can
+from clinic.errors import UserError
+from clinic.i18n import N_, _
+from ui.context import AppContext
+from ui.kit import clipboard, keys, theme
+from ui.kit.errors import show_error
+from ui.kit.format import (
+    CHANNEL_NAMES,
+    format_date,
+    format_money,
+    format_size,
+    format_when,
+    language_name,
+)
+from ui.kit.icons import lock_pixmap
+from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
+
+# ----- formatting in the UI language ---------------------------------------------------------------
+
+
+def phone_flags(phone: m.Phone) -> str:
+    """Whether a number is safe to use, in words a volunteer cannot misread."""
+    return " · ".join((
+        _("Safe to call") if phone.safe_to_call else _("Do NOT call"),
+        _("Safe to text") if phone.safe_to_text else _("Do NOT text"),
+        _("May leave a message") if phone.safe_to_leave_message else _("Do NOT leave a message"),
+    ))
+
+
+def text_label(text: str = "", *, bold: bool = False, scale: float = 1.0) -> QLabel:
+    """A label for data: plain text (never markup), wrapped, selectable with the mouse."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setText(text)
+    if bold or scale != 1.0:
+        font = QFont(label.font())
+        font.setBold(bold)
+        if scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * scale)
+        label.setFont(font)
+    return label
+
+
+class _Rows:
+    """Label and value rows in a grid (QFormLayout under-reports the height of wrapped values)."""
+
+    def __init__(self, parent: QWidget):
+        self.grid = QGridLayout(parent)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setHorizontalSpacing(16)
+
+    def add(self, label: str, value: str) -> None:
+        row = self.grid.rowCount()
+        name = QLabel(label)
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        self.grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(text_label(value), row, 1)
+
+    def add_layout(self, layout) -> None:
+        self.grid.addLayout(layout, self.grid.rowCount(), 0, 1, 2)
+
+
+DOCUMENT_COLUMNS = (
+    Column(N_("Document"), lambda d: d.filename),
+    Column(N_("Size"), lambda d: d.size, display=format_size, alignment=NUMBER_ALIGNMENT),
+    Column(N_("Added"), lambda d: d.added_at, display=format_date),
+    Column(N_("Added by"), lambda d: d.added_by_name),
+)
+
+
+class ClientFileView(QWidget):
+    """Shows one ClientFile. Sealed values appear only after an attorney asks (audited), until cleared."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._file: m.ClientFile | None = None
+        self._revealed: dict[m.SealedField, str] | None = None
+        self._body: QWidget | None = None
+        self._discarded: list[QWidget] = []
+        self.documents_model = RowTableModel(DOCUMENT_COLUMNS, parent=self)
+        self.reveal_button: QPushButton | None = None
+        self.case_buttons: dict[int, QPushButton] = {}
+        self.refer_button: QPushButton | None = None
+
+        self.placeholder = QLabel()
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        content = QWidget()
+        self._content_layout = QVBoxLayout(content)
+        self._content_layout.addWidget(self.placeholder)
+        self._content_layout.addStretch(1)
+        self.scroll = keys.ScrollArea()
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
+        self.retranslate()
+
+    # ----- what is shown ----------------------------------------------------------------------------
+
+    @property
+    def file(self) -> m.ClientFile | None:
+        return self._file
+
+    @property
+    def revealed(self) -> dict[m.SealedField, str] | None:
+        return self._revealed
+
+    def load(self, client_id: int) -> bool:
+        """Fetch and show a client's file; on refusal say why (show_error) and show nothing."""
+        try:
+            client_file = self.ctx.v.clients.get(client_id)
+        except UserError as exc:
+            self.clear()
+            show_error(self, exc)
+            return False
+        self.show_file(client_file)
+        return True
+
+    def show_file(self, client_file: m.ClientFile) -> None:
+        """Show a file; values revealed earlier are dropped (fresh data: ask again, audited again)."""
+        self._revealed = None
+        self._file = client_file
+        self._render()
+
+    def clear(self) -> None:
+        """Forget the file and any revealed values; every widget showing them goes."""
+        self._file = None
+        self._revealed = None
+        self._render()
+
+    def retranslate(self) -> None:
+        self.placeholder.setText(_("Choose a client to see their file."))
+        self.documents_model.retranslate()
+        self._render()
+
+    def reveal(self) -> None:
+        """Ask the core for the attorney-only values (it records the reveal in the audit log)."""
+        if self._file is None:
+            return
+        try:
+            self._revealed = self.ctx.v.sealed.reveal(self._file.client.id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._render()
+        if self.reveal_button is not None:
+            self.reveal_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def hide_sealed(self) -> None:
+        self._revealed = None
+        self._render()
+        if self.reveal_button is not None:
+            self.reveal_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----- building ---------------------------------------------------------------------------------
+
+    def _discard_body(self) -> None:
+        self._discarded = [w for w in self._discarded if shiboken6.isValid(w)]
+        self.reveal_button = None
+        self.case_buttons = {}
+        self.refer_button = None
+        self.documents_model.set_rows([])
+        if self._body is None:
+            return
+        body, self._body = self._body, None
+        body.hide()
+        self._content_layout.removeWidget(body)
+        body.setParent(None)  # out of this view at once; deleted later (a button of it may be the sender)
+        self._discarded.append(body)
+        body.deleteLater()
+
+    def _render(self) -> None:
+        self._discard_body()
+        clipboard.guard().set_sensitive(self, ())
+        self.placeholder.setVisible(self._file is None)
+        if self._file is None:
+            return
+        f = self._file
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        header.addWidget(text_label(f.client.display_name, bold=True, scale=1.4), 1)
+        ref = text_label(_("Client {ref}").format(ref=f.client.ref), scale=1.1)
+        ref.setWordWrap(False)
+        header.addWidget(ref, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+        if f.client.is_demo:
+            demo = QLabel(_("DEMO: a made-up person for training"))
+            theme.set_flag(demo, theme.DEMO, True)
+            layout.addWidget(demo)
+        layout.addWidget(self._person_box(f.client))
+        layout.addWidget(self._intakes_box(f.intakes))
+        if self.ctx.can(Can.VIEW_CLIENTS):
+            layout.addWidget(self._cases_box(f.cases))
+            layout.addWidget(self._notes_box(f.notes))
+            layout.addWidget(self._documents_box(f.documents))
+        layout.addWidget(self._sealed_box(f))
+        self._content_layout.insertWidget(0, body)
+        self._body = body
+
+    def _form_box(self, title: str) -> tuple[QGroupBox, _Rows]:
+        box = QGroupBox(title)
+        return box, _Rows(box)
+
+    def _person_box(self, c: m.Client) -> QGroupBox:
+        box, form = self._form_box(_("Person"))
+        not_recorded = _("Not recorded")
+        rows = [(_("Preferred name"), c.preferred_name)] if c.preferred_name else []
+        language = language_name(c.language)
+        if c.interpreter_needed:
+            language = _("{language}, interpreter needed").format(language=language)
+        rows += [(_("Date of birth"), format_date(c.date_of_birth) or not_recorded),
+                 (_("Language"), language),
+                 (_("Address"), c.address or not_recorded)]
+        for i, phone in enumerate(c.phones, start=1):
+            rows.append((_("Phone {n}").format(n=i), f"{phone.number}  —  {phone_flags(phone)}"))
+        if not c.phones:
+            rows.append((_("Phone"), not_recorded))
+        rows.append((_("Client since"), format_date(c.created_at)))
+        for label, value in rows:
+            form.add(label, value)
+        return box
+
+    def _intakes_box(self, intakes: tuple[m.Intake, ...]) -> QGroupBox:
+        box = QGroupBox(_("Intakes ({n})").format(n=len(intakes)))
+        layout = QVBoxLayout(box)
+        if not self.ctx.can(Can.VIEW_CLIENTS):
+            layout.addWidget(text_label(_("You see only the intakes you recorded in the last 24 hours.")))
+        for intake in sorted(intakes, key=lambda i: i.recorded_at, reverse=True):
+            title = _("{when}, recorded by {name}").format(when=format_when(intake.recorded_at),
+                                                          name=intake.recorded_by_name)
+            inner, form = self._form_box(title)
+            needs = ", ".join(_(m.NEED_LABELS[n]) for n in intake.needs) or _("None chosen")
+            channel = _(CHANNEL_NAMES[intake.channel])
+            rows = [(_("Channel"), f"{channel} · {intake.site}" if intake.site else channel),
+                    (_("Needs"), needs), (_("Urgency"), _(m.URGENCY_LABELS[intake.urgency]))]
+            if intake.next_date:
+                rows.append((_("Next hearing or deadline"), format_date(intake.next_date)))
+            rows.append((_("Family member detained"), _("Yes") if intake.detained_family_member else _("No")))
+            if intake.household_size is not None:
+                rows.append((_("Household size"), str(intake.household_size)))
+            if intake.monthly_income is not None:
+                rows.append((_("Monthly income"), format_money(intake.monthly_income)))
+            rows.append((_("Consent to store"), _("Given on {date}, read in {language}").format(
+                date=format_date(intake.consent_date), language=language_name(intake.consent_language))
+                if intake.consent_to_store else _("Not given")))
+            if intake.notes:
+                rows.append((_("Notes"), intake.notes))
+            for label, value in rows:
+                form.add(label, value)
+            layout.addWidget(inner)
+        return box
+
+    def _cases_box(self, cases: tuple[m.Case, ...]) -> QGroupBox:
+        box = QGroupBox(_("Cases ({n})").format(n=len(cases)))
+        layout = QVBoxLayout(box)
+        if not cases:
+            layout.addWidget(text_label(_("No cases.")))
+        for case in cases:
+            row = QHBoxLayout()
+            parts = [_(m.CASE_STATUS_LABELS[case.status]), _(m.NEED_LABELS[case.need]),
+                     _("assigned to {name}").format(name=case.assigned_name) if case.assigned_name
+                     else _("not assigned"), _("opened {date}").format(date=format_date(case.opened_at))]
+            if case.next_date:
+                parts.append(_("next date {date}").format(date=format_date(case.next_date)))
+            row.addWidget(text_label(" · ".join(parts)), 1)
+            button = QPushButton(_("Open case"))
+            button.setAutoDefault(True)
+            button.setAccessibleName(_("Open case {n}").format(n=case.id))
+            button.clicked.connect(lambda _c=False, case_id=case.id: self.ctx.signals.open_case.emit(case_id))
+            self.case_buttons[case.id] = button
+            row.addWidget(button)
+            layout.addLayout(row)
+        if self.ctx.can(Can.MAKE_REFERRALS) and self._file is not None:
+            refer = QPushButton(_("Re&fer to a partner…"))
+            refer.setAutoDefault(True)
+            client_id = self._file.client.id
+            refer.clicked.connect(lambda _c=False: self.ctx.signals.refer_client.emit(client_id))
+            self.refer_button = refer
+            layout.addWidget(refer, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
+
+    def _notes_box(self, notes: tuple[m.Note, ...]) -> QGroupBox:
+        box = QGroupBox(_("Notes ({n})").format(n=len(notes)))
+        layout = QVBoxLayout(box)
+        if not notes:
+            layout.addWidget(text_label(_("No notes.")))
+        for note in sorted(notes, key=lambda n: n.created_at):
+            layout.addWidget(text_label(_("{when}, {name}").format(when=format_when(note.created_at),
+                                                                   name=note.author_name), bold=True))
+            layout.addWidget(text_label(note.body))
+        return box
+
+    def _documents_box(self, documents: tuple[m.DocumentInfo, ...]) -> QGroupBox:
+        box = QGroupBox(_("Documents ({n})").format(n=len(documents)))
+        layout = QVBoxLayout(box)
+        if not documents:
+            layout.addWidget(text_label(_("No documents.")))
+            return box
+        self.documents_model.set_rows(sorted(documents, key=lambda d: d.added_at))
+        table = QTableView()
+        table.setModel(self.documents_model)
+        table.setAccessibleName(_("Documents"))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        rows = min(len(documents), 6)
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height()
+                             + rows * table.verticalHeader().defaultSectionSize() + 6)
+        layout.addWidget(table)
+        return box
+
+    def _sealed_box(self, f: m.ClientFile) -> QGroupBox:
+        box, form = self._form_box(_("Attorney-only information"))
+        theme.set_flag(box, theme.SEALED, True)
+        lock = QLabel()
+        lock.setPixmap(lock_pixmap(20))
+        names = ", ".join(_(m.SEALED_LABELS[s]) for s in m.SealedField if s in f.sealed_fields)
+        recorded = (_("Recorded: {fields}").format(fields=names) if names
+                    else _("Nothing attorney-only is recorded."))
+        intro = QHBoxLayout()
+        intro.setSpacing(8)
+        intro.addWidget(lock, 0, Qt.AlignmentFlag.AlignTop)
+        intro.addWidget(text_label(recorded), 1)
+        form.add_layout(intro)
+        if f.sealed_fields and self.ctx.can(Can.VIEW_SEALED):
+            self.reveal_button = QPushButton()
+            self.reveal_button.setAutoDefault(True)
+            row = QHBoxLayout()
+            row.addWidget(self.reveal_button)
+            if self._revealed is None:
+                self.reveal_button.setText(_("&Reveal attorney-only information"))
+                self.reveal_button.clicked.connect(self.reveal)
+                row.addWidget(text_label(_("Each reveal is recorded in the audit log.")), 1)
+            else:
+                self.reveal_button.setText(_("&Hide attorney-only information"))
+                self.reveal_button.clicked.connect(self.hide_sealed)
+                row.addStretch(1)
+            form.add_layout(row)
+        for field in m.SealedField:
+            if self._revealed and field in self._revealed:
+                form.add(_(m.SEALED_LABELS[field]), self._revealed[field])
+        clipboard.guard().set_sensitive(self, (self._revealed or {}).values())
+        return box

@@ -1,0 +1,412 @@
+"""The walk-in intake screen: one scrollable form, the returning-client hint, Enter to save."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic import intake as intake_rules
+from clinic import models as m
+from clinic.access import Can
+from clinic.errors import UserError, ValidationError
+from clinic.i18n import _
+from ui.context import AppContext, Page
+from ui.intake.sections import IntakeForm
+from ui.kit import keys
+from ui.kit.errors import app_title, show_error
+from ui.kit.format import format_date
+from ui.kit.forms import FieldErrors, set_accessible
+
+DUPLICATE_DELAY_MS = 250
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def match_text(match: m.ClientMatch) -> str:
+    """One line about a possible returning client: name, date of birth, last visit. Nothing more."""
+    born = (_("born {date}").format(date=format_date(match.date_of_birth)) if match.date_of_birth
+            else _("date of birth not recorded"))
+    visit = (_("last visit {date}").format(date=format_date(match.last_visit)) if match.last_visit
+             else _("no visit recorded"))
+    return f"{match.display_name}\n{born} · {visit}"
+
+
+class IntakePage(Page):
+    """Record a walk-in intake. Enter saves (Ctrl+Enter in the notes boxes); Esc never clears anything."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self._errors = FieldErrors()
+        self._matches: list[m.ClientMatch] = []
+        self._existing: m.ClientMatch | None = None
+        self._saved_ref: str | None = None
+        self._confirm: QMessageBox | None = None
+
+        self.banner = QFrame()
+        self.banner.setObjectName("savedBanner")
+        self.banner.setStyleSheet("#savedBanner { background: #e7f4ea; border: 1px solid #1d6b32; "
+                                  "border-radius: 4px; } #savedBanner QLabel { color: #0d3b1a; }")
+        self.banner_label = QLabel()
+        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.banner_label.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        QHBoxLayout(self.banner).addWidget(self.banner_label)
+        self.banner.hide()
+
+        self.chip = QFrame()
+        self.chip.setObjectName("returningChip")
+        self.chip.setStyleSheet("#returningChip { background: #e8f0fb; border: 1px solid #1a5fb4; "
+                                "border-radius: 12px; }")
+        self.chip_label = QLabel()
+        self.chip_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.undo_button = QPushButton()
+        self.undo_button.setAutoDefault(True)
+        chip_layout = QHBoxLayout(self.chip)
+        chip_layout.setContentsMargins(10, 2, 4, 2)
+        chip_layout.addWidget(self.chip_label, 1)
+        chip_layout.addWidget(self.undo_button)
+        self.chip.hide()
+
+        self.duplicates_box = QGroupBox()
+        self.duplicates_hint = QLabel()
+        self.duplicates_hint.setWordWrap(True)
+        self.duplicates_list = QListWidget()
+        self.duplicates_list.setWordWrap(True)
+        self.duplicates_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.duplicates_list.installEventFilter(self)
+        self.same_button = QPushButton()
+        self.same_button.setAutoDefault(True)
+        dup_layout = QVBoxLayout(self.duplicates_box)
+        dup_layout.addWidget(self.duplicates_hint)
+        dup_layout.addWidget(self.duplicates_list, 1)
+        dup_layout.addWidget(self.same_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.form = IntakeForm(beside_person=self.duplicates_box)
+        self._blank = self.form.state()
+        for edit in (self.form.notes, *[w for w in self.form.sealed.values() if isinstance(w, QPlainTextEdit)]):
+            edit.installEventFilter(self)
+
+        self.save_button = QPushButton()
+        self.save_button.setAutoDefault(True)
+        self.save_button.setDefault(True)  # drawn as the main action
+        self.save_button.setMinimumWidth(self.save_button.fontMetrics().horizontalAdvance("M" * 12))
+        self.clear_button = QPushButton()
+        self.clear_button.setAutoDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.addWidget(self.form)
+        content_layout.addLayout(buttons)
+        content_layout.addStretch(1)
+        self.scroll = keys.ScrollArea()
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.chip)
+        layout.addWidget(self.scroll, 1)
+
+        self._dup_seq = 0  # bumped by every look-up and reset: an older hint is dropped
+        self._dup_timer = QTimer(self)
+        self._dup_timer.setSingleShot(True)
+        self._dup_timer.setInterval(DUPLICATE_DELAY_MS)
+        self._dup_timer.timeout.connect(self.look_for_duplicates)
+        for edit in (self.form.given_names, self.form.family_name_1, self.form.family_name_2,
+                     self.form.date_of_birth):
+            edit.textEdited.connect(self._person_edited)
+        for widget in self.form.inputs():
+            if isinstance(widget, QLineEdit):
+                widget.textEdited.connect(lambda _t, w=widget: self._errors.clear(w))
+                widget.textEdited.connect(self._typing_resumed)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.textChanged.connect(
+                    lambda w=widget: w.hasFocus() and w.toPlainText() and self._typing_resumed())
+        self.form.consent.toggled.connect(lambda _on: self._errors.clear(self.form.consent))
+        self.duplicates_list.currentRowChanged.connect(self._update_duplicate_buttons)
+        self.same_button.clicked.connect(self.choose_same_person)
+        self.undo_button.clicked.connect(self.undo_same_person)
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.ask_clear)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self.setFocusProxy(self.form.given_names)
+        self._set_tab_order()
+        self._set_matches([])
+        self.retranslate()
+
+    # ----- Page -------------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        return _("New intake")
+
+    def retranslate(self) -> None:
+        self.form.retranslate(reader_sees_sealed=self.ctx.can(Can.VIEW_SEALED))
+        self.duplicates_box.setTitle(_("Possible returning clients"))
+        self.same_button.setText(_("S&ame person"))
+        self.undo_button.setText(_("&Undo"))
+        self.save_button.setText(_("&Save intake"))
+        self.clear_button.setText(_("Clea&r form…"))
+        set_accessible(self.duplicates_list, _("Possible returning clients"))
+        self._set_matches(self._matches)
+        self._show_existing()
+        self._show_saved()
+
+    def clear(self) -> None:
+        """Empty every field, the duplicate hint and the banner (on lock: no vault needed)."""
+        if self._confirm is not None:
+            self._confirm.close()
+        self._reset(keep_site=False)
+        self._saved_ref = None
+        self._show_saved()
+
+    def on_unlocked(self) -> None:
+        self.clear()
+        self.retranslate()  # the sealed section's wording depends on the role
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.focusWidget() is None:
+            self.form.given_names.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----- keys -------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter from any single-line field, check box or list saves; Esc is swallowed, never clears."""
+        if event.key() in _ENTER and not event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            event.accept()
+            self.save()
+        elif event.key() == Qt.Key.Key_Escape:
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in _ENTER:
+            if watched is self.duplicates_list:
+                self.choose_same_person()
+                return True
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.save()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _set_tab_order(self) -> None:
+        f = self.form
+        person = [f.given_names, f.family_name_1, f.family_name_2, f.preferred_name, f.date_of_birth,
+                  f.language, f.interpreter]
+        rest = [w for w in f.inputs() if w not in person]
+        chain = [*person, self.duplicates_list, self.same_button, *rest, self.save_button,
+                 self.clear_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    # ----- saving -----------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Check, record, and on success show the reference and start a fresh form.
+
+        Every problem is shown at once, at its field, and the first one in form order gets the focus.
+        """
+        self._errors.clear()
+        draft = self.form.draft(existing_client=self._existing.id if self._existing else None)
+        marks: dict[QWidget, str] = dict(self.form.local_problems())
+        for exc in intake_rules.problems(draft):
+            if exc.field in ("date_of_birth", "next_date") and self.form.widget_for_error(exc) in marks:
+                continue  # what was typed is not a date: the form's own message says so
+            widget = self.form.widget_for_error(exc)
+            if widget is None:
+                show_error(self, exc)
+                return
+            marks.setdefault(widget, exc.message)
+        if marks:
+            order = self.form.inputs()
+            for widget in sorted(marks, key=lambda w: order.index(w) if w in order else len(order)):
+                self._errors.mark(widget, marks[widget])
+            self._scroll_to(self.focusWidget() or next(iter(marks)))
+            return
+        try:
+            receipt = self.ctx.v.intakes.record(draft)
+        except ValidationError as exc:
+            widget = self.form.widget_for_error(exc)
+            if widget is None:
+                show_error(self, exc)
+            else:
+                self._errors.mark(widget, exc.message)
+                self._scroll_to(widget)
+            return
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._saved_ref = receipt.client_ref
+        self._show_saved()
+        self._reset(keep_site=True)
+        self.ctx.signals.changed.emit("clients")
+
+    def _scroll_to(self, widget: QWidget | None) -> None:
+        """Bring a field of the form (and the error message under it) into view."""
+        content = self.scroll.widget()
+        if widget is None or content is None or not content.isAncestorOf(widget):
+            return
+        self.scroll.ensureWidgetVisible(widget, 20, 60)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if shiboken6.isValid(self) and new is not None:
+            self._scroll_to(new)
+
+    def _typing_resumed(self, *_args) -> None:
+        """The next person is being typed: the last one's "Saved" banner is stale."""
+        if self._saved_ref is not None:
+            self._saved_ref = None
+            self._show_saved()
+
+    def _show_saved(self) -> None:
+        if self._saved_ref is None:
+            self.banner_label.clear()
+            self.banner.hide()
+            return
+        self.banner_label.setText(_("Saved. Client reference: {ref}").format(ref=self._saved_ref))
+        self.banner.show()
+
+    def _reset(self, *, keep_site: bool) -> None:
+        self._dup_timer.stop()
+        self._dup_seq += 1  # a hint still being looked up is for the form as it was
+        self._errors.clear()
+        self.form.reset(keep_site=keep_site)
+        self._existing = None
+        self._show_existing()
+        self._set_matches([])
+        self.scroll.verticalScrollBar().setValue(0)
+        self.form.given_names.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def has_input(self) -> bool:
+        """Whether anything differs from a fresh form (the site and channel do not count)."""
+        return self._existing is not None or self.form.state() != self._blank
+
+    def ask_clear(self) -> None:
+        """Clear the form, asking first when anything was typed (a confirmation, never a nested loop)."""
+        if not self.has_input():
+            self._reset(keep_site=False)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, app_title(),
+                          _("Clear everything typed on this form? It has not been saved."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmClearIntake")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText(_("Clear the form"))
+        box.button(QMessageBox.StandardButton.No).setText(_("Keep typing"))
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self._confirmed(box))
+        self._confirm = box
+        box.open()
+
+    def _confirmed(self, box: QMessageBox) -> None:
+        self._confirm = None
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            self._reset(keep_site=False)
+        else:
+            self.form.given_names.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----- returning clients ------------------------------------------------------------------------
+
+    def _person_edited(self) -> None:
+        if self._existing is None:
+            self._dup_timer.start()
+
+    def look_for_duplicates(self) -> None:
+        """Ask the core for possible returning clients matching the name and date of birth typed."""
+        f = self.form
+        given, family = f.given_names.text().strip(), f.family_name_1.text().strip()
+        self._dup_seq += 1
+        if self._existing is not None or not (given or family):
+            self._set_matches([])
+            return
+        try:
+            vault = self.ctx.v
+        except UserError:
+            self._set_matches([])  # locked meanwhile: nothing to hint at
+            return
+        seq, family_2, born = self._dup_seq, f.family_name_2.text().strip(), f.date_of_birth.date()
+
+        def query(v):
+            return v.clients.possible_duplicates(given_names=given, family_name_1=family,
+                                                 family_name_2=family_2, date_of_birth=born)
+
+        def done(matches) -> None:
+            if seq == self._dup_seq and self._existing is None:  # not stale, not already linked
+                self._set_matches(matches)
+
+        # On a worker with its own connection (Vault.in_worker): typing never waits for the hint.
+        self.ctx.runner.run(vault.in_worker, query, owner=self, on_done=done,
+                            on_error=lambda _exc: done([]))
+
+    def _set_matches(self, matches: list[m.ClientMatch]) -> None:
+        self._matches = list(matches)
+        self.duplicates_list.clear()
+        for match in self._matches:
+            QListWidgetItem(match_text(match), self.duplicates_list)
+        if self._matches:
+            self.duplicates_list.setCurrentRow(0)
+            self.duplicates_hint.setText(_("Ask the person whether one of these is them before choosing."))
+        else:
+            self.duplicates_hint.setText(_("People already in the vault with a similar name appear here "
+                                           "while you type."))
+        self.duplicates_list.setEnabled(bool(self._matches))
+        self._update_duplicate_buttons()
+
+    def _update_duplicate_buttons(self) -> None:
+        self.same_button.setEnabled(self._existing is None and self.duplicates_list.currentRow() >= 0
+                                    and bool(self._matches))
+
+    def choose_same_person(self) -> None:
+        """Record this intake for the chosen returning client."""
+        row = self.duplicates_list.currentRow()
+        if self._existing is not None or not 0 <= row < len(self._matches):
+            return
+        self._existing = self._matches[row]
+        self._set_matches([])
+        self._show_existing()
+        self.form.phones[0].number.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def undo_same_person(self) -> None:
+        self._existing = None
+        self._show_existing()
+        self.look_for_duplicates()
+        self.form.given_names.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def existing_client(self) -> m.ClientMatch | None:
+        return self._existing
+
+    def _show_existing(self) -> None:
+        if self._existing is None:
+            self.chip_label.clear()
+            self.chip.hide()
+        else:
+            self.chip_label.setText(_("Returning client {ref}: this intake is added to their file")
+                                    .format(ref=self._existing.ref))
+            self.chip.show()
+        self._update_duplicate_buttons()

@@ -1,0 +1,99 @@
+"""Dates, times, sizes, money and language names in the UI language (Babel); shared by every screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_time as babel_time
+from babel.numbers import format_currency, format_decimal
+
+from clinic import models as m
+from clinic.i18n import N_, _, current_language
+
+BABEL_LOCALES = {"es": "es_US", "en": "en_US"}
+
+
+def babel_locale() -> str:
+    return BABEL_LOCALES.get(current_language(), "en_US")
+
+
+def fmt_date(value: dt.date | dt.datetime | None) -> str:
+    """A date in the UI language (a timestamp is shown as its local date)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone().date()
+    return babel_date(value, "medium", locale=babel_locale())
+
+
+def fmt_moment(value: dt.datetime | None) -> str:
+    """A stored UTC timestamp as a local date and time in the UI language."""
+    if value is None:
+        return ""
+    local, locale = value.astimezone(), babel_locale()
+    return f"{babel_date(local, 'medium', locale=locale)}, {babel_time(local, 'short', locale=locale)}"
+
+
+def fmt_size(size: int) -> str:
+    if size < 1024:
+        return _("{n} bytes").format(n=size)
+    if size < 1024 * 1024:
+        return _("{n} KB").format(n=format_decimal(round(size / 1024), locale=babel_locale()))
+    return _("{n} MB").format(n=format_decimal(round(size / (1024 * 1024), 1), locale=babel_locale()))
+
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)  # parsed once: a list repaint formats hundreds of dates
+
+
+def ui_locale() -> Locale:
+    return _locale(current_language())
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """A date as people read it in the UI language (14 mar 1987 / Mar 14, 1987); '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone().date() if value.tzinfo else value.date()
+    return babel_date(value, "medium", locale=ui_locale())
+
+
+def format_when(value: dt.datetime | None) -> str:
+    """A moment in local time: date and hour and minute."""
+    if value is None:
+        return ""
+    local = value.astimezone() if value.tzinfo else value
+    return _("{date}, {time}").format(date=format_date(local.date()),
+                                      time=babel_time(local.time(), "short", locale=ui_locale()))
+
+
+def format_money(amount: int | None) -> str:
+    if amount is None:
+        return ""
+    return format_currency(amount, "USD", format="¤#,##0", currency_digits=False, locale=ui_locale())
+
+
+def format_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return _("{n} KB").format(n=format_decimal(max(1, round(size / 1024)), locale=ui_locale()))
+    return _("{n} MB").format(n=format_decimal(round(size / (1024 * 1024), 1), locale=ui_locale()))
+
+
+def language_name(code: str) -> str:
+    return _(m.LANGUAGE_LABELS[code]) if code in m.LANGUAGE_LABELS else code
+
+
+
+NATIVE_NAMES = {"es": "Español", "en": "English"}
+
+
+# How a person reached the clinic, as staff read it.
+CHANNEL_NAMES = {m.Channel.WALK_IN: N_("Walk-in"), m.Channel.PHONE: N_("By phone"),
+                 m.Channel.OUTREACH: N_("Outreach")}
+
