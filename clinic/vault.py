@@ -34,7 +34,8 @@ from clinic.keys.keyfile import KeyFile, UnlockedKeys
 from clinic.keys.unlock_guard import UnlockGuard
 from clinic.storage import audit, migrate
 from clinic.storage.db import Connection, WrongKey, connect, transaction
-from clinic.storage.repos.clients import SettingsRepo, StaffRepo
+from clinic.storage.repos.settings import SettingsRepo
+from clinic.storage.repos.staff import StaffRepo
 
 log = logging.getLogger(__name__)
 MIN_PASSPHRASE = 10
@@ -61,7 +62,12 @@ class Vault:
 
     def __init__(self, *, home: Home, conn: Connection, keyfile: KeyFile, keys: UnlockedKeys,
                  data_key: SecretBytes, user: m.Staff):
-        from clinic.clients.records import Cases, Clients, Documents, Intakes, Sealed, Settings
+        from clinic.clients.cases import Cases
+        from clinic.clients.clients import Clients
+        from clinic.clients.documents import Documents
+        from clinic.clients.intakes import Intakes
+        from clinic.clients.sealed import Sealed
+        from clinic.clients.settings import Settings
         from clinic.conflicts.service import Conflicts
         from clinic.eligibility.service import Eligibility
         from clinic.incidents.service import Incidents, PublicReports
@@ -381,7 +387,7 @@ class Vault:
         checked.append(ngettext("audit log chain ({n} entry)", "audit log chain ({n} entries)", entries)
                        .format(n=entries))
         public, fpr = self.privileged_public()
-        from clinic.storage.repos.clients import SealedRepo
+        from clinic.storage.repos.sealed import SealedRepo
 
         enrolled = {e.get("privileged_fpr") for e in [*fresh.accounts, fresh.doc.get("recovery") or {}]}
         if p.fingerprint(public) != fpr or enrolled != {fpr}:

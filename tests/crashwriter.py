@@ -76,7 +76,7 @@ def serve() -> None:
     # Import everything a writer needs before forking, and open nothing: each child opens its own vault.
     import keyring
 
-    import clinic.clients.records  # noqa: F401
+    import clinic.clients.intakes  # noqa: F401
     import clinic.vault  # noqa: F401
 
     keyring.get_keyring()  # backend discovery takes ~0.4 s; opening checks the key anchor in the keyring

@@ -124,8 +124,8 @@ MAX_LINES = 400
 # Modules still waiting to be split. The list only shrinks: a module on it that is now short enough, or a
 # new module over the limit, fails the test.
 TOO_LONG_FOR_NOW: set[str] = {
-    "clinic/models.py", "clinic/vault.py", "clinic/clients/records.py", "clinic/clients/intake.py",
-    "clinic/storage/repos/clients.py", "clinic/storage/migrate.py", "clinic/incidents/model.py",
+    "clinic/models.py", "clinic/vault.py", "clinic/clients/intake.py",
+    "clinic/storage/migrate.py", "clinic/incidents/model.py",
     "clinic/letters/render.py", "ui/referrals/dialog.py", "ui/referrals/page.py", "ui/referrals/batch.py",
     "ui/clients/page.py", "ui/intake/page.py", "tools/bench.py",
 }

@@ -19,7 +19,7 @@ from clinic.conflicts.parties import (
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import _
 from clinic.storage.db import transaction
-from clinic.storage.repos.clients import CaseRepo
+from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.conflicts import ConflictCheckRepo, ConflictIndexRepo, PartyRepo
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from clinic.eligibility.income import IncomeLine, IncomeSource, Period
 from clinic.errors import ValidationError
 from clinic.i18n import _
 from clinic.storage.db import transaction
-from clinic.storage.repos.clients import SettingsRepo
 from clinic.storage.repos.conflicts import EligibilityRepo
+from clinic.storage.repos.settings import SettingsRepo
 
 if TYPE_CHECKING:
     from clinic.vault import Vault

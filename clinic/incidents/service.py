@@ -19,15 +19,15 @@ from clinic.incidents import model as im
 from clinic.reports import public
 from clinic.reports.suppression import Cell, Exposed
 from clinic.storage.db import transaction
-from clinic.storage.repos.clients import SettingsRepo
 from clinic.storage.repos.incidents import IncidentRepo, PublishedRepo
+from clinic.storage.repos.settings import SettingsRepo
 
 VOLUNTEER_WINDOW = dt.timedelta(hours=24)
 NEIGHBOURHOODS_KEY = "incident_neighbourhoods"
 MAX_RANGE_DAYS = 400
 
 
-def _not_found() -> NotFound:
+def not_found() -> NotFound:
     return NotFound(_("No incident with that reference."))
 
 
@@ -87,12 +87,12 @@ class Incidents:
     def id_for(self, ref: str) -> im.IncidentId:
         found = self._repo().id_for_ref(ref)
         if found is None:
-            raise _not_found()
+            raise not_found()
         return found
 
     def _visible(self, incident: im.Incident | None) -> im.Incident:
         if incident is None:
-            raise _not_found()
+            raise not_found()
         if not self._v.can(Can.VIEW_INCIDENTS) and (
                 incident.recorded_by != self._v.user.id or incident.recorded_at < now() - VOLUNTEER_WINDOW):
             raise PermissionDenied(_("Volunteers can open only incidents they recorded in the last 24 hours."))

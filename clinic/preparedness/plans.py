@@ -56,7 +56,7 @@ class Plans:
         if ClientRepo(self._v.conn).get(client_id) is None:
             raise NotFound(_("No client with that reference."))
         if not self._v.can(Can.VIEW_CLIENTS):
-            from clinic.clients.records import VOLUNTEER_WINDOW
+            from clinic.clients.common import VOLUNTEER_WINDOW
 
             since = now() - VOLUNTEER_WINDOW
             mine = [i for i in IntakeRepo(self._v.conn).for_client(client_id)

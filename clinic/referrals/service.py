@@ -17,7 +17,8 @@ from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import LANGUAGES, _
 from clinic.letters.disclosure import Group, Service, allowed_groups, collect_fields
 from clinic.storage.db import transaction
-from clinic.storage.repos.clients import CaseRepo, ClientRepo, IntakeRepo
+from clinic.storage.repos.cases import CaseRepo
+from clinic.storage.repos.clients import ClientRepo, IntakeRepo
 from clinic.storage.repos.referrals import PartnerRepo, ReferralRepo
 
 if TYPE_CHECKING:
@@ -307,7 +308,7 @@ class Referrals:
         groups = frozenset(referral.groups)
         disclosed = {lang: self._fields(referral.client_id, case_id, groups, lang) for lang in langs}
         settings = self._v.settings.get()
-        from clinic.storage.repos.clients import StaffRepo
+        from clinic.storage.repos.staff import StaffRepo
 
         staff = StaffRepo(self._v.conn).get(self._repo().created_by(referral_id))
         return LetterRequest(

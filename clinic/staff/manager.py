@@ -14,7 +14,7 @@ from clinic.i18n import LANGUAGES, _
 from clinic.keys import device
 from clinic.keys.keyfile import KeyFile
 from clinic.storage.db import DatabaseError, rekey, transaction
-from clinic.storage.repos.clients import StaffRepo
+from clinic.storage.repos.staff import StaffRepo
 
 if TYPE_CHECKING:
     from clinic.vault import Vault

@@ -66,7 +66,7 @@ def typed_digits(text: str) -> str | None:
     return digits[:MAX_TOKEN_LEN] if len(digits) >= 3 else None
 
 
-REF_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32, as clinic.storage.repos.clients.new_ref
+REF_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32, as clinic.storage.repos.common.new_ref
 _REF_BODY = re.compile(f"[{REF_CHARS}]{{4,8}}")
 
 

@@ -24,7 +24,8 @@ from clinic.home import Home
 from clinic.keys.keyfile import KeyFile
 from clinic.storage import migrate
 from clinic.storage.db import WrongKey, connect, transaction
-from clinic.storage.repos.clients import SettingsRepo, StaffRepo
+from clinic.storage.repos.settings import SettingsRepo
+from clinic.storage.repos.staff import StaffRepo
 from clinic.vault import Vault
 
 REPO = Path(__file__).resolve().parents[2]

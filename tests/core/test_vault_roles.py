@@ -230,7 +230,7 @@ def test_removal_keeps_the_acting_admin_working(template, open_vault):
 def test_a_revoked_account_is_refused_even_with_a_working_grant(template, home, open_vault):
     """Roles live in the database: an account revoked there is refused although its key-file grant works."""
     from clinic.storage.db import transaction
-    from clinic.storage.repos.clients import StaffRepo
+    from clinic.storage.repos.staff import StaffRepo
 
     admin = open_vault("admin")
     staff, _account = StaffRepo(admin.conn).by_name(template.name("volunteer"))

@@ -16,7 +16,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from reportlab.pdfgen import canvas
 
-from clinic.clients.records import MAX_DOCUMENT_BYTES
+from clinic.clients.documents import MAX_DOCUMENT_BYTES
 from tests.ui.test_case_view import (  # noqa: F401 - shared vault fixtures (see test_case_view.py)
     close_error_dialogs,
     english,

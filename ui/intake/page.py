@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import intake as intake_rules
+from clinic import intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError, ValidationError

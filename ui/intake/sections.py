@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import intake as intake_rules
+from clinic import intake_rules
 from clinic import models as m
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _

@@ -9,7 +9,7 @@ import json
 from clinic.clock import parse_ts
 from clinic.incidents import model as im
 from clinic.storage.db import Connection
-from clinic.storage.repos.clients import new_ref
+from clinic.storage.repos.common import new_ref
 
 _SCALAR_COLS = ("precision", "start_time", "end_time", "address", "place_kind", "neighbourhood", "agents",
                 "vehicle_count", "faces_covered", "name_or_badge_visible", "identified_when_asked",

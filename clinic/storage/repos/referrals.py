@@ -5,7 +5,7 @@ from __future__ import annotations
 from clinic import models as m
 from clinic.clock import iso_date, now_iso, parse_date, parse_ts
 from clinic.storage.db import Connection
-from clinic.storage.repos.clients import new_ref
+from clinic.storage.repos.common import new_ref
 
 _PARTNER_COLS = ("id, name, services, languages, address, phone, email, hours, disclosure, "
                  "legal_representation, lsc_funded, is_example, retired")

@@ -1,0 +1,120 @@
+"""Cases: the queue, status changes, notes, deadlines, and who may see what."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clinic import models as m
+from clinic.access import Can
+from clinic.clients import intake as intake_rules
+from clinic.errors import NotFound, ValidationError
+from clinic.i18n import _
+from clinic.storage.db import transaction
+from clinic.storage.fts import fts_query
+from clinic.storage.repos.cases import CaseRepo
+from clinic.storage.repos.clients import ClientRepo
+from clinic.storage.repos.conflicts import CaseCodesRepo
+
+if TYPE_CHECKING:
+    from clinic.vault import Vault
+
+
+class Cases:
+    def __init__(self, vault: Vault):
+        self._v = vault
+
+    def _repo(self) -> CaseRepo:
+        return CaseRepo(self._v.conn)
+
+    def list(self, f: m.CaseFilter | None = None, *, limit: int = 500) -> list[m.CaseRow]:
+        self._v.require(Can.VIEW_CLIENTS)
+        f = f or m.CaseFilter()
+        ids = None
+        if f.text.strip():
+            match = fts_query(f.text)
+            ids = ClientRepo(self._v.conn).search_ids(match, 1000) if match else []
+        return self._repo().list(f, ids, limit)
+
+    def get(self, case_id: int) -> m.Case:
+        self._v.require(Can.VIEW_CLIENTS)
+        case = self._repo().get(case_id)
+        if case is None:
+            raise NotFound(_("No case with that number."))
+        return case
+
+    def set_status(self, case_id: int, status: m.CaseStatus, reason: str, *,
+                   rejection_reason: str | None = None, closure_category: str | None = None) -> m.Case:
+        """Change a case's status. Accepting needs a cleared conflict check; a rejection may carry a reason
+        from the fixed list, a closing an LSC closure category."""
+        from clinic import codes
+
+        self._v.require(Can.REVIEW_CASES)
+        self.get(case_id)
+        extra: dict[str, str] = {}
+        if rejection_reason is not None:
+            if m.CaseStatus(status) is not m.CaseStatus.REJECTED or rejection_reason not in set(
+                    codes.RejectionReason):
+                raise ValidationError("rejection_reason", _("Choose a rejection reason from the list, and only "
+                                                            "when rejecting."))
+            extra["rejection_reason"] = rejection_reason
+        if closure_category is not None:
+            if m.CaseStatus(status) is not m.CaseStatus.CLOSED or closure_category not in codes.closure_categories():
+                raise ValidationError("closure_category", _("Choose an LSC closure category from the list, and "
+                                                            "only when closing."))
+            extra["closure_category"] = closure_category
+        reason = intake_rules._check_text("reason", reason, m.MAX_SHORT, multiline=True,
+                                          required=status in (m.CaseStatus.REJECTED, m.CaseStatus.CLOSED))
+        if m.CaseStatus(status) is m.CaseStatus.ACCEPTED:
+            self._v.conflicts.require_cleared(case_id)
+        with transaction(self._v.conn):
+            old = self._repo().set_status(case_id, m.CaseStatus(status), by=self._v.user.id, reason=reason)
+            if extra:
+                CaseCodesRepo(self._v.conn).set(case_id, **extra)
+            self._v.audit("case.status", f"case:{case_id}", old=old.value, new=m.CaseStatus(status).value)
+        return self.get(case_id)
+
+    def set_problem_code(self, case_id: int, code: int) -> m.Case:
+        """Attorneys may set any LSC CSR problem code (the full list, not only the need's default)."""
+        from clinic import codes
+
+        self._v.require(Can.REVIEW_CASES)
+        self.get(case_id)
+        if isinstance(code, bool) or code not in codes.problem_codes():
+            raise ValidationError("problem_code", _("That is not an LSC problem code."))
+        with transaction(self._v.conn):
+            CaseCodesRepo(self._v.conn).set_problem_code(case_id, code)
+            self._v.audit("case.problem_code", f"case:{case_id}", code=code)
+        return self.get(case_id)
+
+    def codes(self, case_id: int) -> tuple[str | None, str | None]:
+        """(LSC closure category, rejection reason) recorded on the case, if any."""
+        self._v.require(Can.VIEW_CLIENTS)
+        closure, rejection, _note = CaseCodesRepo(self._v.conn).get(case_id)
+        return closure, rejection
+
+    def history(self, case_id: int) -> list[m.StatusChange]:
+        self._v.require(Can.VIEW_CLIENTS)
+        return self._repo().history(case_id)
+
+    def assign(self, case_id: int, staff_id: int | None) -> m.Case:
+        self._v.require(Can.REVIEW_CASES)
+        self.get(case_id)
+        with transaction(self._v.conn):
+            self._repo().assign(case_id, staff_id)
+            self._v.audit("case.assign", f"case:{case_id}", staff=staff_id)
+        return self.get(case_id)
+
+    def add_note(self, case_id: int, body: str) -> m.Note:
+        self._v.require(Can.ADD_NOTES)
+        case = self.get(case_id)
+        intake_rules._check_text("notes", body, m.MAX_NOTES, multiline=True, required=True)
+        with transaction(self._v.conn):
+            note_id = self._repo().add_note(case_id, author=self._v.user.id, body=body)
+            ClientRepo(self._v.conn).reindex(case.client_id)
+            self._v.audit("note.add", f"case:{case_id}", note=note_id)
+        return next(n for n in self.notes(case_id) if n.id == note_id)
+
+    def notes(self, case_id: int) -> list[m.Note]:
+        self._v.require(Can.VIEW_CLIENTS)
+        return self._repo().notes(case_id=case_id)
+

@@ -1,0 +1,96 @@
+"""Recording an intake: the client, the intake, its case and sealed values in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from clinic import models as m
+from clinic.access import Can
+from clinic.clients import intake as intake_rules
+from clinic.clients.common import VOLUNTEER_WINDOW
+from clinic.clients.sealed import Sealer
+from clinic.clock import now, now_iso
+from clinic.errors import NotFound, PermissionDenied, ValidationError
+from clinic.i18n import _
+from clinic.storage.db import transaction
+from clinic.storage.repos.cases import CaseRepo
+from clinic.storage.repos.clients import ClientRepo, IntakeRepo
+
+if TYPE_CHECKING:
+    from clinic.vault import Vault
+
+
+class Intakes:
+    def __init__(self, vault: Vault):
+        self._v = vault
+
+    def record(self, draft: m.IntakeDraft, *, is_demo: bool = False) -> m.IntakeReceipt:
+        """Validate and save in one transaction; once this returns, the intake survives a crash.
+
+        Then the case is checked for conflicts (the client and every party named); a volunteer learns only
+        that there is a possible conflict for an attorney to review."""
+        receipt = self.record_many([draft], is_demo=is_demo)[0]
+        check = self._v.conflicts.check_case(receipt.case_id)
+        return dataclasses.replace(receipt, possible_conflict=check.possible_conflict)
+
+    def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False) -> list[m.IntakeReceipt]:
+        """Save several intakes in one transaction (imports, the demo vault): all or none."""
+        self._v.require(Can.RECORD_INTAKE)
+        drafts = [intake_rules.validate(intake_rules.with_defaults(d)) for d in drafts]
+        sealer = Sealer(self._v) if any(d.sealed for d in drafts) else None
+        with transaction(self._v.conn):
+            return [self._record_one(d, sealer, is_demo) for d in drafts]
+
+    def _record_one(self, draft: m.IntakeDraft, sealer: Sealer | None, is_demo: bool) -> m.IntakeReceipt:
+        conn = self._v.conn
+        at = now_iso()
+        clients = ClientRepo(conn)
+        if draft.existing_client is not None:
+            existing = clients.get(draft.existing_client)
+            if existing is None:
+                raise ValidationError("existing_client", _("That returning client no longer exists."))
+            client_id, ref, new = existing.id, existing.ref, False
+            clients.update_contact(client_id, draft)
+        else:
+            (client_id, ref), new = clients.insert(draft, created_by=self._v.user.id, is_demo=is_demo,
+                                                   at=at), True
+        intake_id = IntakeRepo(conn).insert(client_id, draft, recorded_by=self._v.user.id, at=at)
+        case_id = CaseRepo(conn).insert(client_id=client_id, intake_id=intake_id, d=draft, at=at)
+        for field, value in draft.sealed.items():
+            sealer.seal(client_id=client_id, intake_id=intake_id, field=field, value=value)
+        conflicts = self._v.conflicts
+        conflicts.add_parties(client_id=client_id, case_id=case_id, intake_id=intake_id,
+                              drafts=[*draft.adverse_parties, *draft.household_members])
+        self._v.eligibility.save_for_intake(intake_id, draft.income, household_size=draft.household_size,
+                                            on=dt.date.fromisoformat(at[:10]), region=draft.region)
+        clients.touch_visit(client_id, at)
+        clients.reindex(client_id)
+        c = clients.get(client_id)
+        conflicts.index_client(client_id, c.given_names, c.family_name_1, c.family_name_2, c.preferred_name)
+        self._v.audit("intake.create", f"intake:{intake_id}", client=client_id, new_client=new,
+                      sealed=len(draft.sealed))
+        return m.IntakeReceipt(client_id, ref, intake_id, case_id, new)
+
+    def get(self, intake_id: int) -> m.Intake:
+        self._v.require(Can.LOOKUP_CLIENT)
+        intake = IntakeRepo(self._v.conn).get(intake_id)
+        if intake is None:
+            raise NotFound(_("No intake with that number."))
+        if not self._v.can(Can.VIEW_CLIENTS) and (
+                intake.recorded_by != self._v.user.id or intake.recorded_at < now() - VOLUNTEER_WINDOW):
+            raise PermissionDenied(_("Volunteers can open only intakes they recorded in the last 24 hours. "
+                                     "Ask a coordinator or attorney."))
+        with transaction(self._v.conn):
+            self._v.audit("intake.view", f"intake:{intake_id}")
+        return intake
+
+    def mine_recent(self) -> list[tuple[m.Intake, m.ClientMatch]]:
+        """What the acting user recorded in the last 24 hours (a volunteer's own list)."""
+        self._v.require(Can.RECORD_INTAKE)
+        since = (now() - VOLUNTEER_WINDOW).isoformat(timespec="microseconds")
+        intakes = IntakeRepo(self._v.conn).recorded_by_since(self._v.user.id, since)
+        matches = {c.id: c for c in ClientRepo(self._v.conn).matches(list({i.client_id for i in intakes}))}
+        return [(i, matches[i.client_id]) for i in intakes if i.client_id in matches]
+
