@@ -221,3 +221,16 @@ def test_no_import_circle_anywhere():
     graph = _import_graph()
     circles = [c for c in _circles(graph) if not KNOWN_CIRCLE_MEMBERS & set(c)]
     assert circles == [], f"import circles: {circles}"
+
+
+def test_no_test_module_imports_another():
+    """Shared fixtures live in conftest.py files and shared helpers in tests/fixtures/, never in a test module."""
+    bad = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        for line, module in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            leaf = module.rsplit(".", 1)[-1]
+            if module.startswith("tests.") and (leaf.startswith("test_") or leaf == "conftest"):
+                bad.append(f"{path.relative_to(REPO)}:{line} imports {module}")
+    assert bad == [], bad

@@ -12,12 +12,9 @@ id, so the shared template's keyring entry is never touched.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,31 +28,12 @@ from clinic.home import Home
 from clinic.keys import device
 from clinic.keys.keyfile import UnlockedKeys
 from clinic.vault import Vault
+from tests.fixtures.core import SAMPLE_SEALED, STAFF, cli_command, cli_env, sample_draft
 
 REPO = Path(__file__).resolve().parents[2]
+
+
 ROLES = ("admin", "attorney", "coordinator", "volunteer")
-STAFF = {
-    "admin": ("Ana Administradora", "correct horse admin"),
-    "attorney": ("Beatriz Abogada", "correct horse attorney"),
-    "coordinator": ("Carlos Coordinador", "correct horse coordinator"),
-    "volunteer": ("Diego Voluntario", "correct horse volunteer"),
-}
-SAMPLE_SEALED = {
-    m.SealedField.IMMIGRATION_STATUS: "solicitud de asilo pendiente",
-    m.SealedField.A_NUMBER: "A200300400",
-}
-
-
-def sample_draft() -> m.IntakeDraft:
-    """The template's one client: recorded by the admin, with phones, notes and sealed values."""
-    return m.IntakeDraft(
-        given_names="Rosa María", family_name_1="García", family_name_2="Núñez",
-        date_of_birth=dt.date(1979, 5, 2),
-        phones=(m.Phone("+1 213 555 0199", label="móvil", safe_to_leave_message=True),),
-        address="12 Calle Falsa", language="es", household_size=3, monthly_income=1800,
-        needs=(m.Need.HOUSING, m.Need.IMMIGRATION), urgency=m.Urgency.SOON,
-        consent_to_store=True, notes="Le subieron la renta; teme desalojo.", sealed=dict(SAMPLE_SEALED),
-    )
 
 
 @dataclass(frozen=True)
@@ -180,29 +158,6 @@ def states() -> Callable[[Path], dict[str, tuple[str, int, int]]]:
     return file_states
 
 
-# ----- the command line -----------------------------------------------------------------------------
-
-def cli_command() -> list[str]:
-    script = Path(sys.executable).with_name("clinic-intake")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "clinic.cli.main"]
-
-
-def cli_env(*, home: Home | Path | None, user: str | None = None, passphrase: str | None = None,
-            tmpdir: Path | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLINIC_")}
-    env["CLINIC_LANG"] = "en"
-    if home is not None:
-        env["CLINIC_HOME"] = str(home.path if isinstance(home, Home) else home)
-    if user is not None:
-        env["CLINIC_USER"] = user
-    if passphrase is not None:
-        env["CLINIC_PASSPHRASE"] = passphrase
-    if tmpdir is not None:
-        env["TMPDIR"] = str(tmpdir)
-    env.update(extra or {})
-    return env
-
-
 def _run_cli(*args: str, home: Home | Path, role: str | None = None, env: dict[str, str] | None = None,
              prefix: list[str] | None = None, tmpdir: Path | None = None,
              timeout: float = 120) -> subprocess.CompletedProcess:
@@ -233,8 +188,6 @@ def run_cli(tmp_path) -> Callable[..., subprocess.CompletedProcess]:
 
     return run
 
-
-# ----- a vault of its own (for deleting device secrets and recovering on a "new laptop") ---------------
 
 @dataclass
 class LoneVault:

@@ -299,7 +299,7 @@ def test_search_dash_reads_the_query_from_standard_input(shared, template):
     """`search -`: the query comes from standard input, so it is never in the process's argv."""
     import subprocess
 
-    from tests.core.conftest import STAFF, cli_command, cli_env
+    from tests.fixtures.core import STAFF, cli_command, cli_env
 
     env = cli_env(home=shared[0], user=STAFF["coordinator"][0], passphrase=STAFF["coordinator"][1])
     run = subprocess.run([*cli_command(), "search", "-"], input="garcia\n", env=env, capture_output=True,

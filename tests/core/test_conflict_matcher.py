@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from clinic.conflicts import matcher
-from tests.core.conflict_pairs import DIFFERENT, SAME
+from tests.fixtures.conflict_pairs import DIFFERENT, SAME
 
 
 def _name(text: str) -> tuple[matcher.Name, str]:

@@ -17,7 +17,7 @@ from clinic.crypto import primitives as p
 
 pytestmark = pytest.mark.slow
 
-WRITER = Path(__file__).resolve().parents[1] / "crashwriter.py"
+WRITER = Path(__file__).resolve().parents[1] / "fixtures" / "crashwriter.py"
 KILLS = 200
 MAX_DELAY = 0.3  # seconds after the writer starts
 

@@ -151,7 +151,7 @@ def test_unverified_reports_are_excluded_and_counted_as_excluded(vault):
 
 def test_published_history_keeps_later_reports_consistent(vault):
     """Two weeks published, then the month: every hidden count stays unsolvable across the three."""
-    from tests.core.test_public_report_suppression import recoverable
+    from tests.fixtures.suppression import recoverable
 
     for day, n in ((3, 12), (12, 5)):
         for _ in range(n):

@@ -18,44 +18,10 @@ from clinic.letters.disclosure import Group, collect_fields
 from clinic.letters.render import render_letter, render_recovery_kit
 from clinic.letters.sample import sample_case, sample_client, sample_intake, sample_request
 from clinic.models import Phone, SealedField
+from tests.fixtures.hostile import CORPUS
 
 FOOTER = re.compile(r"^(Confidential|Confidencial)( · Confidential)?( *(Page|Página) \d+ (of|de) \d+"
                     r"( · Page \d+ of \d+)?)?$")
-LONG_WORD = ("Ab1Łx" * 2000)[:10_000]
-
-MARKUP = [
-    '<font color="red" size="40">big</font>',
-    '<a href="http://example.com/x">click here</a>',
-    '<a href="file:///etc/passwd">local link</a>',
-    '<img src="{png}" width="200" height="200"/>',
-    '<img src="/etc/passwd"/>',
-    '<img src="http://example.com/tracker.png"/>',
-    "<b>unclosed bold",
-    "</i></para> stray closing tags",
-    "Tom & Jerry &amp; &lt;b&gt; &#65; &nbsp; &unknown;",
-    '<![CDATA[x]]> <!-- comment --> <?xml version="1.0"?>',
-    '<onDraw name="x" label="y"/> <seq id="s"/> <br/> <para>',
-    "{name} {0} {partner} {ref} %s %(x)s",
-]
-NAMES = [
-    "Łukasz Żółć", "Nguyễn Thị Hương", "Ærøskøbing", "Øystein", "Şükrü Çağlar", "Antonín Dvořák",
-    "Straße ß", "Guðrún Ólafsdóttir ð", "Þórunn þ", "Ñuñoa Peña", "Zoë Brontë", "İsmail Işık",
-    "Őrs Űrhajós", "Ḥayyim Ḍāwūd", "Mǎ Lǐ", "Ó Ceallaigh", "Ōtsuka Ūta", "Čapek Šťastný",
-]
-# (input, what must be readable in the PDF): control and format characters are dropped, what the
-# font cannot draw (emoji) becomes U+FFFD.
-SPECIAL = [
-    ("left\u202eright override \u202dend", ["leftright override end"]),
-    ("nul\x00byte\x01\x08\x1b[31mred\x7f end", ["nulbyte[31mred end"]),
-    ("zero\u200bwidth\u200djoin\ufeffbom\u00adsoft", ["zerowidthjoinbomsoft"]),
-    ("tab\tthere\r\nnew\rline\u2028sep\x85nel", ["tab there", "new", "line", "sep", "nel"]),
-    ("emoji 😀 👩‍👩‍👧 done", ["emoji", "done"]),
-    (LONG_WORD, [LONG_WORD]),
-    ("x" * 70 + " " + "word " * 4000, ["word " * 4000]),
-    ("line\n" * 300, ["line" * 300]),  # short lines, taller than a page
-    ("a\n" * 39 + "W" * 1150, ["a" * 39 + "W" * 1150]),  # a piece of text that fills a page alone
-]
-CORPUS = [(text, [text]) for text in MARKUP + NAMES] + SPECIAL
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.preparedness import model
 from clinic.storage import audit
-from tests.core.conftest import sample_draft
-from tests.core.preparedness_sample import readme_plan
+from tests.fixtures.core import sample_draft
+from tests.fixtures.preparedness_sample import readme_plan
 
 TODAY = dt.date(2026, 12, 3)
 
@@ -189,7 +189,7 @@ def test_an_affidavit_names_only_the_children_under_18(open_vault, template, pla
     """Printed after a child's 18th birthday, the affidavit has one page set fewer; with none left, refused."""
     vault = open_vault("admin")
     vault.plans.set(template.sample_ref, plan)
-    from tests.core.test_preparedness_pdf import pdf_text
+    from tests.fixtures.pdf import pdf_text
 
     text = pdf_text(vault.plans.print(template.sample_ref, what="affidavit", lang="en",
                                       today=dt.date(2030, 9, 20)).pdf)

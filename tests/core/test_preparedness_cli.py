@@ -7,7 +7,7 @@ import shlex
 
 import pypdf
 
-from tests.core.preparedness_sample import README, readme_plan, readme_plan_json
+from tests.fixtures.preparedness_sample import README, readme_plan, readme_plan_json
 
 
 def _readme_commands() -> list[list[str]]:

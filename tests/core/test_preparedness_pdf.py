@@ -14,22 +14,20 @@ import pytest
 
 from clinic import models as m
 from clinic.preparedness import compose, model, render
-from tests.core.preparedness_sample import readme_plan
-from tests.core.test_letters_hostile import CORPUS, MARKUP, NAMES
+from tests.fixtures.hostile import CORPUS, MARKUP, NAMES
+from tests.fixtures.pdf import pdf_text, tool
+from tests.fixtures.preparedness_sample import readme_plan
 
 TODAY = dt.date(2026, 12, 3)
+
+
 CLINIC = compose.ClinicInfo("Clínica de Prueba", "213 555 0100")
+
+
 KINDS = ("packet", "affidavit", "cards")
+
+
 LANGS = ("es", "en", "both")
-
-
-def tool(name: str, pdf: bytes, *args: str) -> str:
-    return subprocess.run([name, *args, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
-def pdf_text(pdf: bytes) -> str:
-    """pdftotext's text with whitespace collapsed to single spaces (wrapping adds line breaks)."""
-    return re.sub(r"\s+", " ", tool("pdftotext", pdf, "-raw", "-enc", "UTF-8"))
 
 
 FOOTER = re.compile(r"^(Private: for the caregiver|Privado: para la persona que cuida)( · Cal\. Fam\. Code §§ 6550, "
@@ -148,7 +146,7 @@ def test_no_printed_page_carries_a_sealed_value(open_vault, lang):
     """A client with a canary in every sealed field: none of the three documents, printed through the
     vault by an attorney (who may read sealed values), carries any of them, nor the client's file's notes."""
     vault = open_vault("attorney")
-    from tests.core.conftest import sample_draft
+    from tests.fixtures.core import sample_draft
 
     ref = vault.intakes.record(dataclasses.replace(sample_draft(), sealed=dict(SEALED_CANARIES),
                                                    notes="Zzcanarynotes")).client_ref

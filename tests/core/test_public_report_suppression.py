@@ -9,7 +9,6 @@ day, and asks whether a hidden cell's vector lies in the span (exact rank over t
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -18,62 +17,15 @@ from hypothesis import strategies as st
 from clinic.incidents.model import Activity, PublicIncident, Warrant
 from clinic.reports import public
 from clinic.reports.suppression import Cell, Exposed, suppress
+from tests.fixtures.suppression import recoverable
 
 DAY0 = dt.date(2026, 11, 1)
+
+
 DAYS = 15
+
+
 NAMES = ("Centro", "Norte", "Sur")
-LINKED = {"total": "total", "week": "total", "neighbourhood": "neighbourhood", "warrant": "warrant"}
-
-
-def _rank(rows: list[dict]) -> int:
-    """Rank of sparse rational rows (plain Gaussian elimination on copies)."""
-    rows = [dict(r) for r in rows if r]
-    rank = 0
-    while rows:
-        row = rows.pop()
-        row = {k: v for k, v in row.items() if v}
-        if not row:
-            continue
-        rank += 1
-        pivot = next(iter(row))
-        out = []
-        for other in rows:
-            f = other.get(pivot)
-            if f:
-                other = dict(other)
-                for k, v in row.items():
-                    other[k] = other.get(k, 0) - f / row[pivot] * v
-            out.append(other)
-        rows = out
-    return rank
-
-
-def _vector(cell: Cell) -> dict:
-    family = LINKED.get(cell.table, cell.table)
-    category = "" if family == "total" else cell.category
-    days = (cell.end - cell.start).days + 1
-    return {(family, category, cell.start + dt.timedelta(days=i)): Fraction(1) for i in range(days)}
-
-
-def recoverable(reports: list[list[Cell]]) -> list[Cell]:
-    """Hidden cells whose value follows from the published cells of all `reports`."""
-    cells = [c for r in reports for c in r]
-    known: list[dict] = []
-    for c in cells:
-        if c.value == 0:
-            known += [{atom: Fraction(1)} for atom in _vector(c)]
-        elif c.value is not None:
-            known.append(_vector(c))
-    cats = {t: {c.category for c in cells if c.table == t} for t in ("neighbourhood", "warrant")}
-    days = {atom[2] for c in cells for atom in _vector(c)}
-    for day in days:
-        for table, names in cats.items():
-            if names:
-                row = {(table, n, day): Fraction(1) for n in names}
-                row[("total", "", day)] = Fraction(-1)
-                known.append(row)
-    base = _rank(known)
-    return [c for c in cells if c.value is None and _rank([*known, _vector(c)]) == base]
 
 
 incidents = st.lists(st.builds(
@@ -84,6 +36,8 @@ incidents = st.lists(st.builds(
     st.integers(0, DAYS - 1), st.sampled_from([*NAMES, ""]), st.sets(st.sampled_from(list(Activity)), max_size=2),
     st.sampled_from(list(Warrant)), st.booleans(), st.booleans(), st.booleans(), st.booleans(),
     st.integers(0, 3)), max_size=90)
+
+
 ranges = st.lists(st.tuples(st.integers(0, DAYS - 1), st.integers(0, DAYS - 1)).map(sorted), min_size=1,
                   max_size=3)
 

@@ -1,5 +1,4 @@
 """Documents: attached into the vault, shown inside the app from memory only, saved out only after a warning."""
-# ruff: noqa: F811 - fixtures imported from test_case_view.py are used as test arguments
 
 from __future__ import annotations
 
@@ -17,15 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from reportlab.pdfgen import canvas
 
 from clinic.clients.documents import MAX_DOCUMENT_BYTES
-from tests.ui.test_case_view import (  # noqa: F401 - shared vault fixtures (see test_case_view.py)
-    close_error_dialogs,
-    english,
-    error_dialogs,
-    home,
-    make_ctx,
-    template,
-    widget_texts,
-)
+from tests.fixtures.cases import close_error_dialogs, error_dialogs, widget_texts
 from ui.cases.documents import DocumentsPane, DocumentViewer
 from ui.cases.view import CaseFileView
 

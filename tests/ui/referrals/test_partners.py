@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from clinic.letters.disclosure import Group
-from tests.ui.test_referrals_ui import CANARIES, open_ctx, ref_home, ref_template  # noqa: F401 (fixtures)
+from tests.fixtures.referrals import CANARIES
 
 
 @pytest.fixture
-def page(qtbot, open_ctx):  # noqa: F811
+def page(qtbot, open_ctx):
     from ui.partners.page import PartnersPage
 
     ctx = open_ctx("coordinator")
@@ -91,7 +91,7 @@ def test_validation_error_is_shown_at_the_field_and_keeps_what_was_typed(page, q
     assert page.ctx.v.partners.by_name("Banco Norte").address == "Calle Río 12\nSan José"
 
 
-def test_edit_and_retire_and_restore(page, qtbot, ref_template):  # noqa: F811
+def test_edit_and_retire_and_restore(page, qtbot, ref_template):
     """Edit changes a partner; Retire hides it unless 'show retired' is ticked; Restore brings it back."""
     page.select(ref_template.food_id)
     dialog = page.edit_selected()

@@ -1,16 +1,7 @@
 """Starting a referral from a client's file goes through the main window to the referral dialog."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    ctx,
-    english,
-    home,
-    prefs,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import unlock
 
 
 def test_refer_button_on_a_client_file_opens_the_referral_dialog(qtbot, window, ctx, ui_template):

@@ -1,5 +1,4 @@
 """Every screen, in each language: no two widgets share an Alt-letter, and no mnemonic leads nowhere."""
-# ruff: noqa: F811 - the shared fixtures are imported by name
 
 from __future__ import annotations
 
@@ -7,17 +6,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from clinic.i18n import set_language
-from tests.ui.mnemonics import mnemonic, problems
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    ctx,
-    english,
-    flush_deletes,
-    home,
-    prefs,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import unlock
+from tests.fixtures.mnemonics import mnemonic, problems
 
 
 def test_the_checker_finds_a_collision_and_a_dead_mnemonic(qtbot):

@@ -15,14 +15,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
 
 import ui.kit.printing
-from tests.ui.test_batch_print import LETTERS, _dialog, batch, runner  # noqa: F401 (fixtures)
-from tests.ui.test_referrals_ui import (  # noqa: F401 (fixtures)
-    audit_actions,
-    make_referral,
-    open_ctx,
-    ref_home,
-    ref_template,
-)
+from tests.fixtures.batch import LETTERS, _dialog
+from tests.fixtures.referrals import audit_actions
 
 
 @pytest.fixture
@@ -81,8 +75,8 @@ def test_a_refused_job_is_a_sentence(tmp_path):
         ui.kit.printing.send_to_spooler(b"%PDF-1.4", ["/bin/false"])
 
 
-def test_batch_hands_each_stored_letter_to_the_queue(qtbot, batch, fake_lp, monkeypatch, ref_home,  # noqa: F811
-                                                     ref_template):  # noqa: F811
+def test_batch_hands_each_stored_letter_to_the_queue(qtbot, batch, fake_lp, monkeypatch, ref_home,
+                                                     ref_template):
     """20 letters reach the queue byte for byte as kept in the vault, each audited, with the UI answering."""
     ctx, asked, out = batch
     jobs, args = fake_lp

@@ -21,20 +21,13 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from clinic.letters.compose import default_filename
-from tests.ui.test_referrals_ui import (  # noqa: F401 (fixtures)
-    CANARIES,
-    audit_actions,
-    make_referral,
-    open_ctx,
-    ref_home,
-    ref_template,
-)
+from tests.fixtures.referrals import CANARIES, audit_actions, make_referral
 
 VAULT_FILES = {"clinic.db", "clinic.db-wal", "clinic.db-shm", "clinic.keys", "clinic.keys.bak"}
 
 
 @pytest.fixture
-def private_tmp(tmp_path, monkeypatch, ref_home):  # noqa: F811
+def private_tmp(tmp_path, monkeypatch, ref_home):
     """An empty TMPDIR for the test; afterwards it must still be empty and the home only vault files."""
     folder = tmp_path / "tmpdir"
     folder.mkdir()
@@ -46,7 +39,7 @@ def private_tmp(tmp_path, monkeypatch, ref_home):  # noqa: F811
 
 
 @pytest.fixture
-def preview(qtbot, open_ctx, ref_template, private_tmp):  # noqa: F811
+def preview(qtbot, open_ctx, ref_template, private_tmp):
     """A coordinator's letter to the food bank (identity and household only), rendered and kept, previewed."""
     from ui.kit.preview import LetterPreview, render_and_store
 
@@ -95,7 +88,7 @@ def test_preview_loads_from_memory_and_navigates(preview):
     assert widget.view.zoomMode() == widget.view.ZoomMode.FitInView
 
 
-def test_print_paints_the_letter_and_audits_it(preview, tmp_path, monkeypatch, ref_home, ref_template):  # noqa: F811
+def test_print_paints_the_letter_and_audits_it(preview, tmp_path, monkeypatch, ref_home, ref_template):
     """Print… through the real ask_printer (exec replaced) writes the pages to the chosen PDF printer."""
     ctx, referral, widget = preview
     out = tmp_path / "printer"
@@ -131,7 +124,7 @@ def test_print_paints_the_letter_and_audits_it(preview, tmp_path, monkeypatch, r
     assert audit_actions(ref_home, ref_template).count("letter.print") == 1
 
 
-def test_print_cancelled_prints_and_records_nothing(preview, monkeypatch, ref_home, ref_template):  # noqa: F811
+def test_print_cancelled_prints_and_records_nothing(preview, monkeypatch, ref_home, ref_template):
     """Cancelling the print dialog leaves no print and no audit row."""
     ctx, _referral, widget = preview
     monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: QPrintDialog.DialogCode.Rejected)
@@ -140,8 +133,8 @@ def test_print_cancelled_prints_and_records_nothing(preview, monkeypatch, ref_ho
     assert "letter.print" not in audit_actions(ref_home, ref_template)
 
 
-def test_save_warns_then_writes_exactly_the_chosen_file(preview, tmp_path, monkeypatch, ref_home,  # noqa: F811
-                                                         ref_template):  # noqa: F811
+def test_save_warns_then_writes_exactly_the_chosen_file(preview, tmp_path, monkeypatch, ref_home,
+                                                         ref_template):
     """Save as PDF: a warning with Cancel as default, the reference-only file name, the file exactly there."""
     ctx, referral, widget = preview
     seen = {}
@@ -171,8 +164,8 @@ def test_save_warns_then_writes_exactly_the_chosen_file(preview, tmp_path, monke
     assert audit_actions(ref_home, ref_template).count("letter.save") == 1
 
 
-def test_save_cancelled_at_the_warning_writes_nothing(preview, tmp_path, monkeypatch, ref_home,  # noqa: F811
-                                                       ref_template):  # noqa: F811
+def test_save_cancelled_at_the_warning_writes_nothing(preview, tmp_path, monkeypatch, ref_home,
+                                                       ref_template):
     """Cancel (the default) at the warning: no file dialog, no file, no audit row."""
     ctx, _referral, widget = preview
     asked = []

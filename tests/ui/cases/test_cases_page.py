@@ -1,5 +1,4 @@
 """The case list: filters, marks for urgent cases and near hearings, opening a case, refresh, clearing."""
-# ruff: noqa: F811 - fixtures imported from test_case_view.py are used as test arguments
 
 from __future__ import annotations
 
@@ -12,18 +11,12 @@ from PySide6.QtGui import QBrush
 
 from clinic import models as m
 from clinic.i18n import set_language
-from tests.ui.test_case_view import (  # noqa: F401 - shared vault fixtures (see test_case_view.py)
-    english,
-    home,
-    make_ctx,
-    template,
-    widget_texts,
-)
+from tests.fixtures.cases import widget_texts
 from ui.cases.page import CasesPage
 
 
 @pytest.fixture
-def page(qtbot, make_ctx, english):  # noqa: F811
+def page(qtbot, make_ctx, english):
     def open_page(role: str = "attorney", *, show: bool = True) -> CasesPage:
         widget = CasesPage(make_ctx(role))
         qtbot.addWidget(widget)

@@ -9,67 +9,17 @@ from __future__ import annotations
 import io
 import time
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QTimer
-from PySide6.QtPrintSupport import QPrinter
 
 import ui.kit.printing
 from clinic import models as m
-from tests.ui.test_referrals_ui import (  # noqa: F401 (fixtures)
-    audit_actions,
-    make_referral,
-    open_ctx,
-    ref_home,
-    ref_template,
-)
-from ui.kit.tasks import TaskRunner
-
-LETTERS = 20
+from tests.fixtures.batch import LETTERS, _dialog
+from tests.fixtures.referrals import audit_actions, make_referral
 
 
-@pytest.fixture
-def runner(qapp):
-    runner = TaskRunner(max_threads=2)
-    yield runner
-    runner.cancel_all()
-    assert runner.wait_idle(30_000)
-    runner.deleteLater()
-
-
-@pytest.fixture
-def batch(qtbot, open_ctx, ref_template, runner, tmp_path, monkeypatch):  # noqa: F811
-    """A coordinator with LETTERS pending referrals today, a PDF printer the print dialog 'returns'."""
-    ctx = open_ctx("coordinator", runner=runner)
-    groups = ({"identity"}, {"identity", "household"})
-    for i in range(LETTERS):
-        client_id = ref_template.clients[i % 3][0]
-        make_referral(ctx, client_id, ref_template.food_id, groups[i % 2], letter_language=("es", "en")[i % 2])
-    asked = []
-    out = tmp_path / "printer" / "batch.pdf"
-    out.parent.mkdir()
-
-    def ask(parent):
-        asked.append(parent)
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(out))
-        return printer
-
-    monkeypatch.setattr(ui.kit.printing, "ask_printer", ask)
-    return ctx, asked, out
-
-
-def _dialog(qtbot, ctx):
-    from ui.referrals.batch import BatchPrintDialog
-
-    dialog = BatchPrintDialog(ctx)
-    qtbot.addWidget(dialog)
-    return dialog
-
-
-def test_batch_prints_every_pending_letter_with_the_ui_answering(qtbot, batch, ref_home,  # noqa: F811
-                                                                 ref_template, tmp_path, monkeypatch):  # noqa: F811
+def test_batch_prints_every_pending_letter_with_the_ui_answering(qtbot, batch, ref_home,
+                                                                 ref_template, tmp_path, monkeypatch):
     """20 letters: one printer question, one PDF job with every page, progress 100%, each printed and kept;
     nothing written to the temp folder."""
     ctx, asked, out = batch
@@ -106,7 +56,7 @@ def test_batch_prints_every_pending_letter_with_the_ui_answering(qtbot, batch, r
     assert audit_actions(ref_home, ref_template).count("letter.print") == LETTERS
 
 
-def test_cancel_stops_at_the_next_letter(qtbot, batch, ref_home, ref_template):  # noqa: F811
+def test_cancel_stops_at_the_next_letter(qtbot, batch, ref_home, ref_template):
     """Cancel while printing: the letter in hand is finished, nothing after it; the summary says so."""
     ctx, _asked, out = batch
     dialog = _dialog(qtbot, ctx)
@@ -130,7 +80,7 @@ def test_cancel_stops_at_the_next_letter(qtbot, batch, ref_home, ref_template): 
     assert audit_actions(ref_home, ref_template).count("letter.print") == printed
 
 
-def test_cancel_while_rendering_prints_nothing(qtbot, batch, ref_home, ref_template):  # noqa: F811
+def test_cancel_while_rendering_prints_nothing(qtbot, batch, ref_home, ref_template):
     """Cancel during the background render: it stops early; nothing is printed, kept or recorded."""
     ctx, _asked, out = batch
     dialog = _dialog(qtbot, ctx)
@@ -152,7 +102,7 @@ def test_cancel_while_rendering_prints_nothing(qtbot, batch, ref_home, ref_templ
 
 
 def test_sealed_letters_wait_for_an_attorney_and_cancelled_printer_starts_nothing(
-        qtbot, open_ctx, ref_template, runner, monkeypatch):  # noqa: F811
+        qtbot, open_ctx, ref_template, runner, monkeypatch):
     """A coordinator's batch skips an attorney's sealed letter (said in the summary); no printer, no batch."""
     attorney = open_ctx("attorney")
     make_referral(attorney, ref_template.clients[0][0], ref_template.legal_id, {"identity", "sealed"},

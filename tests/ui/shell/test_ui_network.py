@@ -1,6 +1,5 @@
 """The desktop app makes no network calls: every socket call is traced with strace; only AF_UNIX may appear."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
 import os
 import re
@@ -11,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_app_fixtures import STAFF, home, ui_template  # noqa: F401 - fixtures
+from tests.fixtures.app import STAFF
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FORBIDDEN = re.compile(r"AF_INET6?|AF_NETLINK|AF_PACKET")
 
 SESSION = """

@@ -1,5 +1,4 @@
 """Finding clients: search as you type, the lazily paged list, a volunteer's own intakes and lookup."""
-# ruff: noqa: F811 - fixtures imported from test_intake_page.py are used as test arguments
 
 from __future__ import annotations
 
@@ -9,17 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from clinic import models as m
-from tests.ui.test_intake_page import (  # noqa: F401 - fixtures shared with the other UI screen tests
-    CANARY,
-    close_message_boxes,
-    draft,
-    make_ctx,
-    message_boxes,
-    open_vault,
-    show,
-    shows,
-    vault_template,
-)
+from tests.fixtures.intake import CANARY, close_message_boxes, draft, message_boxes, show, shows
 from ui.clients.page import SEARCH_DELAY_MS, ClientsPage
 from ui.context import AppContext
 from ui.kit.tasks import TaskRunner

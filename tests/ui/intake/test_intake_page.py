@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
-    QApplication,
-    QComboBox,
-    QGroupBox,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -22,142 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from clinic import models as m
-from clinic.home import Home
-from clinic.keys.keyfile import UnlockedKeys
-from clinic.vault import Vault
-from ui.context import AppContext
+from tests.fixtures.intake import CANARY, draft, fill_person, focused, shows
 from ui.intake.page import DUPLICATE_DELAY_MS, IntakePage
-
-PASSPHRASE = "correct horse battery staple"
-STAFF = {"volunteer": m.Role.VOLUNTEER, "volunteer2": m.Role.VOLUNTEER, "attorney": m.Role.ATTORNEY,
-         "coordinator": m.Role.COORDINATOR}
-CANARY = "Canary-Zyxw"
-
-# ----- shared with test_clients_page.py and test_client_view.py (imported from here) -------------------
-
-
-@dataclass
-class Template:
-    home: Home
-    keys: dict[str, UnlockedKeys]
-
-
-_template: list[Template] = []
-
-
-@pytest.fixture(scope="session")
-def vault_template(tmp_path_factory) -> Template:
-    """One vault per session (admin plus a staff member per role), each account's keys derived once."""
-    if not _template:
-        home = Home(tmp_path_factory.mktemp("template") / "vault")
-        vault, _recovery = Vault.init(home, clinic_name="Test Clinic", admin_name="admin",
-                                      passphrase=PASSPHRASE, language="en")
-        keys = {"admin": vault.keys}
-        for name, role in STAFF.items():
-            vault.staff.add(name, role, PASSPHRASE, language="en")
-        vault.lock()
-        for name in STAFF:
-            keys[name] = Vault.derive(home, name, PASSPHRASE)
-        _template.append(Template(home, keys))
-    return _template[0]
-
-
-@pytest.fixture
-def open_vault(vault_template, tmp_path):
-    """open_vault(name) -> a Vault on this test's own copy of the template, as that staff member."""
-    home = Home(tmp_path / "vault")
-    shutil.copytree(vault_template.home.path, home.path)
-    opened: list[Vault] = []
-
-    def open_(name: str) -> Vault:
-        opened.append(Vault.open(home, vault_template.keys[name]))
-        return opened[-1]
-
-    yield open_
-    for vault in opened:
-        vault.lock()
-
-
-@pytest.fixture
-def make_ctx(open_vault, immediate_runner):
-    """make_ctx(name) -> an AppContext unlocked as that staff member, with an immediate task runner."""
-
-    def make(name: str) -> AppContext:
-        vault = open_vault(name)
-        return AppContext(vault.home, runner=immediate_runner, vault=vault)
-
-    return make
-
-
-def draft(given: str, family: str, born: dt.date | None = None, **more) -> m.IntakeDraft:
-    return m.IntakeDraft(given_names=given, family_name_1=family, date_of_birth=born, consent_to_store=True,
-                         **more)
-
-
-def all_texts(root: QWidget) -> list[str]:
-    """Every string a widget tree shows or announces: texts, titles, items, tooltips, model cells."""
-    found: list[str] = []
-    for w in [root, *root.findChildren(QWidget)]:
-        found += [w.windowTitle(), w.toolTip(), w.accessibleName(), w.accessibleDescription()]
-        if isinstance(w, (QLabel, QLineEdit, QAbstractButton)):
-            found.append(w.text())
-        if isinstance(w, QPlainTextEdit):
-            found.append(w.toPlainText())
-        if isinstance(w, QGroupBox):
-            found.append(w.title())
-        if isinstance(w, QComboBox):
-            found += [w.itemText(i) for i in range(w.count())]
-        if isinstance(w, QAbstractItemView) and w.model() is not None:
-            model = w.model()
-            found += [str(model.index(r, c).data()) for r in range(model.rowCount())
-                      for c in range(model.columnCount())]
-    return found
-
-
-def shows(root: QWidget, text: str) -> bool:
-    return any(text in t for t in all_texts(root))
-
-
-def message_boxes() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
-
-
-def close_message_boxes() -> None:
-    for box in message_boxes():
-        box.close()
-
-
-def show(qtbot, widget: QWidget) -> QWidget:
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow, timeout=2000)
-    return widget
-
-
-# ----- this file's helpers ----------------------------------------------------------------------------
-
-
-def focused() -> QWidget:
-    return QApplication.focusWidget()
-
-
-@pytest.fixture
-def page(qtbot, make_ctx):
-    page = IntakePage(make_ctx("volunteer"))
-    show(qtbot, page)
-    qtbot.waitUntil(lambda: focused() is page.form.given_names)
-    yield page
-    close_message_boxes()
-
-
-def fill_person(page: IntakePage, type_text, given: str, family: str, born: str = "") -> None:
-    type_text(page.form.given_names, given)
-    type_text(page.form.family_name_1, family)
-    if born:
-        type_text(page.form.date_of_birth, born)
 
 
 def test_keyboard_only_intake_with_accented_names(qtbot, page, type_text):
@@ -477,7 +337,7 @@ def test_spanish_fragment_keeps_every_placeholder():
 
     from babel.messages.pofile import read_po
 
-    path = Path(__file__).resolve().parents[2] / "clinic" / "resources" / "translations" / "es" / "ui_intake.po"
+    path = Path(__file__).resolve().parents[3] / "clinic" / "resources" / "translations" / "es" / "ui_intake.po"
     with path.open("rb") as f:
         catalog = read_po(f, locale="es")
     names = re.compile(r"\{(\w*)\}")
@@ -502,9 +362,6 @@ def test_enter_on_a_focused_button_presses_that_button(qtbot, page, type_text):
     qtbot.keyClick(page.clear_button, Qt.Key.Key_Return)
     assert not page.banner.isVisible()
     assert page.findChild(QMessageBox, "confirmClearIntake") is not None
-
-
-# ----- issue 14: first-day problems -------------------------------------------------------------------
 
 
 def test_a_pasted_over_long_name_is_refused_with_the_limit_not_cut(qtbot, page):

@@ -1,5 +1,4 @@
 """A client's file on screen: what each role sees, phone safety in words, reveal (audited), clear()."""
-# ruff: noqa: F811 - fixtures imported from test_intake_page.py are used as test arguments
 
 from __future__ import annotations
 
@@ -10,16 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from clinic import models as m
-from tests.ui.test_intake_page import (  # noqa: F401 - fixtures shared with the other UI screen tests
+from tests.fixtures.intake import (
     CANARY,
     all_texts,
     close_message_boxes,
     draft,
-    make_ctx,
     message_boxes,
-    open_vault,
     shows,
-    vault_template,
 )
 from ui.clients.view import ClientFileView
 

@@ -1,6 +1,5 @@
 """First run on an empty home: keyboard walk-through, passphrase errors, no keyring, the recovery kit."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
 import stat
 
@@ -16,7 +15,7 @@ import ui.kit.printing
 from clinic.home import Home
 from clinic.i18n import current_language, translator_for
 from clinic.vault import Vault
-from tests.ui.test_app_fixtures import english, prefs, show_active  # noqa: F401 - fixtures
+from tests.fixtures.app import show_active
 from ui.app import Shell
 from ui.context import AppContext
 from ui.shell.wizard import ADMIN, CLINIC, KEY, WELCOME, FirstRunWizard
@@ -282,7 +281,7 @@ def test_a_disabled_start_button_says_why(qtbot, wizard, type_text):
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_no_wizard_step_has_an_alt_letter_twice(qtbot, wizard, type_text, lang):
     from clinic.i18n import set_language
-    from tests.ui.mnemonics import problems
+    from tests.fixtures.mnemonics import problems
 
     (wizard.spanish if lang == "es" else wizard.english).setChecked(True)
     found = problems(wizard, "welcome")

@@ -1,24 +1,12 @@
 """Administration: the staff table, adding, re-enrolling, re-roling and removing staff, recovery key, settings."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from clinic import models as m
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    CLINIC_NAME,
-    STAFF,
-    ctx,
-    english,
-    flush_deletes,
-    home,
-    prefs,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import CLINIC_NAME, STAFF, flush_deletes, unlock
 
 NEW_NAME = "Óscar Peña"
 NEW_PASSPHRASE = "girasol tambor nube once"

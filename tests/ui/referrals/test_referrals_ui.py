@@ -8,152 +8,12 @@ copied per test, with keys derived once per role.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
 
 from clinic import models as m
-from clinic.home import Home
 from clinic.letters.disclosure import Group
-from clinic.vault import Vault
-from ui.context import AppContext
-
-PASS = {"admin": "admin passphrase one", "attorney": "attorney passphrase one",
-        "coordinator": "coordinator passphrase one", "volunteer": "volunteer passphrase one"}
-NAMES = {"admin": "Ana Admin", "attorney": "Beatriz Abogada", "coordinator": "Carla Coordinadora",
-         "volunteer": "Víctor Voluntario"}
-
-# One distinctive value per group for each client: a letter's text shows exactly which groups it carries.
-CANARIES = (
-    {"identity": "Zenobia", "contact": "Calle Quetzal 77", "household": "4,321", "needs": "2031",
-     "case_summary": "NOTA-CANARIO-XJ", "sealed": "A987654321"},
-    {"identity": "Yolotzin", "contact": "Avenida Colibri 55", "household": "3,456", "needs": "2032",
-     "case_summary": "NOTA-CANARIO-YK", "sealed": "A123456789"},
-    {"identity": "Xiadani", "contact": "Camino Jaguar 31", "household": "2,345", "needs": "2033",
-     "case_summary": "NOTA-CANARIO-ZL", "sealed": "A555444333"},
-)
-FAMILY = ("Quiroga", "Ramírez", "Solís")
-
-
-@dataclass(frozen=True)
-class RefTemplate:
-    path: Path
-    keys: dict
-    clients: tuple[tuple[int, str], ...]  # (id, ref) per CANARIES entry
-    food_id: int
-    legal_id: int
-
-
-_built: list[RefTemplate] = []
-
-
-def _require_real_keyring() -> None:
-    import keyring
-    from keyring.backends import fail, null
-
-    if isinstance(keyring.get_keyring(), fail.Keyring | null.Keyring):
-        pytest.fail("These tests need a real keyring: run them through .ci/with-keyring.", pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def ref_template(tmp_path_factory) -> RefTemplate:
-    """Built once per session even when several modules import it; every copy unlocks with the same keys."""
-    if _built:
-        return _built[0]
-    _require_real_keyring()
-    home = Home(tmp_path_factory.mktemp("ref-template") / "home")
-    vault, _recovery = Vault.init(home, clinic_name="Clínica Comunitaria", admin_name=NAMES["admin"],
-                                  passphrase=PASS["admin"], clinic_address="100 Main St\nSpringfield",
-                                  language="en")
-    try:
-        for role in ("attorney", "coordinator", "volunteer"):
-            vault.staff.add(NAMES[role], m.Role(role), PASS[role], language="en")
-        clients = []
-        for i, canary in enumerate(CANARIES):
-            receipt = vault.intakes.record(m.IntakeDraft(
-                given_names=canary["identity"], family_name_1=FAMILY[i], date_of_birth=dt.date(1990, 5, i + 1),
-                phones=(m.Phone(f"+1 213 555 01{i}9", "mobile"),), address=canary["contact"],
-                language="es" if i != 1 else "en", household_size=4 + i,
-                monthly_income=int(canary["household"].replace(",", "")),
-                needs=(m.Need.FOOD, m.Need.HOUSING), next_date=dt.date(int(canary["needs"]), 2, 3),
-                consent_to_store=True, notes=canary["case_summary"],
-                sealed={m.SealedField.A_NUMBER: canary["sealed"]}))
-            clients.append((receipt.client_id, receipt.client_ref))
-        food = vault.partners.add(m.PartnerDraft(
-            name="Banco de Comida del Valle", services=("food_relief",), phone="+1 213 555 0100",
-            disclosure=("identity", "household")))
-        legal = vault.partners.add(m.PartnerDraft(
-            name="Oficina Legal Popular", services=("legal_representation",), legal_representation=True,
-            lsc_funded=True, disclosure=tuple(g.value for g in Group)))
-    finally:
-        vault.lock()
-    keys = {role: Vault.derive(home, NAMES[role], PASS[role]) for role in PASS}
-    _built.append(RefTemplate(home.path, keys, tuple(clients), food.id, legal.id))
-    return _built[0]
-
-
-@pytest.fixture
-def ref_home(ref_template, tmp_path) -> Home:
-    shutil.copytree(ref_template.path, tmp_path / "home")
-    return Home(tmp_path / "home")
-
-
-@pytest.fixture
-def open_ctx(ref_home, ref_template, immediate_runner) -> Iterator:
-    """open_ctx(role, runner=None) -> AppContext with that role's vault open on this test's copy."""
-    opened: list[AppContext] = []
-
-    def open_as(role: str, runner=None) -> AppContext:
-        ctx = AppContext(home=ref_home, runner=runner or immediate_runner)
-        ctx.vault = Vault.open(ref_home, ref_template.keys[role])
-        opened.append(ctx)
-        return ctx
-
-    yield open_as
-    for ctx in opened:
-        if ctx.vault is not None:
-            ctx.vault.lock()
-
-
-def make_referral(ctx: AppContext, client_id: int, partner_id: int, groups, **kw) -> m.Referral:
-    return ctx.v.referrals.create(m.ReferralDraft(
-        client_id=client_id, partner_id=partner_id, need=kw.pop("need", m.Need.FOOD), groups=frozenset(groups),
-        consent_date=dt.date.today(), consent_language="es", consent_method="in_person",
-        letter_language=kw.pop("letter_language", "en"), **kw))
-
-
-def choose(combo: QComboBox, data) -> None:
-    combo.setCurrentIndex(combo.findData(data))
-
-
-def audit_actions(home: Home, ref_template: RefTemplate) -> list[str]:
-    """The audit log's actions, read by the admin (open the admin vault after the others are locked)."""
-    admin = Vault.open(home, ref_template.keys["admin"])
-    try:
-        return [e.action for e in admin.settings.audit_log(limit=5000)]
-    finally:
-        admin.lock()
-
-
-# ----- the referral dialog ---------------------------------------------------------------------------------
-
-@pytest.fixture
-def dialog_for(qtbot, open_ctx, ref_template):
-    def make(role: str = "coordinator", client: int = 0):
-        from ui.referrals.dialog import ReferralDialog
-
-        ctx = open_ctx(role)
-        dialog = ReferralDialog(ctx, ref_template.clients[client][0])
-        qtbot.addWidget(dialog)
-        dialog.open()
-        return ctx, dialog
-
-    return make
+from tests.fixtures.referrals import choose, make_referral
 
 
 def test_dialog_shows_client_and_defaults(dialog_for, ref_template):
@@ -274,21 +134,6 @@ def test_lock_clears_the_dialog(dialog_for, ref_template):
     ctx.signals.locked.emit()
     assert not dialog.isVisible() and dialog.client_file is None
     assert dialog.disclosed.rows() == [] and dialog.heading.text() == ""
-
-
-# ----- the referrals page ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def page_for(qtbot, open_ctx):
-    def make(role: str = "coordinator"):
-        from ui.referrals.page import ReferralsPage
-
-        ctx = open_ctx(role)
-        page = ReferralsPage(ctx)
-        qtbot.addWidget(page)
-        return ctx, page
-
-    return make
 
 
 def test_referrals_table_model_and_filters(page_for, ref_template, qtmodeltester):

@@ -1,5 +1,4 @@
 """Issue 14, safety: the clipboard on lock, sealed values copied, and where file dialogs start."""
-# ruff: noqa: F811 - the shared fixtures are imported by name
 
 from __future__ import annotations
 
@@ -9,16 +8,7 @@ from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    ctx,
-    english,
-    home,
-    prefs,
-    show_active,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import show_active, unlock
 from ui.kit import clipboard, filedialogs
 
 

@@ -1,6 +1,5 @@
 """The unlock screen on a real encrypted vault: right and wrong passphrases, slow-down, busy state, closing."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
 import keyring
 import pytest
@@ -9,18 +8,7 @@ from keyring.backends import fail
 from PySide6.QtCore import Qt
 
 from clinic.i18n import current_language, translator_for
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    CLINIC_NAME,
-    STAFF,
-    ctx,
-    english,
-    flush_deletes,
-    home,
-    prefs,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import CLINIC_NAME, STAFF, flush_deletes, unlock
 from ui.context import AppContext
 from ui.kit.tasks import TaskRunner
 from ui.main_window import MainWindow

@@ -1,6 +1,5 @@
 """The main window's shell: pages by role, language switching remembered per person, titles, DEMO, start-up."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
 import dataclasses
 import os
@@ -12,22 +11,10 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 
 from clinic.i18n import current_language, translator_for
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    CANARY,
-    CLINIC_NAME,
-    STAFF,
-    ctx,
-    english,
-    flush_deletes,
-    home,
-    prefs,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import CANARY, CLINIC_NAME, flush_deletes, unlock
 from ui.app import QtTranslations
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _sidebar(win):

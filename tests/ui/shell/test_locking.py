@@ -1,25 +1,12 @@
 """Locking: idle, panic keys, the Lock button and closing all clear the screen and drop the key."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QTableView, QVBoxLayout
 
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    CANARY,
-    STAFF,
-    ctx,
-    english,
-    flush_deletes,
-    home,
-    prefs,
-    texts_on_screen,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import CANARY, STAFF, flush_deletes, texts_on_screen, unlock
 from ui.kit.tablemodel import Column, RowTableModel
 
 

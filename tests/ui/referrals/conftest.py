@@ -1,0 +1,148 @@
+"""Fixtures for the referrals screen tests (pytest finds them here; no test module imports another)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+
+import ui.kit.printing
+from clinic import models as m
+from clinic.home import Home
+from clinic.letters.disclosure import Group
+from clinic.vault import Vault
+from tests.fixtures.batch import LETTERS
+from tests.fixtures.referrals import (
+    CANARIES,
+    FAMILY,
+    NAMES,
+    PASS,
+    RefTemplate,
+    _built,
+    _require_real_keyring,
+    make_referral,
+)
+from ui.context import AppContext
+from ui.kit.tasks import TaskRunner
+
+
+@pytest.fixture(scope="session")
+def ref_template(tmp_path_factory) -> RefTemplate:
+    """Built once per session even when several modules import it; every copy unlocks with the same keys."""
+    if _built:
+        return _built[0]
+    _require_real_keyring()
+    home = Home(tmp_path_factory.mktemp("ref-template") / "home")
+    vault, _recovery = Vault.init(home, clinic_name="Clínica Comunitaria", admin_name=NAMES["admin"],
+                                  passphrase=PASS["admin"], clinic_address="100 Main St\nSpringfield",
+                                  language="en")
+    try:
+        for role in ("attorney", "coordinator", "volunteer"):
+            vault.staff.add(NAMES[role], m.Role(role), PASS[role], language="en")
+        clients = []
+        for i, canary in enumerate(CANARIES):
+            receipt = vault.intakes.record(m.IntakeDraft(
+                given_names=canary["identity"], family_name_1=FAMILY[i], date_of_birth=dt.date(1990, 5, i + 1),
+                phones=(m.Phone(f"+1 213 555 01{i}9", "mobile"),), address=canary["contact"],
+                language="es" if i != 1 else "en", household_size=4 + i,
+                monthly_income=int(canary["household"].replace(",", "")),
+                needs=(m.Need.FOOD, m.Need.HOUSING), next_date=dt.date(int(canary["needs"]), 2, 3),
+                consent_to_store=True, notes=canary["case_summary"],
+                sealed={m.SealedField.A_NUMBER: canary["sealed"]}))
+            clients.append((receipt.client_id, receipt.client_ref))
+        food = vault.partners.add(m.PartnerDraft(
+            name="Banco de Comida del Valle", services=("food_relief",), phone="+1 213 555 0100",
+            disclosure=("identity", "household")))
+        legal = vault.partners.add(m.PartnerDraft(
+            name="Oficina Legal Popular", services=("legal_representation",), legal_representation=True,
+            lsc_funded=True, disclosure=tuple(g.value for g in Group)))
+    finally:
+        vault.lock()
+    keys = {role: Vault.derive(home, NAMES[role], PASS[role]) for role in PASS}
+    _built.append(RefTemplate(home.path, keys, tuple(clients), food.id, legal.id))
+    return _built[0]
+
+
+@pytest.fixture
+def ref_home(ref_template, tmp_path) -> Home:
+    shutil.copytree(ref_template.path, tmp_path / "home")
+    return Home(tmp_path / "home")
+
+
+@pytest.fixture
+def open_ctx(ref_home, ref_template, immediate_runner) -> Iterator:
+    """open_ctx(role, runner=None) -> AppContext with that role's vault open on this test's copy."""
+    opened: list[AppContext] = []
+
+    def open_as(role: str, runner=None) -> AppContext:
+        ctx = AppContext(home=ref_home, runner=runner or immediate_runner)
+        ctx.vault = Vault.open(ref_home, ref_template.keys[role])
+        opened.append(ctx)
+        return ctx
+
+    yield open_as
+    for ctx in opened:
+        if ctx.vault is not None:
+            ctx.vault.lock()
+
+
+@pytest.fixture
+def dialog_for(qtbot, open_ctx, ref_template):
+    def make(role: str = "coordinator", client: int = 0):
+        from ui.referrals.dialog import ReferralDialog
+
+        ctx = open_ctx(role)
+        dialog = ReferralDialog(ctx, ref_template.clients[client][0])
+        qtbot.addWidget(dialog)
+        dialog.open()
+        return ctx, dialog
+
+    return make
+
+
+@pytest.fixture
+def page_for(qtbot, open_ctx):
+    def make(role: str = "coordinator"):
+        from ui.referrals.page import ReferralsPage
+
+        ctx = open_ctx(role)
+        page = ReferralsPage(ctx)
+        qtbot.addWidget(page)
+        return ctx, page
+
+    return make
+
+
+@pytest.fixture
+def runner(qapp):
+    runner = TaskRunner(max_threads=2)
+    yield runner
+    runner.cancel_all()
+    assert runner.wait_idle(30_000)
+    runner.deleteLater()
+
+
+@pytest.fixture
+def batch(qtbot, open_ctx, ref_template, runner, tmp_path, monkeypatch):
+    """A coordinator with LETTERS pending referrals today, a PDF printer the print dialog 'returns'."""
+    ctx = open_ctx("coordinator", runner=runner)
+    groups = ({"identity"}, {"identity", "household"})
+    for i in range(LETTERS):
+        client_id = ref_template.clients[i % 3][0]
+        make_referral(ctx, client_id, ref_template.food_id, groups[i % 2], letter_language=("es", "en")[i % 2])
+    asked = []
+    out = tmp_path / "printer" / "batch.pdf"
+    out.parent.mkdir()
+
+    def ask(parent):
+        asked.append(parent)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    monkeypatch.setattr(ui.kit.printing, "ask_printer", ask)
+    return ctx, asked, out
