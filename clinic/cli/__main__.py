@@ -1,5 +1,7 @@
+"""python -m clinic.cli: the command line."""
+
 import sys
 
-from clinic.cli.common import main
+from clinic.cli.main import main
 
 sys.exit(main())
