@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from clinic import clock
 from clinic import models as m
 from clinic.conflicts.parties import PartyDraft, PartyKind
 from clinic.eligibility.guidelines import Region
@@ -106,7 +107,7 @@ def _check_text(field: str, value: str, limit: int, *, multiline: bool = False,
 def _check_date(field: str, value: dt.date | None, *, past: bool = False) -> None:
     if value is None:
         return
-    if past and value > dt.date.today():
+    if past and value > clock.today():
         raise ValidationError(field, _("{field} cannot be in the future.").format(field=label(field)))
     if value.year < 1900 or value.year > 2200:
         raise ValidationError(field, _("{field} is not a plausible date.").format(field=label(field)))

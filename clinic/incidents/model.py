@@ -9,6 +9,7 @@ import datetime as dt
 import unicodedata
 from enum import StrEnum
 
+from clinic import clock
 from clinic.errors import ValidationError
 from clinic.i18n import _
 from clinic.models.incidents import (  # noqa: F401 - the records, re-exported for `im.X`
@@ -92,7 +93,7 @@ def validate(d: IncidentDraft, *, neighbourhoods: tuple[str, ...]) -> IncidentDr
     """The draft with enums coerced and text checked; raises ValidationError naming the field."""
     if not isinstance(d.date, dt.date) or isinstance(d.date, dt.datetime):
         raise ValidationError("date", _("{field} must be a date as YYYY-MM-DD.").format(field="date"))
-    if d.date > dt.date.today() + dt.timedelta(days=1) or d.date.year < 2000:
+    if d.date > clock.today() + dt.timedelta(days=1) or d.date.year < 2000:
         raise ValidationError("date", _("The date of the incident is not plausible."))
     neighbourhood = check_text("neighbourhood", d.neighbourhood, MAX_SHORT)
     if neighbourhood and neighbourhood not in neighbourhoods:

@@ -57,7 +57,7 @@ class Referrals:
     def pending_today(self) -> list[m.Referral]:
         """Today's referrals still pending: the batch a coordinator prints at the end of a clinic day."""
         self._v.require(Can.MAKE_REFERRALS)
-        start = dt.datetime.combine(dt.date.today(), dt.time.min).astimezone(dt.UTC)
+        start = dt.datetime.combine(self._v.clock.today(), dt.time.min).astimezone(dt.UTC)
         return self._repo().list(since=start.isoformat(timespec="microseconds"),
                                  outcome=m.ReferralOutcome.PENDING, unprinted=True)
 
@@ -127,7 +127,7 @@ class Referrals:
             raise ValidationError("consent_method", _("Say how the client consented: in person or by phone."))
         if draft.consent_language not in LANGUAGES:
             raise ValidationError("consent_language", _("Unknown language."))
-        if draft.consent_date > dt.date.today() or draft.consent_date < dt.date.today() - dt.timedelta(days=90):
+        if draft.consent_date > self._v.clock.today() or draft.consent_date < self._v.clock.today() - dt.timedelta(days=90):
             raise ValidationError("consent_date", _("The consent date must be within the last 90 days."))
         if draft.letter_language not in LETTER_LANGUAGES:
             raise ValidationError("letter_language", _("The letter language must be es, en or both."))
@@ -158,7 +158,7 @@ class Referrals:
         staff = StaffRepo(self._v.conn).get(self._repo().created_by(referral_id))
         return LetterRequest(
             language=referral.letter_language, clinic_name=settings.name, clinic_address=settings.address,
-            clinic_phone=settings.phone, letter_date=today or dt.date.today(), referral_ref=referral.ref,
+            clinic_phone=settings.phone, letter_date=today or self._v.clock.today(), referral_ref=referral.ref,
             partner_name=partner.name, partner_address=partner.address, partner_phone=partner.phone,
             partner_email=partner.email, need=referral.need, disclosed=disclosed,
             coordinator_name=staff.name, coordinator_title=staff.role.label,
