@@ -17,11 +17,11 @@ import logging
 from clinic import access
 from clinic import models as m
 from clinic.clock import CLOCK, Clock
-from clinic.crypto import primitives as p
 from clinic.crypto.primitives import SecretBytes
 from clinic.errors import PermissionDenied
 from clinic.home import Home
 from clinic.i18n import _
+from clinic.keys.anchor import integrity_key_for
 from clinic.keys.keyfile import KeyFile, UnlockedKeys
 from clinic.storage import audit
 from clinic.storage.db import Connection, transaction
@@ -32,11 +32,6 @@ log = logging.getLogger(__name__)
 
 def locked() -> PermissionDenied:
     return PermissionDenied(_("The vault is locked. Unlock it to continue."))
-
-
-def integrity_key_for(data_key: SecretBytes, vault_id: str) -> SecretBytes:
-    """The key-file MAC key, derived from a data key so it rotates with it."""
-    return SecretBytes(p.keyfile_mac_key(bytes(data_key), vault_id))
 
 
 class Session:

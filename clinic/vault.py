@@ -38,12 +38,13 @@ from clinic.home import Home
 from clinic.i18n import _, ngettext
 from clinic.incidents.service import Incidents, PublicReports
 from clinic.keys import device, recovery
+from clinic.keys.anchor import check_anchor, check_keyfile_mac, integrity_key_for
 from clinic.keys.keyfile import KeyFile, UnlockedKeys
 from clinic.keys.unlock_guard import UnlockGuard
 from clinic.preparedness.plans import Plans
 from clinic.referrals.partners import Partners
 from clinic.referrals.service import Referrals
-from clinic.session import Session, integrity_key_for, locked
+from clinic.session import Session, locked
 from clinic.staff.manager import StaffManager
 from clinic.staff.rules import MIN_PASSPHRASE, check_passphrase, check_staff_name
 from clinic.storage import audit, migrate
@@ -196,8 +197,8 @@ class Vault:
             settings = SettingsRepo(conn)
             if settings.get("vault_id") != keyfile.vault_id:
                 raise VaultDamaged(_("The key file belongs to another vault than this database."))
-            anchored = _check_anchor(home, keyfile, data_key)
-            legacy = _check_keyfile_mac(keyfile, keys.data_keys, anchored, settings)
+            anchored = check_anchor(home, keyfile, data_key)
+            legacy = check_keyfile_mac(keyfile, keys.data_keys, anchored, settings.get("integrity_key"))
             found = StaffRepo(conn).by_account(keys.account_id)
             entry = keyfile.by_id(keys.account_id)
             if found is None or not found[0].active:
@@ -337,7 +338,7 @@ class Vault:
                               "person's key may still open the database. Unlock as an administrator to "
                               "finish it."))
         try:
-            _check_anchor(self.home, fresh, self.data_key, store=False)
+            check_anchor(self.home, fresh, self.data_key, store=False)
         except VaultDamaged as exc:
             problems.append(str(exc))
         if fresh.vault_id != SettingsRepo(conn).get("vault_id"):
@@ -362,53 +363,6 @@ class Vault:
         with transaction(conn):
             self.audit("vault.verify", ok=not problems)
         return m.VerifyReport(tuple(problems), tuple(checked))
-
-
-def _way_out() -> str:
-    return _("If you restored a backup on purpose, unlock it with the recovery key (“clinic-intake "
-             "recover”); otherwise put back the latest backup.")
-
-
-def _check_anchor(home: Home, keyfile: KeyFile, data_key: SecretBytes, *, store: bool = True) -> set[str]:
-    """Refuse a database or key file older than, or different from, the one this laptop last used.
-
-    The keyring holds (epoch, fingerprint of the data key) for this folder's vault; the folder cannot
-    change it. The first unlock of a folder without a record (an older version, or a folder opened here
-    for the first time) records it. Returns the fingerprints accepted now (two while a rotation is open).
-    """
-    fpr = p.data_key_fingerprint(bytes(data_key))
-    anchor = device.load_anchor(keyfile.vault_id, home.path)
-    if anchor is None:
-        if store:
-            device.store_anchor(keyfile.vault_id, home.path, epoch=max(keyfile.epoch, 0), fpr=fpr)
-        return {fpr}
-    accepted = {anchor["fpr"], *([anchor["next"]] if anchor.get("next") else [])}
-    if keyfile.epoch < anchor["epoch"]:
-        raise VaultDamaged(_("The key file is older than the one this laptop last used for this vault: "
-                             "it was put back from an earlier copy, which could let a removed staff member "
-                             "in again. Nothing was unlocked.") + " " + _way_out())
-    if fpr not in accepted:
-        raise VaultDamaged(_("The database is not encrypted with the key this laptop last used for this "
-                             "vault: it was replaced or put back from an earlier copy. Nothing was "
-                             "unlocked.") + " " + _way_out())
-    if store and anchor.get("next") == fpr and not keyfile.pending_rotation:  # a rotation cut off after
-        device.store_anchor(keyfile.vault_id, home.path, epoch=keyfile.epoch, fpr=fpr)  # its last write
-        return {fpr}
-    return accepted
-
-
-def _check_keyfile_mac(keyfile: KeyFile, data_keys, accepted: set[str], settings: SettingsRepo) -> bool:
-    """The key file's MAC, under any held data key that the anchor accepts. True: a version-1 file
-    MACed with the old stored key (to be rewritten now)."""
-    for key in data_keys:
-        if p.data_key_fingerprint(bytes(key)) in accepted and \
-                keyfile.mac_ok(integrity_key_for(key, keyfile.vault_id)):
-            return False
-    stored = settings.get("integrity_key")
-    if keyfile.doc.get("version") == 1 and stored and keyfile.mac_ok(SecretBytes(bytes.fromhex(stored))):
-        return True
-    raise VaultDamaged(_("The key file was changed outside Clinic Intake. Nothing was "
-                         "unlocked. Run “clinic-intake verify” and ask the administrator."))
 
 
 def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connection, SecretBytes]:
