@@ -23,8 +23,8 @@ _FACE = {
     "cli_main": "clinic.cli.main:main",
     "intake_rules": "clinic.clients.intake",
     "MAX_DOCUMENT_BYTES": "clinic.clients.documents:MAX_DOCUMENT_BYTES",
-    "MAX_CSV_BYTES": "clinic.referrals.service:MAX_CSV_BYTES",
-    "lsc_warning": "clinic.referrals.service:lsc_warning",
+    "MAX_CSV_BYTES": "clinic.referrals.partners:MAX_CSV_BYTES",
+    "lsc_warning": "clinic.referrals.partners:lsc_warning",
     "Group": "clinic.letters.disclosure:Group",
     "Service": "clinic.letters.disclosure:Service",
     "LetterRequest": "clinic.letters.compose:LetterRequest",
@@ -68,6 +68,6 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
-    from clinic.referrals.service import MAX_CSV_BYTES as MAX_CSV_BYTES
-    from clinic.referrals.service import lsc_warning as lsc_warning
+    from clinic.referrals.partners import MAX_CSV_BYTES as MAX_CSV_BYTES
+    from clinic.referrals.partners import lsc_warning as lsc_warning
     from clinic.vault import Vault as Vault

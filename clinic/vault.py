@@ -15,44 +15,44 @@ from typing import TypeVar
 
 from clinic import access
 from clinic import models as m
+from clinic.clients.cases import Cases
+from clinic.clients.clients import Clients
+from clinic.clients.documents import Documents
+from clinic.clients.intakes import Intakes
+from clinic.clients.sealed import Sealed
+from clinic.clients.settings import Settings
 from clinic.clock import now_iso
+from clinic.conflicts.service import Conflicts
 from clinic.crypto import primitives as p
 from clinic.crypto.primitives import SecretBytes
+from clinic.eligibility.service import Eligibility
 from clinic.errors import (
     PermissionDenied,
     TooManyAttempts,
     UserError,
-    ValidationError,
     VaultDamaged,
     VaultExists,
     WrongPassphrase,
 )
 from clinic.home import Home
 from clinic.i18n import _, ngettext
+from clinic.incidents.service import Incidents, PublicReports
 from clinic.keys import device, recovery
+from clinic.keys.anchor import check_anchor, check_keyfile_mac, integrity_key_for
 from clinic.keys.keyfile import KeyFile, UnlockedKeys
 from clinic.keys.unlock_guard import UnlockGuard
+from clinic.preparedness.plans import Plans
+from clinic.referrals.partners import Partners
+from clinic.referrals.service import Referrals
+from clinic.session import Session, locked
+from clinic.staff.manager import StaffManager
+from clinic.staff.rules import MIN_PASSPHRASE, check_passphrase, check_staff_name
 from clinic.storage import audit, migrate
 from clinic.storage.db import Connection, WrongKey, connect, transaction
 from clinic.storage.repos.settings import SettingsRepo
 from clinic.storage.repos.staff import StaffRepo
 
 log = logging.getLogger(__name__)
-MIN_PASSPHRASE = 10
-
-
-def check_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise ValidationError("passphrase", _("A passphrase needs at least {n} characters; a few unrelated "
-                                              "words are easiest to remember.").format(n=MIN_PASSPHRASE))
-
-
-def check_staff_name(name: str) -> str:
-    name = name.strip()
-    if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
-        raise ValidationError("name", _("A staff name needs 1 to 80 ordinary characters."))
-    return name
-
 
 T = TypeVar("T")
 
@@ -62,78 +62,51 @@ class Vault:
 
     def __init__(self, *, home: Home, conn: Connection, keyfile: KeyFile, keys: UnlockedKeys,
                  data_key: SecretBytes, user: m.Staff):
-        from clinic.clients.cases import Cases
-        from clinic.clients.clients import Clients
-        from clinic.clients.documents import Documents
-        from clinic.clients.intakes import Intakes
-        from clinic.clients.sealed import Sealed
-        from clinic.clients.settings import Settings
-        from clinic.conflicts.service import Conflicts
-        from clinic.eligibility.service import Eligibility
-        from clinic.incidents.service import Incidents, PublicReports
-        from clinic.preparedness.plans import Plans
-        from clinic.referrals.service import Partners, Referrals
-        from clinic.staff.manager import StaffManager
-
-        self.home = home
-        self._conn: Connection | None = conn
-        self.keyfile = keyfile
-        self.keys: UnlockedKeys | None = keys
-        self.data_key: SecretBytes | None = data_key
-        self.user = user
-        self.vault_id = keyfile.vault_id
-        self.staff = StaffManager(self)
-        self.clients = Clients(self)
-        self.intakes = Intakes(self)
-        self.cases = Cases(self)
-        self.sealed = Sealed(self)
-        self.documents = Documents(self)
-        self.settings = Settings(self)
-        self.partners = Partners(self)
-        self.referrals = Referrals(self)
-        self.plans = Plans(self)
-
-
-        self.incidents = Incidents(self)
-        self.public_reports = PublicReports(self)
-
-
-        self.conflicts = Conflicts(self)
-        self.eligibility = Eligibility(self)
+        self.session = s = Session(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key,
+                                   user=user)
+        self.staff = StaffManager(s)
+        self.settings = Settings(s)
+        self.eligibility = Eligibility(s)
+        self.conflicts = Conflicts(s)
+        self.cases = Cases(s, conflicts=self.conflicts)
+        self.clients = Clients(s)
+        self.sealed = Sealed(s)
+        self.documents = Documents(s, cases=self.cases)
+        self.intakes = Intakes(s, conflicts=self.conflicts, eligibility=self.eligibility)
+        self.partners = Partners(s)
+        self.referrals = Referrals(s, partners=self.partners, sealed=self.sealed, settings=self.settings)
+        self.plans = Plans(s, clients=self.clients, settings=self.settings)
+        self.incidents = Incidents(s)
+        self.public_reports = PublicReports(s)
 
     def __repr__(self) -> str:
-        return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self._conn else 'locked'}>"
+        return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self.is_open else 'locked'}>"
 
-    # ----- plumbing for the managers ---------------------------------------------------------------
+    # ----- the session's plumbing, for callers that hold the facade ----------------------------------
 
-    @property
-    def conn(self) -> Connection:
-        if self._conn is None:
-            raise PermissionDenied(_("The vault is locked. Unlock it to continue."))
-        return self._conn
-
-    @property
-    def is_open(self) -> bool:
-        return self._conn is not None
+    home = property(lambda self: self.session.home)
+    keyfile = property(lambda self: self.session.keyfile)
+    keys = property(lambda self: self.session.keys)
+    data_key = property(lambda self: self.session.data_key)
+    user = property(lambda self: self.session.user)
+    vault_id = property(lambda self: self.session.vault_id)
+    conn = property(lambda self: self.session.conn)
+    is_open = property(lambda self: self.session.is_open)
 
     def require(self, what: access.Can) -> None:
-        self.conn  # noqa: B018 - raises when locked
-        access.require(self.user.role, what)
+        self.session.require(what)
 
     def can(self, what: access.Can) -> bool:
-        return access.allowed(self.user.role, what)
+        return self.session.can(what)
 
     def audit(self, action: str, target: str = "", **detail) -> None:
-        audit.append(self.conn, actor_id=self.user.id, action=action, target=target, detail=detail or None)
+        self.session.audit(action, target, **detail)
 
     def integrity_key(self, data_key: SecretBytes | None = None) -> SecretBytes:
-        """The key-file MAC key: derived from the (given or current) data key, so it rotates with it."""
-        self.conn  # noqa: B018 - raises when locked
-        return integrity_key_for(data_key or self.data_key, self.vault_id)
+        return self.session.integrity_key(data_key)
 
     def privileged_public(self) -> tuple[bytes, str]:
-        settings = SettingsRepo(self.conn)
-        return base64.b64decode(settings.get("privileged_public_key")), settings.get("privileged_fpr")
+        return self.session.privileged_public()
 
     # ----- lifecycle --------------------------------------------------------------------------------
 
@@ -224,8 +197,8 @@ class Vault:
             settings = SettingsRepo(conn)
             if settings.get("vault_id") != keyfile.vault_id:
                 raise VaultDamaged(_("The key file belongs to another vault than this database."))
-            anchored = _check_anchor(home, keyfile, data_key)
-            legacy = _check_keyfile_mac(keyfile, keys.data_keys, anchored, settings)
+            anchored = check_anchor(home, keyfile, data_key)
+            legacy = check_keyfile_mac(keyfile, keys.data_keys, anchored, settings.get("integrity_key"))
             found = StaffRepo(conn).by_account(keys.account_id)
             entry = keyfile.by_id(keys.account_id)
             if found is None or not found[0].active:
@@ -313,17 +286,8 @@ class Vault:
                    user=StaffRepo(conn).get(admin.id))
 
     def lock(self) -> None:
-        """Close the database and drop every key. Safe to call twice."""
-        conn, self._conn = self._conn, None
-        self.keys = None
-        self.data_key = None
-        if conn is not None:
-            try:
-                with transaction(conn):
-                    audit.append(conn, actor_id=self.user.id, action="lock")
-            except Exception:  # locking must always succeed
-                log.warning("could not record the lock in the audit log")
-            conn.close()
+        """Close the database and drop every key (in the Session every service holds). Safe twice."""
+        self.session.lock()
 
     # ----- background work ----------------------------------------------------------------------------
 
@@ -336,8 +300,8 @@ class Vault:
         with the raw key costs about a millisecond. Raises PermissionDenied once this vault is locked.
         """
         data_key, keys = self.data_key, self.keys
-        if data_key is None or keys is None or self._conn is None:
-            raise PermissionDenied(_("The vault is locked. Unlock it to continue."))
+        if data_key is None or keys is None or not self.is_open:
+            raise locked()
         conn = connect(self.home.db, data_key, expect_schema=True)
         try:
             return fn(Vault(home=self.home, conn=conn, keyfile=self.keyfile, keys=keys, data_key=data_key,
@@ -374,7 +338,7 @@ class Vault:
                               "person's key may still open the database. Unlock as an administrator to "
                               "finish it."))
         try:
-            _check_anchor(self.home, fresh, self.data_key, store=False)
+            check_anchor(self.home, fresh, self.data_key, store=False)
         except VaultDamaged as exc:
             problems.append(str(exc))
         if fresh.vault_id != SettingsRepo(conn).get("vault_id"):
@@ -401,57 +365,6 @@ class Vault:
         return m.VerifyReport(tuple(problems), tuple(checked))
 
 
-def integrity_key_for(data_key: SecretBytes, vault_id: str) -> SecretBytes:
-    return SecretBytes(p.keyfile_mac_key(bytes(data_key), vault_id))
-
-
-def _way_out() -> str:
-    return _("If you restored a backup on purpose, unlock it with the recovery key (“clinic-intake "
-             "recover”); otherwise put back the latest backup.")
-
-
-def _check_anchor(home: Home, keyfile: KeyFile, data_key: SecretBytes, *, store: bool = True) -> set[str]:
-    """Refuse a database or key file older than, or different from, the one this laptop last used.
-
-    The keyring holds (epoch, fingerprint of the data key) for this folder's vault; the folder cannot
-    change it. The first unlock of a folder without a record (an older version, or a folder opened here
-    for the first time) records it. Returns the fingerprints accepted now (two while a rotation is open).
-    """
-    fpr = p.data_key_fingerprint(bytes(data_key))
-    anchor = device.load_anchor(keyfile.vault_id, home.path)
-    if anchor is None:
-        if store:
-            device.store_anchor(keyfile.vault_id, home.path, epoch=max(keyfile.epoch, 0), fpr=fpr)
-        return {fpr}
-    accepted = {anchor["fpr"], *([anchor["next"]] if anchor.get("next") else [])}
-    if keyfile.epoch < anchor["epoch"]:
-        raise VaultDamaged(_("The key file is older than the one this laptop last used for this vault: "
-                             "it was put back from an earlier copy, which could let a removed staff member "
-                             "in again. Nothing was unlocked.") + " " + _way_out())
-    if fpr not in accepted:
-        raise VaultDamaged(_("The database is not encrypted with the key this laptop last used for this "
-                             "vault: it was replaced or put back from an earlier copy. Nothing was "
-                             "unlocked.") + " " + _way_out())
-    if store and anchor.get("next") == fpr and not keyfile.pending_rotation:  # a rotation cut off after
-        device.store_anchor(keyfile.vault_id, home.path, epoch=keyfile.epoch, fpr=fpr)  # its last write
-        return {fpr}
-    return accepted
-
-
-def _check_keyfile_mac(keyfile: KeyFile, data_keys, accepted: set[str], settings: SettingsRepo) -> bool:
-    """The key file's MAC, under any held data key that the anchor accepts. True: a version-1 file
-    MACed with the old stored key (to be rewritten now)."""
-    for key in data_keys:
-        if p.data_key_fingerprint(bytes(key)) in accepted and \
-                keyfile.mac_ok(integrity_key_for(key, keyfile.vault_id)):
-            return False
-    stored = settings.get("integrity_key")
-    if keyfile.doc.get("version") == 1 and stored and keyfile.mac_ok(SecretBytes(bytes.fromhex(stored))):
-        return True
-    raise VaultDamaged(_("The key file was changed outside Clinic Intake. Nothing was "
-                         "unlocked. Run “clinic-intake verify” and ask the administrator."))
-
-
 def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connection, SecretBytes]:
     """Open with the first data key that works (two exist while a key rotation is half done)."""
     for key in data_keys:
@@ -463,4 +376,5 @@ def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connec
                          "Clinic Intake database. It was left untouched; restore it from a backup."))
 
 
-__all__ = ["Vault", "Home", "UserError", "check_passphrase"]
+__all__ = ["Vault", "Home", "UserError", "MIN_PASSPHRASE", "check_passphrase", "check_staff_name",
+           "integrity_key_for"]

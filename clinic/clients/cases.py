@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from clinic import models as m
 from clinic.access import Can
 from clinic.clients import intake as intake_rules
+from clinic.conflicts.service import Conflicts
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.fts import fts_query
 from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.clients import ClientRepo
 from clinic.storage.repos.conflicts import CaseCodesRepo
 
-if TYPE_CHECKING:
-    from clinic.vault import Vault
-
 
 class Cases:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session, *, conflicts: Conflicts):
+        self._v = session
+        self._conflicts = conflicts
 
     def _repo(self) -> CaseRepo:
         return CaseRepo(self._v.conn)
@@ -65,7 +63,7 @@ class Cases:
         reason = intake_rules._check_text("reason", reason, m.MAX_SHORT, multiline=True,
                                           required=status in (m.CaseStatus.REJECTED, m.CaseStatus.CLOSED))
         if m.CaseStatus(status) is m.CaseStatus.ACCEPTED:
-            self._v.conflicts.require_cleared(case_id)
+            self._conflicts.require_cleared(case_id)
         with transaction(self._v.conn):
             old = self._repo().set_status(case_id, m.CaseStatus(status), by=self._v.user.id, reason=reason)
             if extra:

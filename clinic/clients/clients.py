@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
@@ -15,6 +14,7 @@ from clinic.clients.common import VOLUNTEER_WINDOW, not_found
 from clinic.clock import now
 from clinic.errors import PermissionDenied
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.fts import fts_query, ref_prefix, tokens
 from clinic.storage.repos.cases import CaseRepo
@@ -22,13 +22,10 @@ from clinic.storage.repos.clients import ClientRepo, IntakeRepo
 from clinic.storage.repos.documents import DocumentRepo
 from clinic.storage.repos.sealed import SealedRepo
 
-if TYPE_CHECKING:
-    from clinic.vault import Vault
-
 
 class Clients:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     def _repo(self) -> ClientRepo:
         return ClientRepo(self._v.conn)

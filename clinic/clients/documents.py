@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import mimetypes
-from typing import TYPE_CHECKING
 
 from clinic import models as m
 from clinic.access import Can
 from clinic.clients import intake as intake_rules
+from clinic.clients.cases import Cases
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.documents import DocumentRepo
-
-if TYPE_CHECKING:
-    from clinic.vault import Vault
-
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
@@ -23,12 +20,13 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 class Documents:
     """Files attached to a case, stored inside the encrypted database; opened only on request."""
 
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session, *, cases: Cases):
+        self._v = session
+        self._cases = cases
 
     def attach(self, case_id: int, filename: str, content: bytes, mime_type: str = "") -> m.DocumentInfo:
         self._v.require(Can.ATTACH_DOCUMENTS)
-        self._v.cases.get(case_id)
+        self._cases.get(case_id)
         filename = intake_rules._check_text("filename", filename.replace("/", "_").replace("\\", "_"),
                                             m.MAX_NAME, required=True)
         if len(content) > MAX_DOCUMENT_BYTES:

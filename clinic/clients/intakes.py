@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from clinic import models as m
 from clinic.access import Can
@@ -12,19 +11,21 @@ from clinic.clients import intake as intake_rules
 from clinic.clients.common import VOLUNTEER_WINDOW
 from clinic.clients.sealed import Sealer
 from clinic.clock import now, now_iso
+from clinic.conflicts.service import Conflicts
+from clinic.eligibility.service import Eligibility
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.clients import ClientRepo, IntakeRepo
 
-if TYPE_CHECKING:
-    from clinic.vault import Vault
-
 
 class Intakes:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session, *, conflicts: Conflicts, eligibility: Eligibility):
+        self._v = session
+        self._conflicts = conflicts
+        self._eligibility = eligibility
 
     def record(self, draft: m.IntakeDraft, *, is_demo: bool = False) -> m.IntakeReceipt:
         """Validate and save in one transaction; once this returns, the intake survives a crash.
@@ -32,7 +33,7 @@ class Intakes:
         Then the case is checked for conflicts (the client and every party named); a volunteer learns only
         that there is a possible conflict for an attorney to review."""
         receipt = self.record_many([draft], is_demo=is_demo)[0]
-        check = self._v.conflicts.check_case(receipt.case_id)
+        check = self._conflicts.check_case(receipt.case_id)
         return dataclasses.replace(receipt, possible_conflict=check.possible_conflict)
 
     def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False) -> list[m.IntakeReceipt]:
@@ -60,10 +61,10 @@ class Intakes:
         case_id = CaseRepo(conn).insert(client_id=client_id, intake_id=intake_id, d=draft, at=at)
         for field, value in draft.sealed.items():
             sealer.seal(client_id=client_id, intake_id=intake_id, field=field, value=value)
-        conflicts = self._v.conflicts
+        conflicts = self._conflicts
         conflicts.add_parties(client_id=client_id, case_id=case_id, intake_id=intake_id,
                               drafts=[*draft.adverse_parties, *draft.household_members])
-        self._v.eligibility.save_for_intake(intake_id, draft.income, household_size=draft.household_size,
+        self._eligibility.save_for_intake(intake_id, draft.income, household_size=draft.household_size,
                                             on=dt.date.fromisoformat(at[:10]), region=draft.region)
         clients.touch_visit(client_id, at)
         clients.reindex(client_id)

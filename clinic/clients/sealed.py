@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from clinic import models as m
 from clinic.access import Can
 from clinic.clients import intake as intake_rules
 from clinic.crypto import primitives as p
 from clinic.errors import PermissionDenied, VaultDamaged
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.sealed import SealedRepo
-
-if TYPE_CHECKING:
-    from clinic.vault import Vault
 
 
 class Sealer:
     """Seals attorney-only values to the clinic's privileged public key, after checking it is ours."""
 
-    def __init__(self, vault: Vault):
-        self._v = vault
-        self.public, self.fpr = vault.privileged_public()
-        if p.fingerprint(self.public) != self.fpr or self.fpr != vault.keys.privileged_fpr:
+    def __init__(self, session: Session):
+        self._v = session
+        self.public, self.fpr = session.privileged_public()
+        if p.fingerprint(self.public) != self.fpr or self.fpr != session.keys.privileged_fpr:
             raise VaultDamaged(_("The clinic's sealing key in the database does not match the one your "
                                  "account was enrolled with. Nothing was saved. Ask the administrator."))
 
@@ -35,8 +31,8 @@ class Sealer:
 
 
 class Sealed:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     def reveal(self, client_id: int) -> dict[m.SealedField, str]:
         """Decrypt a client's attorney-only values (latest per field). Every reveal is audited."""

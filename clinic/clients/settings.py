@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from clinic import models as m
 from clinic.access import Can
 from clinic.clients import intake as intake_rules
 from clinic.errors import ValidationError
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.settings import SettingsRepo
 
-if TYPE_CHECKING:
-    from clinic.vault import Vault
-
 
 class Settings:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     def get(self) -> m.ClinicSettings:
         s = SettingsRepo(self._v.conn)

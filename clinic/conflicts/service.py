@@ -18,6 +18,7 @@ from clinic.conflicts.parties import (
 )
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.conflicts import ConflictCheckRepo, ConflictIndexRepo, PartyRepo
@@ -25,7 +26,6 @@ from clinic.storage.repos.conflicts import ConflictCheckRepo, ConflictIndexRepo,
 if TYPE_CHECKING:
     import datetime as dt
 
-    from clinic.vault import Vault
 
 CANDIDATE_LIMIT = 5000
 MAX_PARTIES = 30
@@ -44,8 +44,8 @@ def _parsed(text: str, is_org: bool) -> matcher.Name:
 
 
 class Conflicts:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     # ----- the name index ---------------------------------------------------------------------------
 
@@ -83,7 +83,9 @@ class Conflicts:
     def add_party(self, case_id: int, draft: PartyDraft) -> ConflictCheck:
         """Add a party to a case and check the case again at once (the old clearance no longer counts)."""
         self._v.require(Can.VIEW_CLIENTS)
-        case = self._v.cases.get(case_id)
+        case = CaseRepo(self._v.conn).get(case_id)
+        if case is None:
+            raise NotFound(_("No case with that number."))
         draft = intake_rules.check_party(draft)
         if len(self.parties(case_id)) >= MAX_PARTIES:
             raise ValidationError("party_name", _("A case can name at most {n} parties.").format(n=MAX_PARTIES))

@@ -19,6 +19,7 @@ import random
 import unicodedata
 from collections.abc import Iterator
 
+from clinic import clock
 from clinic import models as m
 
 GENERATOR_VERSION = 2  # bump when the stream for a seed changes (the benchmark's cached vault keys on it)
@@ -315,7 +316,7 @@ class _Person:
 
 def drafts(n: int, *, seed: int, today: dt.date | None = None) -> Iterator[m.IntakeDraft]:
     """`n` synthetic intakes of new clients (consent given), the same for the same seed and day."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     person = _Person(random.Random(f"clinic-synthetic:{GENERATOR_VERSION}:{seed}"), today)
     for _ in range(n):
         yield person.draft()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from clinic.access import Can
 from clinic.eligibility import guidelines
@@ -14,20 +13,18 @@ from clinic.eligibility.guidelines import GuidelineTable, Region
 from clinic.eligibility.income import IncomeLine, IncomeSource, Period
 from clinic.errors import ValidationError
 from clinic.i18n import _
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.conflicts import EligibilityRepo
 from clinic.storage.repos.settings import SettingsRepo
-
-if TYPE_CHECKING:
-    from clinic.vault import Vault
 
 _TABLE = "fpg_table_"
 _EFFECTIVE = "fpg_effective_"
 
 
 class Eligibility:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     def tables(self) -> dict[int, GuidelineTable]:
         """Shipped tables, overlaid by any an admin loaded."""

@@ -18,6 +18,7 @@ from clinic.i18n import _
 from clinic.incidents import model as im
 from clinic.reports import public
 from clinic.reports.suppression import Cell, Exposed
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.incidents import IncidentRepo, PublishedRepo
 from clinic.storage.repos.settings import SettingsRepo
@@ -32,8 +33,8 @@ def not_found() -> NotFound:
 
 
 class Incidents:
-    def __init__(self, vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     def _repo(self) -> IncidentRepo:
         return IncidentRepo(self._v.conn)
@@ -170,8 +171,8 @@ class Incidents:
 class PublicReports:
     """Build (preview) and publish the public report; every publication is kept to check later ones."""
 
-    def __init__(self, vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     def preview(self, date_from: dt.date, date_to: dt.date) -> public.PublicReport:
         """Exactly what would be published, suppression included; nothing is saved."""
@@ -203,7 +204,7 @@ class PublicReports:
     def pdf(self, report: public.PublicReport) -> bytes:
         from clinic.reports.render import render_public_report
 
-        return render_public_report(report, self._v.settings.get().name)
+        return render_public_report(report, SettingsRepo(self._v.conn).get("clinic_name"))
 
     @staticmethod
     def csv(report: public.PublicReport) -> str:

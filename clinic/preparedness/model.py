@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from clinic import clock
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _
 
@@ -275,7 +276,7 @@ def check(plan: Plan, *, today: dt.date | None = None) -> Plan:
     """Raise ValidationError naming the field (with its position) of the first problem; return the plan."""
     from clinic.clients.intake import _check_text
 
-    today = today or dt.date.today()
+    today = today or clock.today()
 
     def text(field: str, value: str, limit: int = MAX_TEXT, multiline: bool = False) -> None:
         _check_text(field, value, limit, multiline=multiline)

@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from clinic.access import Can
+from clinic.clients.clients import Clients
+from clinic.clients.settings import Settings
 from clinic.clock import now
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import _
 from clinic.preparedness import model
 from clinic.preparedness.model import Plan
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.clients import ClientRepo, IntakeRepo
 from clinic.storage.repos.preparedness import PlanRepo
-
-if TYPE_CHECKING:
-    from clinic.vault import Vault
 
 KINDS = ("packet", "affidavit", "cards")
 LANGS = ("es", "en", "both")
@@ -40,11 +39,14 @@ class Printed:
 
 
 class Plans:
-    """`today` is the clock for ages and renewals; tests set it."""
+    def __init__(self, session: Session, *, clients: Clients, settings: Settings):
+        self._v = session
+        self._clients = clients
+        self._settings = settings
 
-    def __init__(self, vault: Vault, today=dt.date.today):
-        self._v = vault
-        self.today = today
+    def today(self) -> dt.date:
+        """The date for ages and renewals: the session's clock (tests set it)."""
+        return self._v.clock.today()
 
     def _repo(self) -> PlanRepo:
         return PlanRepo(self._v.conn)
@@ -52,7 +54,7 @@ class Plans:
     def _client_id(self, ref_or_id: str | int) -> int:
         """The client, after checking the acting user may see their file (volunteers: own 24-hour window)."""
         self._v.require(Can.LOOKUP_CLIENT)
-        client_id = self._v.clients.id_for(ref_or_id) if isinstance(ref_or_id, str) else ref_or_id
+        client_id = self._clients.id_for(ref_or_id) if isinstance(ref_or_id, str) else ref_or_id
         if ClientRepo(self._v.conn).get(client_id) is None:
             raise NotFound(_("No client with that reference."))
         if not self._v.can(Can.VIEW_CLIENTS):
@@ -114,7 +116,7 @@ class Plans:
             raise NotFound(_("This client has no preparedness plan yet."))
         plan = model.from_json(json.loads(raw))
         today = today or self.today()
-        settings = self._v.settings.get()
+        settings = self._settings.get()
         clinic = compose.ClinicInfo(name=settings.name, phone=settings.phone)
         if what == "packet":
             pdf = render.render_packet(compose.compose_packet(plan, clinic=clinic, lang=lang, today=today))

@@ -1,192 +1,37 @@
-"""Partner organisations and referrals: minimal disclosure, recorded consent, letters kept as sent."""
+"""Referrals to partner organisations: minimal disclosure, recorded consent, letters kept as sent."""
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import datetime as dt
-import io
 from typing import TYPE_CHECKING
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.clients import intake as rules
-from clinic.clock import now
+from clinic.clients.sealed import Sealed
+from clinic.clients.settings import Settings
 from clinic.crypto import primitives as p
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import LANGUAGES, _
-from clinic.letters.disclosure import Group, Service, allowed_groups, collect_fields
+from clinic.letters.disclosure import Group, allowed_groups, collect_fields
+from clinic.referrals.partners import MAX_CSV_BYTES, Partners, check_partner, choices, lsc_warning
+from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.clients import ClientRepo, IntakeRepo
-from clinic.storage.repos.referrals import PartnerRepo, ReferralRepo
+from clinic.storage.repos.referrals import ReferralRepo
 
 if TYPE_CHECKING:
     from clinic.letters.compose import LetterRequest
-    from clinic.vault import Vault
 
-CSV_COLUMNS = ("name", "services", "languages", "address", "phone", "email", "hours", "disclosure",
-               "legal_representation", "lsc_funded", "is_example")
-MAX_CSV_BYTES = 1024 * 1024
 LETTER_LANGUAGES = ("es", "en", "both")
 
 
-def _choices(field: str, values, enum) -> tuple[str, ...]:
-    out = []
-    for v in values:
-        v = str(v).strip()
-        if not v:
-            continue
-        try:
-            out.append(enum(v).value)
-        except ValueError:
-            raise ValidationError(field, _("“{value}” is not one of: {choices}.").format(
-                value=v[:40], choices=", ".join(e.value for e in enum))) from None
-    return tuple(dict.fromkeys(out))
-
-
-def check_partner(d: m.PartnerDraft) -> m.PartnerDraft:
-    rules._check_text("name", d.name, m.MAX_NAME, required=True)
-    for field in ("languages", "phone", "email", "hours"):
-        rules._check_text(field, getattr(d, field), m.MAX_NAME)
-    rules._check_text("address", d.address, m.MAX_SHORT, multiline=True)
-    services = _choices("services", d.services, Service)
-    disclosure = _choices("disclosure", d.disclosure, Group)
-    if Group.SEALED.value in disclosure and not d.legal_representation:
-        raise ValidationError("disclosure", _("Only a partner marked as legal representation may receive "
-                                              "sealed details."))
-    return dataclasses.replace(d, services=services, disclosure=disclosure)
-
-
-class Partners:
-    def __init__(self, vault: Vault):
-        self._v = vault
-
-    def _repo(self) -> PartnerRepo:
-        return PartnerRepo(self._v.conn)
-
-    def list(self, *, include_retired: bool = False) -> list[m.Partner]:
-        self._v.require(Can.VIEW_CLIENTS)
-        return self._repo().all(include_retired)
-
-    def get(self, partner_id: int) -> m.Partner:
-        self._v.require(Can.VIEW_CLIENTS)
-        partner = self._repo().get(partner_id)
-        if partner is None:
-            raise NotFound(_("No partner organization with that number."))
-        return partner
-
-    def by_name(self, name: str) -> m.Partner:
-        self._v.require(Can.VIEW_CLIENTS)
-        partner = self._repo().by_name(name)
-        if partner is None:
-            raise NotFound(_("No partner organization called {name}.").format(name=name))
-        return partner
-
-    def add(self, draft: m.PartnerDraft) -> m.Partner:
-        self._v.require(Can.MANAGE_PARTNERS)
-        draft = check_partner(draft)
-        if self._repo().by_name(draft.name):
-            raise ValidationError("name", _("There is already a partner called {name}.").format(name=draft.name))
-        with transaction(self._v.conn):
-            partner_id = self._repo().add(draft)
-            self._v.audit("partner.add", f"partner:{partner_id}")
-        return self._repo().get(partner_id)
-
-    def update(self, partner_id: int, draft: m.PartnerDraft) -> m.Partner:
-        self._v.require(Can.MANAGE_PARTNERS)
-        draft = check_partner(draft)
-        same = self._repo().by_name(draft.name)
-        if same and same.id != partner_id:
-            raise ValidationError("name", _("There is already a partner called {name}.").format(name=draft.name))
-        self.get(partner_id)
-        with transaction(self._v.conn):
-            self._repo().update(partner_id, draft)
-            self._v.audit("partner.edit", f"partner:{partner_id}")
-        return self._repo().get(partner_id)
-
-    def retire(self, partner_id: int, retired: bool = True) -> None:
-        self._v.require(Can.MANAGE_PARTNERS)
-        self.get(partner_id)
-        with transaction(self._v.conn):
-            self._repo().set_retired(partner_id, retired)
-            self._v.audit("partner.retire" if retired else "partner.restore", f"partner:{partner_id}")
-
-    def export_csv(self) -> str:
-        """The directory as CSV (it holds no client data); cells that a spreadsheet would run are defused."""
-        self._v.require(Can.VIEW_CLIENTS)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for partner in self._repo().all(include_retired=False):
-            row = [partner.name, ";".join(partner.services), partner.languages, partner.address, partner.phone,
-                   partner.email, partner.hours, ";".join(partner.disclosure), _yes(partner.legal_representation),
-                   _yes(partner.lsc_funded), _yes(partner.is_example)]
-            writer.writerow([_defuse(str(c)) for c in row])
-        with transaction(self._v.conn):
-            self._v.audit("partner.export")
-        return out.getvalue()
-
-    def import_csv(self, text: str) -> tuple[int, int]:
-        """Add or update partners by name from CSV text; all rows or none. Returns (added, updated)."""
-        self._v.require(Can.MANAGE_PARTNERS)
-        if len(text.encode("utf-8", "surrogatepass")) > MAX_CSV_BYTES:
-            raise ValidationError("file", _("The file is too large for a partner directory."))
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        if reader.fieldnames is None or "name" not in reader.fieldnames:
-            raise ValidationError("file", _("The CSV needs a header row with at least a “name” column."))
-        unknown = set(reader.fieldnames) - set(CSV_COLUMNS)
-        if unknown:
-            raise ValidationError("file", _("Unknown column “{name}”.").format(name=sorted(unknown)[0][:40]))
-        drafts = []
-        for line, row in enumerate(reader, start=2):
-            try:
-                drafts.append(check_partner(m.PartnerDraft(
-                    name=_undefuse(row.get("name") or ""),
-                    services=tuple((row.get("services") or "").replace(",", ";").split(";")),
-                    languages=_undefuse(row.get("languages") or ""), address=_undefuse(row.get("address") or ""),
-                    phone=_undefuse(row.get("phone") or ""), email=_undefuse(row.get("email") or ""),
-                    hours=_undefuse(row.get("hours") or ""),
-                    disclosure=tuple((row.get("disclosure") or "").replace(",", ";").split(";")),
-                    legal_representation=_truthy(row.get("legal_representation")),
-                    lsc_funded=_truthy(row.get("lsc_funded")), is_example=_truthy(row.get("is_example")))))
-            except ValidationError as exc:
-                raise ValidationError(exc.field, _("Line {line}: {message}").format(line=line,
-                                                                                   message=exc.message)) from None
-        added = updated = 0
-        with transaction(self._v.conn):
-            for d in drafts:
-                existing = self._repo().by_name(d.name)
-                if existing:
-                    self._repo().update(existing.id, d)
-                    updated += 1
-                else:
-                    self._repo().add(d)
-                    added += 1
-            self._v.audit("partner.import", added=added, updated=updated)
-        return added, updated
-
-
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().casefold() in ("yes", "y", "true", "1", "sí", "si", "x")
-
-
-def _defuse(cell: str) -> str:
-    """Stop spreadsheet formula injection: a cell starting with = + - @ is prefixed with a quote."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
-def _undefuse(cell: str) -> str:
-    return cell[1:] if cell[:2] in ("'=", "'+", "'-", "'@") else cell
-
-
 class Referrals:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session, *, partners: Partners, sealed: Sealed, settings: Settings):
+        self._v = session
+        self._partners = partners
+        self._sealed = sealed
+        self._settings = settings
 
     def _repo(self) -> ReferralRepo:
         return ReferralRepo(self._v.conn)
@@ -212,7 +57,7 @@ class Referrals:
     def pending_today(self) -> list[m.Referral]:
         """Today's referrals still pending: the batch a coordinator prints at the end of a clinic day."""
         self._v.require(Can.MAKE_REFERRALS)
-        start = dt.datetime.combine(dt.date.today(), dt.time.min).astimezone(dt.UTC)
+        start = dt.datetime.combine(self._v.clock.today(), dt.time.min).astimezone(dt.UTC)
         return self._repo().list(since=start.isoformat(timespec="microseconds"),
                                  outcome=m.ReferralOutcome.PENDING, unprinted=True)
 
@@ -222,8 +67,8 @@ class Referrals:
         Raises PermissionDenied naming what the partner's profile or the acting user's role does not allow.
         """
         self._v.require(Can.MAKE_REFERRALS)
-        partner = self._v.partners.get(partner_id)
-        ticked = frozenset(_choices("fields", ticked, Group))
+        partner = self._partners.get(partner_id)
+        ticked = frozenset(choices("fields", ticked, Group))
         outside = sorted(ticked - set(partner.disclosure), key=lambda g: list(Group).index(Group(g)))
         if outside:
             raise PermissionDenied(_("{partner} does not receive “{group}”. Untick it or edit the partner's "
@@ -258,7 +103,7 @@ class Referrals:
         cases = CaseRepo(conn).for_client(client_id)
         case = next((c for c in cases if c.id == case_id), cases[-1] if cases else None)
         intake = IntakeRepo(conn).get(case.intake_id) if case else None
-        sealed = self._v.sealed.reveal(client_id) if Group.SEALED.value in groups else {}
+        sealed = self._sealed.reveal(client_id) if Group.SEALED.value in groups else {}
         return collect_fields(frozenset(Group(g) for g in groups), client=client, intake=intake, case=case,
                               sealed_values=sealed, lang=lang)
 
@@ -268,7 +113,7 @@ class Referrals:
         groups = self.disclosable(draft.partner_id, draft.groups)
         if not groups:
             raise ValidationError("fields", _("Choose at least one group of information for the letter."))
-        partner = self._v.partners.get(draft.partner_id)
+        partner = self._partners.get(draft.partner_id)
         if partner.retired:
             raise ValidationError("partner", _("{partner} is retired from the directory.").format(
                 partner=partner.name))
@@ -282,7 +127,7 @@ class Referrals:
             raise ValidationError("consent_method", _("Say how the client consented: in person or by phone."))
         if draft.consent_language not in LANGUAGES:
             raise ValidationError("consent_language", _("Unknown language."))
-        if draft.consent_date > dt.date.today() or draft.consent_date < dt.date.today() - dt.timedelta(days=90):
+        if draft.consent_date > self._v.clock.today() or draft.consent_date < self._v.clock.today() - dt.timedelta(days=90):
             raise ValidationError("consent_date", _("The consent date must be within the last 90 days."))
         if draft.letter_language not in LETTER_LANGUAGES:
             raise ValidationError("letter_language", _("The letter language must be es, en or both."))
@@ -302,18 +147,18 @@ class Referrals:
         from clinic.letters.compose import LetterRequest
 
         referral = self.get(referral_id)
-        partner = self._v.partners.get(referral.partner_id)
+        partner = self._partners.get(referral.partner_id)
         case_id = self._repo().case_id(referral_id)
         langs = ("es", "en") if referral.letter_language == "both" else (referral.letter_language,)
         groups = frozenset(referral.groups)
         disclosed = {lang: self._fields(referral.client_id, case_id, groups, lang) for lang in langs}
-        settings = self._v.settings.get()
+        settings = self._settings.get()
         from clinic.storage.repos.staff import StaffRepo
 
         staff = StaffRepo(self._v.conn).get(self._repo().created_by(referral_id))
         return LetterRequest(
             language=referral.letter_language, clinic_name=settings.name, clinic_address=settings.address,
-            clinic_phone=settings.phone, letter_date=today or dt.date.today(), referral_ref=referral.ref,
+            clinic_phone=settings.phone, letter_date=today or self._v.clock.today(), referral_ref=referral.ref,
             partner_name=partner.name, partner_address=partner.address, partner_phone=partner.phone,
             partner_email=partner.email, need=referral.need, disclosed=disclosed,
             coordinator_name=staff.name, coordinator_title=staff.role.label,
@@ -387,13 +232,4 @@ class Referrals:
         return self.get(referral_id)
 
 
-def lsc_warning(partner: m.Partner) -> str | None:
-    """LSC-funded partners are barred from serving most non-citizens: warn, never put status in a letter."""
-    if partner.lsc_funded:
-        return _("{partner} is LSC-funded and may not be able to serve clients without certain immigration "
-                 "statuses. The partner screens for itself; the letter never states status.").format(
-                     partner=partner.name)
-    return None
-
-
-__all__ = ["Partners", "Referrals", "lsc_warning", "now"]
+__all__ = ["MAX_CSV_BYTES", "Partners", "Referrals", "check_partner", "lsc_warning"]

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 
 from clinic.i18n import N_, translator_for
-from clinic.incidents.model import Activity, PublicIncident, Warrant
+from clinic.models.incidents import Activity, PublicIncident, Warrant
 from clinic.reports.suppression import SMALL, Cell, suppress
 
 IDENTIFICATION = {

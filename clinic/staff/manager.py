@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from clinic import models as m
 from clinic.access import Can
@@ -13,16 +12,15 @@ from clinic.errors import NotFound, PermissionDenied, UserError, ValidationError
 from clinic.i18n import LANGUAGES, _
 from clinic.keys import device
 from clinic.keys.keyfile import KeyFile
+from clinic.session import Session
+from clinic.staff.rules import check_passphrase, check_staff_name
 from clinic.storage.db import DatabaseError, rekey, transaction
 from clinic.storage.repos.staff import StaffRepo
 
-if TYPE_CHECKING:
-    from clinic.vault import Vault
-
 
 class StaffManager:
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, session: Session):
+        self._v = session
 
     def _repo(self) -> StaffRepo:
         return StaffRepo(self._v.conn)
@@ -51,8 +49,6 @@ class StaffManager:
 
     def add(self, name: str, role: m.Role, passphrase: str, *, language: str = "es") -> m.Staff:
         """Enrol a new staff member; they type their own passphrase (the admin need not know it)."""
-        from clinic.vault import check_passphrase, check_staff_name
-
         self._v.require(Can.MANAGE_STAFF)
         name = check_staff_name(name)
         check_passphrase(passphrase)
@@ -76,8 +72,6 @@ class StaffManager:
 
     def reset(self, name: str, passphrase: str) -> m.Staff:
         """Enrol an existing staff member again: a forgotten passphrase, or a laptop restored from recovery."""
-        from clinic.vault import check_passphrase
-
         self._v.require(Can.MANAGE_STAFF)
         check_passphrase(passphrase)
         staff, old_account = self._get(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clinic.crypto.primitives import SecretBytes, random_bytes
@@ -150,3 +152,28 @@ def test_the_search_index_rebuild_keeps_every_entry_and_adds_a_phones_local_digi
     assert found('"5550100"') == [1] and found('"nu"*') == [1] and found('"nota"') == [1]
     assert found('"5550101"') == []
     assert conn.execute("INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_migrations_are_numbered_sql_files_read_as_package_resources():
+    """One file per version, 0001_ to LATEST without gaps, found through importlib.resources (as in the
+    wheel and the PyInstaller folder), none of them managing its own transaction or user_version."""
+    from importlib import resources
+
+    folder = resources.files("clinic.storage.migrations")
+    on_disk = sorted(f.name for f in folder.iterdir() if f.name.endswith(".sql"))
+    assert migrate.NAMES == on_disk and len(on_disk) == migrate.LATEST >= 8
+    assert [int(name[:4]) for name in on_disk] == list(range(1, migrate.LATEST + 1))
+    for name, script in zip(migrate.NAMES, migrate.MIGRATIONS, strict=True):
+        code = "\n".join(line.split("--")[0] for line in script.splitlines())
+        assert not re.search(r"\b(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|user_version)\b", code, re.I), name
+    queue = next(s for n, s in zip(migrate.NAMES, migrate.MIGRATIONS, strict=True) if n.startswith("0003_"))
+    assert migrate.CASE_QUEUE_ORDER in queue  # the index and the queue's query share this exact text
+
+
+def test_a_gap_in_the_numbering_is_refused(monkeypatch, tmp_path):
+    """A missing or misnamed file stops the app at import instead of skipping a version."""
+    for name in ("0001_a.sql", "0003_c.sql"):
+        (tmp_path / name).write_text("SELECT 1;", encoding="utf-8")
+    monkeypatch.setattr(migrate.resources, "files", lambda _package: tmp_path)
+    with pytest.raises(RuntimeError, match="0003_c.sql"):
+        migrate._load()

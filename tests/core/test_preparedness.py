@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from clinic import clock
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.preparedness import model
 from clinic.storage import audit
@@ -169,13 +170,13 @@ def test_an_unsigned_affidavit_is_never_due(open_vault, template, plan):
 
 
 def test_the_clock_is_the_services_to_set(open_vault, template, plan):
-    """`vault.plans.today` is the clock renewals use when no date is given."""
+    """The one clock (clinic.clock) is what renewals use when no date is given."""
     vault = open_vault("admin")
     vault.plans.set(template.sample_ref, plan)
-    vault.plans.today = lambda: dt.date(2026, 12, 10)
-    assert len(vault.plans.due_for_renewal()) == 1
-    vault.plans.today = lambda: dt.date(2026, 6, 1)
-    assert vault.plans.due_for_renewal() == []
+    with clock.frozen(dt.date(2026, 12, 10)):
+        assert len(vault.plans.due_for_renewal()) == 1
+    with clock.frozen(dt.date(2026, 6, 1)):
+        assert vault.plans.due_for_renewal() == []
 
 
 def test_a_child_who_turns_18_leaves_the_plan(plan):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from clinic import clock
 from clinic.conflicts.parties import VOLUNTEER_NOTICE
 from clinic.errors import ValidationError
 from clinic.i18n import _
@@ -59,7 +60,7 @@ def cmd_eligibility(args) -> int:
             raise ValidationError("--year", _("No poverty guideline table for {year}.").format(year=args.year))
         result = assess(lines, household_size=args.household, region=region, table=tables[args.year])
     else:
-        result = assess_on(lines, household_size=args.household, on=dt.date.today(), tables=tables, region=region)
+        result = assess_on(lines, household_size=args.household, on=clock.today(), tables=tables, region=region)
     sources = [q.source.name for q in qualify(result, DEFAULT_SOURCES) if q.qualifies]
     if args.json:
         print_json({"household_size": result.household_size, "region": result.region.value,

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from clinic import clock
 from clinic import models as m
 from clinic.errors import ValidationError
 from clinic.i18n import _
@@ -74,7 +75,7 @@ def cmd_letter(args) -> int:
         ticked = frozenset(_csv_list(args.fields)) if args.fields else \
             frozenset(g for g in partner.disclosure if g != Group.SEALED.value)
         client = vault.clients.get(client_id).client
-        consent_date = dt.date.fromisoformat(args.consent_date) if args.consent_date else dt.date.today()
+        consent_date = dt.date.fromisoformat(args.consent_date) if args.consent_date else clock.today()
         referral = vault.referrals.create(m.ReferralDraft(
             client_id=client_id, partner_id=partner.id, need=need, groups=ticked, consent_date=consent_date,
             consent_language=client.language, consent_method=args.consent,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from clinic import clock
 from clinic import models as m
 from clinic.clock import iso_date, now_iso, parse_date, parse_ts
 from clinic.storage.db import Connection
@@ -61,7 +62,7 @@ class CaseRepo:
             where.append("k.assigned_to = ?")
             args.append(f.assigned_to)
         if f.hearing_within_days is not None:
-            today = dt.date.today()
+            today = clock.today()
             where.append("k.next_date BETWEEN ? AND ?")
             args += [today.isoformat(), (today + dt.timedelta(days=f.hearing_within_days)).isoformat()]
         if ids is not None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from enum import StrEnum
 
 from clinic.clock import parse_ts
-from clinic.incidents import model as im
+from clinic.models import incidents as im
 from clinic.storage.db import Connection
 from clinic.storage.repos.common import new_ref
 
@@ -24,15 +25,28 @@ def _enum_list(kind, text: str) -> tuple:
     return tuple(kind(x) for x in text.split(",") if x)
 
 
+# The enum-valued scalar columns (those whose default is an enum), read back into their enums.
+_ENUM_COLS = {f.name: type(f.default) for f in dataclasses.fields(im.IncidentDraft)
+              if f.name in _SCALAR_COLS and isinstance(f.default, StrEnum)}
+
+
+def _vehicle(v: dict) -> im.Vehicle:
+    return im.Vehicle(**(v | {"marked": im.Answer(v["marked"]), "plate": im.PlateVisibility(v["plate"])}))
+
+
+def _person(p: dict) -> im.Person:
+    return im.Person(**(p | {"age_range": im.AgeRange(p["age_range"])}))
+
+
 def _incident(row) -> im.Incident:
     scalars = dict(zip(_SCALAR_COLS, row[3:3 + len(_SCALAR_COLS)], strict=True))
+    scalars |= {col: kind(scalars[col]) for col, kind in _ENUM_COLS.items()}
     rest = row[3 + len(_SCALAR_COLS):]
     draft = im.IncidentDraft(
         date=dt.date.fromisoformat(row[2]), **scalars,
         activities=_enum_list(im.Activity, rest[0]), markings=_enum_list(im.Marking, rest[1]),
-        vehicles=tuple(im.Vehicle(**v) for v in json.loads(rest[2])),
-        people=tuple(im.Person(**p) for p in json.loads(rest[3])))
-    draft = im.validate(draft, neighbourhoods=(draft.neighbourhood,))  # back to enums
+        vehicles=tuple(_vehicle(v) for v in json.loads(rest[2])),
+        people=tuple(_person(p) for p in json.loads(rest[3])))
     return im.Incident(im.IncidentId(row[0]), row[1], draft, im.Status(rest[4]), parse_ts(rest[5]), rest[6],
                        bool(rest[7]))
 

@@ -1,152 +1,24 @@
-"""Frozen records and typed ids shared by the core and the UI; no I/O, no imports of ours but i18n."""
+"""Frozen records of staff, clients, intakes, cases and the vault: what services return and take."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import NewType
 
-from clinic.i18n import N_
-
-StaffId = NewType("StaffId", int)
-ClientId = NewType("ClientId", int)
-IntakeId = NewType("IntakeId", int)
-CaseId = NewType("CaseId", int)
-NoteId = NewType("NoteId", int)
-DocumentId = NewType("DocumentId", int)
-PartnerId = NewType("PartnerId", int)
-ReferralId = NewType("ReferralId", int)
-
-
-class Role(StrEnum):
-    VOLUNTEER = "volunteer"
-    ATTORNEY = "attorney"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-    @property
-    def privileged(self) -> bool:
-        """Whether this role holds the privileged key that opens sealed fields."""
-        return self in (Role.ATTORNEY, Role.ADMIN)
-
-
-ROLE_LABELS = {
-    Role.VOLUNTEER: N_("Volunteer"),
-    Role.ATTORNEY: N_("Attorney"),
-    Role.COORDINATOR: N_("Coordinator"),
-    Role.ADMIN: N_("Administrator"),
-}
-
-
-class Channel(StrEnum):
-    WALK_IN = "walk-in"
-    PHONE = "phone"
-    OUTREACH = "outreach"
-
-
-CHANNEL_LABELS = {
-    Channel.WALK_IN: N_("Walk-in"),
-    Channel.PHONE: N_("Phone"),
-    Channel.OUTREACH: N_("Outreach"),
-}
-
-
-class Need(StrEnum):
-    IMMIGRATION = "immigration"
-    DETENTION = "detention"
-    WORKPLACE = "workplace"
-    HOUSING = "housing"
-    FOOD = "food"
-    OTHER = "other"
-
-
-NEED_LABELS = {
-    Need.IMMIGRATION: N_("Immigration"),
-    Need.DETENTION: N_("Detention of a family member"),
-    Need.WORKPLACE: N_("Workplace or wages"),
-    Need.HOUSING: N_("Housing"),
-    Need.FOOD: N_("Food"),
-    Need.OTHER: N_("Other"),
-}
-
-# LSC CSR problem codes a need maps to by default (for funder reports; an attorney may change it).
-NEED_PROBLEM_CODES = {
-    Need.IMMIGRATION: 81,
-    Need.DETENTION: 81,
-    Need.WORKPLACE: 22,
-    Need.HOUSING: 63,
-    Need.FOOD: 73,
-    Need.OTHER: 99,
-}
-
-
-class Urgency(StrEnum):
-    ROUTINE = "routine"
-    SOON = "soon"
-    URGENT = "urgent"
-
-
-URGENCY_LABELS = {
-    Urgency.ROUTINE: N_("Routine"),
-    Urgency.SOON: N_("Soon (within two weeks)"),
-    Urgency.URGENT: N_("Urgent (detention or hearing within days)"),
-}
-
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    REFERRED = "referred"
-    REJECTED = "rejected"
-    CLOSED = "closed"
-
-
-CASE_STATUS_LABELS = {
-    CaseStatus.OPEN: N_("Open"),
-    CaseStatus.ACCEPTED: N_("Accepted"),
-    CaseStatus.REFERRED: N_("Referred"),
-    CaseStatus.REJECTED: N_("Rejected"),
-    CaseStatus.CLOSED: N_("Closed"),
-}
-
-
-class SealedField(StrEnum):
-    """Attorney-only fields: encrypted to the clinic's privileged key, never indexed or reported."""
-
-    IMMIGRATION_STATUS = "immigration_status"
-    A_NUMBER = "a_number"
-    ENTRY_HISTORY = "entry_history"
-    REMOVAL_HISTORY = "removal_history"
-    CRIMINAL_HISTORY = "criminal_history"
-    DETENTION_DETAILS = "detention_details"
-    PRIVILEGED_NOTES = "privileged_notes"
-
-
-SEALED_LABELS = {
-    SealedField.IMMIGRATION_STATUS: N_("Immigration status"),
-    SealedField.A_NUMBER: N_("A-number"),
-    SealedField.ENTRY_HISTORY: N_("Entry history"),
-    SealedField.REMOVAL_HISTORY: N_("Removal proceedings history"),
-    SealedField.CRIMINAL_HISTORY: N_("Criminal history"),
-    SealedField.DETENTION_DETAILS: N_("Detention details"),
-    SealedField.PRIVILEGED_NOTES: N_("Privileged notes"),
-}
-
-LANGUAGE_LABELS = {"es": N_("Spanish"), "en": N_("English")}
-
-# Field size limits, in characters: generous for people, bounded for the database and the letters.
-MAX_NAME = 200
-MAX_SHORT = 500
-MAX_NOTES = 20_000
-MAX_SEALED = 20_000
-MAX_PHONES = 5
-MAX_HOUSEHOLD = 50
-MAX_MONTHLY_INCOME = 1_000_000
+from clinic.models.vocabulary import (
+    CaseId,
+    CaseStatus,
+    Channel,
+    ClientId,
+    DocumentId,
+    IntakeId,
+    Need,
+    NoteId,
+    Role,
+    SealedField,
+    StaffId,
+    Urgency,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,92 +262,3 @@ class ClinicSettings:
 
 def display_name(given: str, family_1: str, family_2: str = "") -> str:
     return " ".join(p for p in (given.strip(), family_1.strip(), family_2.strip()) if p)
-
-
-# ----- partners and referrals (issue 4) ----------------------------------------------------------------
-
-class ReferralOutcome(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    NO_RESPONSE = "no_response"
-
-
-OUTCOME_LABELS = {
-    ReferralOutcome.PENDING: N_("Pending"),
-    ReferralOutcome.ACCEPTED: N_("Accepted"),
-    ReferralOutcome.DECLINED: N_("Declined"),
-    ReferralOutcome.NO_RESPONSE: N_("No response"),
-}
-
-CONSENT_METHOD_LABELS = {"in_person": N_("In person"), "phone": N_("By phone")}
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerDraft:
-    """A partner organisation as typed. services and disclosure hold clinic.letters.disclosure values."""
-
-    name: str
-    services: tuple[str, ...] = ()
-    languages: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    hours: str = ""
-    disclosure: tuple[str, ...] = ()
-    legal_representation: bool = False
-    lsc_funded: bool = False
-    is_example: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Partner:
-    id: PartnerId
-    name: str
-    services: tuple[str, ...]
-    languages: str
-    address: str
-    phone: str
-    email: str
-    hours: str
-    disclosure: tuple[str, ...]
-    legal_representation: bool
-    lsc_funded: bool
-    is_example: bool
-    retired: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralDraft:
-    client_id: ClientId
-    partner_id: PartnerId
-    need: Need
-    groups: frozenset[str]  # what the coordinator ticked (clinic.letters.disclosure.Group values)
-    consent_date: dt.date
-    consent_language: str
-    consent_method: str  # 'in_person' or 'phone'
-    letter_language: str = "es"  # 'es', 'en' or 'both'
-    layout: str = "sequence"  # for 'both': 'sequence' or 'side_by_side'
-    case_id: CaseId | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Referral:
-    id: ReferralId
-    ref: str
-    client_id: ClientId
-    client_ref: str
-    partner_id: PartnerId
-    partner_name: str
-    need: Need
-    groups: tuple[str, ...]  # what the letter discloses
-    sealed_approved_by: StaffId | None
-    consent_date: dt.date
-    consent_language: str
-    consent_method: str
-    letter_language: str
-    layout: str
-    outcome: ReferralOutcome
-    created_at: dt.datetime
-    created_by_name: str
-    letters: int
