@@ -31,6 +31,7 @@ from clinic.i18n import _, ngettext
 from ui.context import AppContext
 from ui.kit import printing
 from ui.kit.errors import format_exception_safely, show_error
+from ui.kit.ops import VaultOp
 from ui.kit.preview import render_request
 
 log = logging.getLogger(__name__)
@@ -131,10 +132,9 @@ class BatchPrintDialog(QDialog):
 
     def start(self) -> bool:
         """Find today's pending letters, ask for a printer once, and begin. False when nothing starts."""
-        try:
-            pending = self.ctx.v.referrals.pending_today()
-        except UserError as exc:
-            show_error(self.parentWidget() or self, exc)
+        op = VaultOp(self.ctx, self.parentWidget() or self, lambda v: v.referrals.pending_today())
+        pending = op.run()
+        if not op.ok:
             return False
         may_open_sealed = self.ctx.can(Can.VIEW_SEALED)
         self._queue = [r for r in pending if may_open_sealed or "sealed" not in r.groups]

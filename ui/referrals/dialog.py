@@ -31,6 +31,7 @@ from ui.context import AppContext
 from ui.kit.errors import show_error
 from ui.kit.forms import DateEdit, FieldErrors, set_accessible
 from ui.kit.groups import GroupChecks
+from ui.kit.ops import VaultOp
 from ui.kit.preview import DisclosedList, LetterPreview, render_and_store
 
 # (label, letter_language, layout); the client's own language is offered first when letters exist in it.
@@ -92,17 +93,19 @@ class ReferralDialog(QDialog):
         self._preview_key: tuple | None = None
         self._consented_to: tuple | None = None
         self._closed = False
-        try:
-            self.client_file = ctx.v.clients.get(client_id)
-            self.partners = {p.id: p for p in ctx.v.partners.list()}
-        except UserError as exc:
-            self._load_error = exc
+        loaded = VaultOp(ctx, self, lambda v: (v.clients.get(client_id), {p.id: p for p in v.partners.list()})) \
+            .failure(self._could_not_load).run()
+        if loaded is not None:
+            self.client_file, self.partners = loaded
         self._build()
         self._fill()
         ctx.signals.locked.connect(self._locked)
         ctx.signals.language_changed.connect(self._language_changed)
         self.resize(1180, 720)
         self.retranslate()
+
+    def _could_not_load(self, exc: UserError) -> None:
+        self._load_error = exc  # said when the dialog would open
 
     # ----- building -----------------------------------------------------------------------------------
 
@@ -354,13 +357,15 @@ class ReferralDialog(QDialog):
         elif not groups:
             note = _("Nothing yet: tick what the letter should share.")
         else:
-            try:
-                fields = tuple(self.ctx.v.referrals.preview(self.draft(), lang))
-            except UserError as exc:
-                note = exc.message
+            op = VaultOp(self.ctx, self, lambda v: tuple(v.referrals.preview(self.draft(), lang))) \
+                .failure(lambda exc: exc.message)  # said where the list would be
+            shown = op.run()
+            if not op.ok:
+                note = shown
+            elif not shown:
+                note = _("The client's file has nothing recorded in the groups ticked.")
             else:
-                if not fields:
-                    note = _("The client's file has nothing recorded in the groups ticked.")
+                fields = shown
         self._fields = fields
         self.disclosed.show_fields(fields, note, lang)
 
@@ -389,36 +394,28 @@ class ReferralDialog(QDialog):
                                              "this information."))
         if self.errors.marked:
             return None
-        try:
-            referral = self.ctx.v.referrals.create(self.draft())
-        except ValidationError as exc:
-            if not self.errors.mark_validation(exc, self.fields):
-                show_error(self, exc)
-            return None
-        except PermissionDenied as exc:
-            if self.ctx.can(Can.MAKE_REFERRALS):
-                self.errors.mark(self.groups, exc.message)  # what the profile or the role does not allow
-            else:
-                show_error(self, exc)
-            return None
-        except UserError as exc:
-            show_error(self, exc)
-            return None
+        return VaultOp(self.ctx, self, lambda v: v.referrals.create(self.draft())).failure(self._not_created) \
+            .changes("referrals").success(self._created).run()
+
+    def _not_created(self, exc: UserError) -> None:
+        if isinstance(exc, ValidationError) and self.errors.mark_validation(exc, self.fields):
+            return
+        if isinstance(exc, PermissionDenied) and self.ctx.can(Can.MAKE_REFERRALS):
+            self.errors.mark(self.groups, exc.message)  # what the profile or the role does not allow
+            return
+        show_error(self, exc)
+
+    def _created(self, referral: m.Referral) -> m.Referral:
         self.referral = referral
         self.inputs.setEnabled(False)  # recorded: consent and fields are fixed from now on
         self.consent.setEnabled(False)
         self.created.emit(referral)
-        self.ctx.signals.changed.emit("referrals")
         self._render()
         return referral
 
     def _render(self) -> None:
         self._set_busy(True)
-        try:
-            render_and_store(self.ctx, self.referral.id, owner=self, on_done=self._rendered,
-                             on_error=self._render_failed)
-        except UserError as exc:
-            self._render_failed(exc)
+        render_and_store(self.ctx, self.referral.id, owner=self, on_done=self._rendered, on_error=self._render_failed)
 
     def _rendered(self, pdf: bytes) -> None:
         self._set_busy(False)

@@ -33,6 +33,7 @@ from ui.kit.errors import show_error
 from ui.kit.format import fmt_date, fmt_moment
 from ui.kit.forms import set_accessible
 from ui.kit.groups import groups_text
+from ui.kit.ops import VaultOp
 from ui.kit.preview import LetterPreview, render_and_store
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel, SortProxy
 from ui.kit.tables import fit_columns
@@ -130,19 +131,18 @@ class ClientPicker(QDialog):
     def run_search(self) -> None:
         self.timer.stop()
         text = self.search.text().strip()
-        rows: list[m.ClientRow] = []
-        try:
+
+        def find(v) -> list[m.ClientRow]:
             if _REF.match(text):
                 try:
-                    client_id = self.ctx.v.clients.id_for(text.upper())
-                    rows = [m.ClientRow(client_id, text.upper(), "", None, "", None, 0)]
+                    return [m.ClientRow(v.clients.id_for(text.upper()), text.upper(), "", None, "", None, 0)]
                 except NotFound:
-                    rows = []
-            if not rows and len(text) >= 2:
-                rows = self.ctx.v.clients.search(text, limit=50)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+                    pass
+            return v.clients.search(text, limit=50) if len(text) >= 2 else []
+
+        VaultOp(self.ctx, self, find).success(lambda rows: self._found(text, rows)).run()
+
+    def _found(self, text: str, rows: list[m.ClientRow]) -> None:
         self.model.set_rows(rows)
         fit_columns(self.table)
         self.note.setText(_("No matching clients.") if text and not rows else "")
@@ -293,11 +293,10 @@ class ReferralsPage(Page):
     def refresh(self) -> None:
         if self.ctx.vault is None or not self.ctx.can(Can.MAKE_REFERRALS):
             return
-        try:
-            self._all = self.ctx.v.referrals.list()
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        VaultOp(self.ctx, self, lambda v: v.referrals.list()).success(self._listed).run()
+
+    def _listed(self, referrals: list[m.Referral]) -> None:
+        self._all = referrals
         self.apply_filter()
 
     def apply_filter(self) -> None:
@@ -321,10 +320,8 @@ class ReferralsPage(Page):
         text = self.filter.text().strip()
         self._client_ids = set()
         if len(text) >= 2 and self.ctx.can(Can.VIEW_CLIENTS):
-            try:
-                self._client_ids = {c.id for c in self.ctx.v.clients.search(text, limit=200)}
-            except UserError as exc:
-                show_error(self, exc)
+            self._client_ids = VaultOp(self.ctx, self, lambda v: {c.id for c in v.clients.search(text, limit=200)}
+                                       ).run() or set()
         self.apply_filter()
 
     def _changed(self, what: str) -> None:
@@ -366,12 +363,7 @@ class ReferralsPage(Page):
         referral = self.selected()
         if referral is None or referral.outcome is outcome:
             return
-        try:
-            self.ctx.v.referrals.set_outcome(referral.id, outcome)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.signals.changed.emit("referrals")
+        VaultOp(self.ctx, self, lambda v: v.referrals.set_outcome(referral.id, outcome)).changes("referrals").run()
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
@@ -396,19 +388,20 @@ class ReferralsPage(Page):
         if "sealed" in referral.groups and not self.ctx.can(Can.VIEW_SEALED):
             show_error(self, UserError(_("This letter carries sealed details: only an attorney can open it.")))
             return None
-        try:
-            pdf = self.ctx.v.referrals.letter_pdf(referral.id)
-        except NotFound:
+
+        def stored(v) -> bytes | None:
             try:
-                render_and_store(self.ctx, referral.id, owner=self, on_done=lambda p: self._preview(referral, p),
-                                 on_error=lambda exc: show_error(self, exc))
-            except UserError as exc:
-                show_error(self, exc)
-            return None
-        except UserError as exc:
-            show_error(self, exc)
-            return None
-        return self._preview(referral, pdf)
+                return v.referrals.letter_pdf(referral.id)
+            except NotFound:
+                return None
+
+        op = VaultOp(self.ctx, self, stored)
+        pdf = op.run()
+        if pdf is not None:
+            return self._preview(referral, pdf)
+        if op.ok:  # none kept yet: render it, then show it
+            render_and_store(self.ctx, referral.id, owner=self, on_done=lambda p: self._preview(referral, p))
+        return None
 
     def _preview(self, referral: m.Referral, pdf: bytes) -> LetterPreview:
         preview = LetterPreview(self.ctx, referral, pdf, self.window())
