@@ -35,6 +35,7 @@ from ui.kit import filedialogs
 from ui.kit.errors import show_error
 from ui.kit.format import fmt_moment, fmt_size
 from ui.kit.forms import set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
 
 # ----- locale formatting (shared by the case screens) -------------------------------------------------
@@ -165,17 +166,16 @@ class DocumentViewer(QDialog):
         path = filedialogs.ask_save(self, _("Save an unencrypted copy"), self.info.filename)
         if not path:
             return
-        try:
-            atomic_write(Path(path), self._content,
-                             before_commit=lambda: self.ctx.v.documents.record_export(self.info.id))
-        except OSError as exc:
-            show_error(self, UserError(_("The copy could not be saved: {reason}")
-                                       .format(reason=exc.strerror or type(exc).__name__)))
-            return
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.saved_note.setText(_("Saved an unencrypted copy. Delete it when you no longer need it."))
+
+        def write_and_record(v) -> None:
+            try:
+                atomic_write(Path(path), self._content, before_commit=lambda: v.documents.record_export(self.info.id))
+            except OSError as exc:
+                raise UserError(_("The copy could not be saved: {reason}")
+                                .format(reason=exc.strerror or type(exc).__name__)) from exc
+
+        VaultOp(self.ctx, self, write_and_record).success(lambda _none: self.saved_note.setText(
+            _("Saved an unencrypted copy. Delete it when you no longer need it."))).run()
 
     def clear(self) -> None:
         """Drop the document from memory and every widget, and close (the app is locking)."""
@@ -295,26 +295,22 @@ class DocumentsPane(QWidget):
         self._update()
         if case_id != self.case_id:
             return  # another case was opened (or the app locked) while the file was read
-        try:
-            info = self.ctx.v.documents.attach(case_id, name, content)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        VaultOp(self.ctx, self, lambda v: v.documents.attach(case_id, name, content)).success(self._attached) \
+            .changes("documents").run()
+
+    def _attached(self, info: m.DocumentInfo) -> None:
         self.model.set_rows([*self.model.rows, info])
         self.table.selectRow(self.model.rowCount() - 1)
         self._update()
-        self.ctx.signals.changed.emit("documents")
 
     def open_selected(self) -> DocumentViewer | None:
         info = self.selected()
         if info is None:
             return None
-        try:
-            info, content = self.ctx.v.documents.open(info.id)
-        except UserError as exc:
-            show_error(self, exc)
+        opened = VaultOp(self.ctx, self, lambda v: v.documents.open(info.id)).run()
+        if opened is None:
             return None
-        viewer = DocumentViewer(self.ctx, info, content, self.window())
+        viewer = DocumentViewer(self.ctx, *opened, self.window())
         self.viewers = [*self._live_viewers(), viewer]
         viewer.show()
         return viewer

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import N_, _, ngettext
 from ui.cases.view import CaseFileView
 from ui.context import AppContext, Page
-from ui.kit.errors import show_error
 from ui.kit.format import fmt_date
 from ui.kit.forms import set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel, SortProxy
 
 SOON_DAYS = 7  # hearings and deadlines this close are marked
@@ -264,10 +263,8 @@ class CasesPage(Page):
             self._update_count()
             return
         selected = self.selected_case_id()
-        try:
-            rows = self.ctx.v.cases.list(self.case_filter(), limit=LIST_LIMIT)
-        except UserError as exc:
-            show_error(self, exc)
+        rows = VaultOp(self.ctx, self, lambda v: v.cases.list(self.case_filter(), limit=LIST_LIMIT)).run()
+        if rows is None:
             return
         self.model.set_rows(rows)
         self._update_count()
@@ -331,10 +328,9 @@ class CasesPage(Page):
         """Show a case file (also what ctx.signals.open_case asks for)."""
         if not self.ctx.can(Can.VIEW_CLIENTS):
             return
-        try:
-            self.view.load(case_id)
-        except UserError as exc:
-            show_error(self, exc)
+        op = VaultOp(self.ctx, self, lambda _v: self.view.load(case_id))
+        op.run()
+        if not op.ok:
             return
         self.select_case(case_id)
         self.stack.setCurrentIndex(1)

@@ -28,15 +28,14 @@ from PySide6.QtWidgets import (
 from clinic import intake_rules
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import N_, _
 from ui.cases.documents import DocumentsPane
 from ui.cases.status import SealedSection, StatusDialog, value_label
 from ui.context import AppContext
 from ui.kit import keys
-from ui.kit.errors import show_error
 from ui.kit.format import babel_locale, fmt_date, fmt_moment
 from ui.kit.forms import FieldErrors, labelled, set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 
 NOTE_COLUMNS = (Column(N_("Notes"), lambda n: n,
@@ -327,11 +326,7 @@ class CaseFileView(QWidget):
             return
         if not self.ctx.can(Can.VIEW_CLIENTS):
             return
-        try:
-            self.load(self._data.case.id)
-        except UserError as exc:
-            self.clear()
-            show_error(self, exc)
+        VaultOp(self.ctx, self, lambda _v: self.load(self._data.case.id)).after_error(lambda _exc: self.clear()).run()
 
     # ----- actions -------------------------------------------------------------------------------
 
@@ -355,11 +350,10 @@ class CaseFileView(QWidget):
     def assign(self, staff_id: int | None) -> None:
         if self._data is None:
             return
-        try:
-            self._data.case = self.ctx.v.cases.assign(self._data.case.id, staff_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        VaultOp(self.ctx, self, lambda v: v.cases.assign(self._data.case.id, staff_id)).success(self._assigned).run()
+
+    def _assigned(self, case: m.Case) -> None:
+        self._data.case = case
         self._render()
         self._changed("cases")
 
@@ -367,11 +361,11 @@ class CaseFileView(QWidget):
         if self._data is None:
             return
         self.note_errors.clear()
-        try:
-            note = self.ctx.v.cases.add_note(self._data.case.id, self.note_edit.toPlainText())
-        except UserError as exc:
-            self.note_errors.present(exc, {"notes": self.note_edit}, self)
-            return
+        VaultOp(self.ctx, self, lambda v: v.cases.add_note(self._data.case.id, self.note_edit.toPlainText())) \
+            .failure(lambda exc: self.note_errors.present(exc, {"notes": self.note_edit}, self)) \
+            .success(self._note_added).run()
+
+    def _note_added(self, note: m.Note) -> None:
         self.note_edit.clear()
         self._data.notes = [*self._data.notes, note]
         self.notes_model.set_rows(self._data.notes)
