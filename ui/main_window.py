@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import _, current_language, set_language
 from ui.context import AppContext, Page
 from ui.kit import clipboard, theme
 from ui.kit.errors import format_exception_safely, show_error
 from ui.kit.idle import IdleWatcher
+from ui.kit.ops import VaultOp
 from ui.shell.unlock import LanguageSwitch, UnlockWidget
 
 log = logging.getLogger(__name__)
@@ -172,11 +172,7 @@ class MainWindow(QMainWindow):
             self.lock()
         self.ctx.vault = vault
         self._last_user = vault.user.name
-        try:
-            self._settings = vault.settings.get()
-        except UserError as exc:
-            show_error(self, exc)
-            self._settings = None
+        self._settings = VaultOp(self.ctx, self, lambda v: v.settings.get()).run()
         if self._settings is not None and self._settings.demo and not self.ctx.home.is_demo():
             try:  # a demo vault made before the marker existed: the locked screen says DEMO from now on
                 self.ctx.home.demo_marker.write_text("This vault is a demo: invented people only.\n",
@@ -268,10 +264,7 @@ class MainWindow(QMainWindow):
         """The top bar's ES | EN: remembered for this staff member, applied to every screen now."""
         set_language(lang)
         if self.ctx.vault is not None:
-            try:
-                self.ctx.vault.staff.set_language(lang)
-            except UserError as exc:
-                show_error(self, exc)
+            VaultOp(self.ctx, self, lambda v: v.staff.set_language(lang)).run()
         self.ctx.signals.language_changed.emit(lang)
 
     def _language_changed(self, _lang: str) -> None:
@@ -353,12 +346,13 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, what: str) -> None:
         if what == "settings" and self.ctx.vault is not None:
-            try:
-                self._settings = self.ctx.vault.settings.get()
-            except UserError:
-                return
-            self.idle.set_timeout_minutes(self._settings.idle_lock_minutes)
-            self.retranslate()
+            VaultOp(self.ctx, self, lambda v: v.settings.get()).failure(lambda _exc: None) \
+                .success(self._settings_changed).run()
+
+    def _settings_changed(self, settings) -> None:
+        self._settings = settings
+        self.idle.set_timeout_minutes(settings.idle_lock_minutes)
+        self.retranslate()
 
 
 class _PanicKeyFilter(QObject):

@@ -28,6 +28,7 @@ from ui.clients.view import ClientFileView
 from ui.context import AppContext, Page
 from ui.kit.errors import show_error
 from ui.kit.format import format_date, format_when, language_name, ui_locale
+from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, LazyRowTableModel, RowTableModel
 
 SEARCH_DELAY_MS = 150
@@ -243,15 +244,11 @@ class ClientsPage(Page):
     # ----- the lists --------------------------------------------------------------------------------
 
     def _guarded(self, fetch: Callable[[Any, int], Sequence[Any]]) -> Callable[[Any, int], list]:
-        """A page fetcher that says why it failed (show_error) instead of raising inside a Qt view."""
+        """A page fetcher that says why it failed (the one presenter) instead of raising inside a Qt view."""
         def run(after: Any, limit: int) -> list:
             if not self.ctx.can(Can.LOOKUP_CLIENT):
                 return []  # locked: clear() is on its way
-            try:
-                return list(fetch(after, limit))
-            except UserError as exc:
-                show_error(self, exc)
-                return []
+            return VaultOp(self.ctx, self, lambda v: list(fetch(v, after, limit))).run() or []
         return run
 
     def refresh(self) -> None:
@@ -260,10 +257,7 @@ class ClientsPage(Page):
         if not self.ctx.can(Can.LOOKUP_CLIENT):
             return
         if not self._staff:
-            try:
-                self.mine_model.set_rows(self.ctx.v.intakes.mine_recent())
-            except UserError as exc:
-                show_error(self, exc)
+            VaultOp(self.ctx, self, lambda v: v.intakes.mine_recent()).success(self.mine_model.set_rows).run()
             return
         text = self.search.text().strip()
         self._search_seq += 1
@@ -271,29 +265,17 @@ class ClientsPage(Page):
             self._in_background(self._search_seq, lambda v: v.clients.search(text, limit=SEARCH_LIMIT),
                                 self._show_results)
             return
-        def fetch(after, limit):
-            return self.ctx.v.clients.page(after[1] if after is not None else None, limit)
+        def fetch(v, after, limit):
+            return v.clients.page(after[1] if after is not None else None, limit)
         self.clients_model.reset(self._guarded(fetch))
         self.clients_model.fetchMore()
         self._update_count()
 
     def _in_background(self, seq: int, query: Callable[[Any], Any], show: Callable[[Any], None]) -> None:
-        """Run a search on a worker with a connection of its own (Vault.in_worker), so typing never
-        waits for it; a result is shown only if no newer search (or a lock) has happened since."""
-        try:
-            vault = self.ctx.v
-        except UserError:
-            return
-
-        def current() -> bool:
-            return seq == self._search_seq and self.ctx.can(Can.LOOKUP_CLIENT)
-
-        def failed(exc: BaseException) -> None:
-            if current():
-                show_error(self, exc)
-
-        self.ctx.runner.run(vault.in_worker, query, owner=self,
-                            on_done=lambda result: show(result) if current() else None, on_error=failed)
+        """Run a search on a worker with a connection of its own, so typing never waits for it; a result
+        (or a failure) is shown only if no newer search (or a lock) has happened since."""
+        VaultJob(self.ctx, self, query).when(lambda: seq == self._search_seq and self.ctx.can(Can.LOOKUP_CLIENT)) \
+            .success(show).run()
 
     def _show_results(self, rows: list[m.ClientRow]) -> None:
         pairs = [(r, None) for r in rows]
@@ -310,10 +292,7 @@ class ClientsPage(Page):
             text = (_("Showing the first {n} matches; type more to narrow the search.") if n >= SEARCH_LIMIT
                     else ngettext("{n} match", "{n} matches", n))
         else:
-            try:
-                n = self.ctx.v.clients.count()
-            except UserError:
-                n = 0
+            n = VaultOp(self.ctx, self, lambda v: v.clients.count()).failure(lambda _exc: 0).run()
             text = ngettext("{n} client", "{n} clients", n)
         self.count_label.setText(text.format(n=format_decimal(n, locale=ui_locale())))
 
@@ -362,10 +341,8 @@ class ClientsPage(Page):
         self.refresh()
         shown = self.view.file
         if shown is not None:
-            try:
-                self.view.show_file(self.ctx.v.clients.get(shown.client.id))
-            except UserError:
-                self.back_to_list()  # no longer ours to see: quietly
+            VaultOp(self.ctx, self, lambda v: v.clients.get(shown.client.id)).success(self.view.show_file) \
+                .failure(lambda _exc: self.back_to_list()).run()  # no longer ours to see: quietly
 
     # ----- opening a file ---------------------------------------------------------------------------
 

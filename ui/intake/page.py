@@ -32,6 +32,7 @@ from ui.kit import keys
 from ui.kit.errors import app_title, show_error
 from ui.kit.format import format_date
 from ui.kit.forms import FieldErrors, set_accessible
+from ui.kit.ops import VaultJob, VaultOp
 
 DUPLICATE_DELAY_MS = 250
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -247,23 +248,21 @@ class IntakePage(Page):
                 self._errors.mark(widget, marks[widget])
             self._scroll_to(self.focusWidget() or next(iter(marks)))
             return
-        try:
-            receipt = self.ctx.v.intakes.record(draft)
-        except ValidationError as exc:
-            widget = self.form.widget_for_error(exc)
-            if widget is None:
-                show_error(self, exc)
-            else:
-                self._errors.mark(widget, exc.message)
-                self._scroll_to(widget)
-            return
-        except UserError as exc:
+        VaultOp(self.ctx, self, lambda v: v.intakes.record(draft)).failure(self._not_saved).success(self._saved) \
+            .changes("clients").run()
+
+    def _not_saved(self, exc: UserError) -> None:
+        widget = self.form.widget_for_error(exc) if isinstance(exc, ValidationError) else None
+        if widget is None:
             show_error(self, exc)
             return
+        self._errors.mark(widget, exc.message)
+        self._scroll_to(widget)
+
+    def _saved(self, receipt) -> None:
         self._saved_ref = receipt.client_ref
         self._show_saved()
         self._reset(keep_site=True)
-        self.ctx.signals.changed.emit("clients")
 
     def _scroll_to(self, widget: QWidget | None) -> None:
         """Bring a field of the form (and the error message under it) into view."""
@@ -344,24 +343,16 @@ class IntakePage(Page):
         if self._existing is not None or not (given or family):
             self._set_matches([])
             return
-        try:
-            vault = self.ctx.v
-        except UserError:
-            self._set_matches([])  # locked meanwhile: nothing to hint at
-            return
         seq, family_2, born = self._dup_seq, f.family_name_2.text().strip(), f.date_of_birth.date()
 
         def query(v):
             return v.clients.possible_duplicates(given_names=given, family_name_1=family,
                                                  family_name_2=family_2, date_of_birth=born)
 
-        def done(matches) -> None:
-            if seq == self._dup_seq and self._existing is None:  # not stale, not already linked
-                self._set_matches(matches)
-
-        # On a worker with its own connection (Vault.in_worker): typing never waits for the hint.
-        self.ctx.runner.run(vault.in_worker, query, owner=self, on_done=done,
-                            on_error=lambda _exc: done([]))
+        # On a worker with its own connection: typing never waits for the hint. A refusal (locked
+        # meanwhile) only empties the hint; a stale or already-linked answer is dropped.
+        VaultJob(self.ctx, self, query).when(lambda: seq == self._dup_seq and self._existing is None) \
+            .success(self._set_matches).failure(lambda _exc: self._set_matches([])).run()
 
     def _set_matches(self, matches: list[m.ClientMatch]) -> None:
         self._matches = list(matches)

@@ -20,8 +20,11 @@ After Anki's `qt/aqt/operations` (CollectionOp / QueryOp):
   `ui.kit.errors.show_error`; `after_error(fn)` then cleans up (clear a view). `Cancelled` shows nothing.
   Anything else is a bug: from a worker it goes to show_error (logged with a reference, never its text);
   on the GUI thread it is not caught here and reaches the excepthook, which presents it the same way.
+- `when(still_wanted)`: an outcome arriving when still_wanted() is false is dropped, silently (a search
+  overtaken by newer typing, a lock meanwhile).
 - `busy(*widgets)`: disabled while a job runs, enabled again however it ends. `finished(fn)`: called
   last, however it ended.
+- `LocalOp(parent, fn)`: fn() now, for work that needs no vault (a file, a printer), same failure path.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class _Op(Generic[T]):
         self._after_error: Callable[[BaseException], Any] | None = None
         self._finished: Callable[[], Any] | None = None
         self._changes: tuple[str, ...] = ()
+        self._when: Callable[[], bool] | None = None
         self.ok = False
 
     def success(self, fn: Callable[[T], Any] | None):
@@ -67,14 +71,24 @@ class _Op(Generic[T]):
         self._finished = fn
         return self
 
+    def when(self, still_wanted: Callable[[], bool] | None):
+        """Deliver the outcome (success or failure) only if still_wanted() holds when it arrives."""
+        self._when = still_wanted
+        return self
+
     def changes(self, *what: str):
         """What a success changed ("clients", "referrals", ...): emitted on ctx.signals.changed."""
         self._changes = what
         return self
 
+    def _wanted(self) -> bool:
+        return self._when is None or bool(self._when())
+
     def _succeeded(self, result: T) -> Any:
         self.ok = True
         try:
+            if not self._wanted():
+                return None
             value = self._success(result) if self._success is not None else result
             for what in self._changes:
                 self._ctx.signals.changed.emit(what)
@@ -86,6 +100,8 @@ class _Op(Generic[T]):
         """The one failure path: a person's sentence, silence for a cancel, a logged reference for a bug."""
         self.ok = False
         try:
+            if not self._wanted():
+                return None
             value = None
             if isinstance(exc, UserError) and self._failure is not None:
                 value = self._failure(exc)
@@ -100,6 +116,20 @@ class _Op(Generic[T]):
     def _end(self) -> None:
         if self._finished is not None:
             self._finished()
+
+
+class LocalOp(_Op[T]):
+    """`LocalOp(parent, fn)`: fn() now, on the GUI thread, for work that needs no vault."""
+
+    def __init__(self, parent: QWidget, fn: Callable[[], T]):
+        super().__init__(None, parent, fn)
+
+    def run(self) -> Any:
+        try:
+            result = self._op()
+        except ClinicError as exc:
+            return self._failed(exc)
+        return self._succeeded(result)
 
 
 class VaultOp(_Op[T]):
