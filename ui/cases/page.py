@@ -186,6 +186,7 @@ class CasesPage(Page):
         QVBoxLayout(self).addWidget(self.stack)
         ctx.signals.changed.connect(self._on_changed)
         ctx.signals.open_case.connect(self.open_case)
+        ctx.signals.intake_recorded.connect(lambda _receipt: self._on_changed("cases"))  # its new case
         self.retranslate()
 
     def _combo(self, values) -> QComboBox:

@@ -102,6 +102,7 @@ class ClientsPage(Page):
         super().__init__(ctx, parent)
         self._staff = ctx.can(Can.VIEW_CLIENTS) if ctx.can(Can.LOOKUP_CLIENT) else True
         self._search_seq = 0  # bumped by every search and by clear(): older results are dropped
+        self._count: int | None = None  # clients in the vault, as last counted (a save adds to it)
 
         # Staff: search and the whole list.
         self.search_label = QLabel()
@@ -176,6 +177,7 @@ class ClientsPage(Page):
         self.lookup_table.activated.connect(lambda _i: self._explain_lookup())
         ctx.signals.open_client.connect(self.open_client)
         ctx.signals.changed.connect(self._changed)
+        ctx.signals.intake_recorded.connect(self._intake_recorded)
         self._show_mode()
         self.retranslate()
 
@@ -220,6 +222,7 @@ class ClientsPage(Page):
         self._search_timer.stop()
         self._lookup_timer.stop()
         self._search_seq += 1  # a search still running is now stale
+        self._count = None
         self.search.clear()
         self.lookup.clear()
         self.clients_model.reset(_no_rows)
@@ -283,7 +286,7 @@ class ClientsPage(Page):
         self.clients_model.fetchMore()
         self._update_count()
 
-    def _update_count(self) -> None:
+    def _update_count(self, *, cached: bool = False) -> None:
         if not self._staff or not self.ctx.can(Can.VIEW_CLIENTS):
             self.count_label.clear()
             return
@@ -292,7 +295,9 @@ class ClientsPage(Page):
             text = (_("Showing the first {n} matches; type more to narrow the search.") if n >= SEARCH_LIMIT
                     else ngettext("{n} match", "{n} matches", n))
         else:
-            n = VaultOp(self.ctx, self, lambda v: v.clients.count()).failure(lambda _exc: 0).run()
+            if not cached or self._count is None:
+                self._count = VaultOp(self.ctx, self, lambda v: v.clients.count()).failure(lambda _exc: None).run()
+            n = self._count or 0
             text = ngettext("{n} client", "{n} clients", n)
         self.count_label.setText(text.format(n=format_decimal(n, locale=ui_locale())))
 
@@ -339,10 +344,28 @@ class ClientsPage(Page):
         if what not in ("clients", "cases", "notes", "documents") or not self.ctx.can(Can.LOOKUP_CLIENT):
             return
         self.refresh()
+        self._reload_file()
+
+    def _reload_file(self) -> None:
         shown = self.view.file
         if shown is not None:
             VaultOp(self.ctx, self, lambda v: v.clients.get(shown.client.id)).success(self.view.show_file) \
                 .failure(lambda _exc: self.back_to_list()).run()  # no longer ours to see: quietly
+
+    def _intake_recorded(self, receipt: m.IntakeReceipt) -> None:
+        """One save: put its one row in place and add to the count; never a reload of the whole list."""
+        if not self.ctx.can(Can.LOOKUP_CLIENT):
+            return
+        if not self._staff or self.search.text().strip():
+            self.refresh()  # a volunteer's few intakes of today, or a search the new row may now match
+        else:
+            VaultOp(self.ctx, self, lambda v: v.clients.page_row(receipt.client_id)) \
+                .success(lambda pair: self.clients_model.put_row(pair, key=lambda p: p[1])).run()
+            if receipt.new_client and self._count is not None:
+                self._count += 1
+            self._update_count(cached=True)
+        if self.view.file is not None and self.view.file.client.id == receipt.client_id:
+            self._reload_file()
 
     # ----- opening a file ---------------------------------------------------------------------------
 

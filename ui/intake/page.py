@@ -248,8 +248,7 @@ class IntakePage(Page):
                 self._errors.mark(widget, marks[widget])
             self._scroll_to(self.focusWidget() or next(iter(marks)))
             return
-        VaultOp(self.ctx, self, lambda v: v.intakes.record(draft)).failure(self._not_saved).success(self._saved) \
-            .changes("clients").run()
+        VaultOp(self.ctx, self, lambda v: v.intakes.record(draft)).failure(self._not_saved).success(self._saved).run()
 
     def _not_saved(self, exc: UserError) -> None:
         widget = self.form.widget_for_error(exc) if isinstance(exc, ValidationError) else None
@@ -263,6 +262,7 @@ class IntakePage(Page):
         self._saved_ref = receipt.client_ref
         self._show_saved()
         self._reset(keep_site=True)
+        self.ctx.signals.intake_recorded.emit(receipt)  # each view updates what this one save changed
 
     def _scroll_to(self, widget: QWidget | None) -> None:
         """Bring a field of the form (and the error message under it) into view."""
