@@ -9,13 +9,10 @@ from typing import Any
 from babel.numbers import format_decimal
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,77 +20,26 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
-from clinic.i18n import N_, _, ngettext
+from clinic.i18n import _, ngettext
+from ui.clients.columns import (
+    CLIENT_COLUMNS,
+    LOOKUP_COLUMNS,
+    MINE_COLUMNS,
+    fit_columns,
+    list_table,
+    no_rows,
+    sample_date,
+)
 from ui.clients.view import ClientFileView
 from ui.context import AppContext, Page
 from ui.kit.errors import show_error
-from ui.kit.format import format_date, format_when, language_name, ui_locale
+from ui.kit.format import format_when, language_name, ui_locale
 from ui.kit.ops import VaultJob, VaultOp
-from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, LazyRowTableModel, RowTableModel
+from ui.kit.tablemodel import LazyRowTableModel, RowTableModel
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 200
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-# The client list holds (ClientRow, page key) pairs: the key is what the next page starts after.
-CLIENT_COLUMNS = (
-    Column(N_("Reference"), lambda p: p[0].ref),
-    Column(N_("Name"), lambda p: p[0].display_name),
-    Column(N_("Date of birth"), lambda p: p[0].date_of_birth, display=format_date),
-    Column(N_("Language"), lambda p: p[0].language, display=language_name),
-    Column(N_("Last visit"), lambda p: p[0].last_visit, display=format_date),
-    Column(N_("Open cases"), lambda p: p[0].open_cases, alignment=NUMBER_ALIGNMENT),
-)
-# A volunteer's own intakes: (Intake, ClientMatch) pairs.
-MINE_COLUMNS = (
-    Column(N_("Reference"), lambda p: p[1].ref),
-    Column(N_("Name"), lambda p: p[1].display_name),
-    Column(N_("Recorded"), lambda p: p[0].recorded_at, display=format_when),
-)
-LOOKUP_COLUMNS = (
-    Column(N_("Name"), lambda c: c.display_name),
-    Column(N_("Date of birth"), lambda c: c.date_of_birth, display=format_date),
-    Column(N_("Last visit"), lambda c: c.last_visit, display=format_date),
-)
-
-
-def _no_rows(_after: Any, _limit: int) -> list:
-    return []
-
-
-def _table(model, name_column: int) -> QTableView:
-    """A read-only list. Columns get fixed widths from sample texts (fit_columns), never measured row by
-    row: ResizeToContents would format every fetched row on each reset."""
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere else
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(name_column, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def fit_columns(table: QTableView, samples: Sequence[str]) -> None:
-    """Size each non-stretching column to fit its header and a sample of its longest likely text."""
-    header = table.horizontalHeader()
-    metrics = table.fontMetrics()
-    bold = header.fontMetrics()
-    model = table.model()
-    for column, sample in enumerate(samples):
-        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
-            continue
-        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-        header.resizeSection(column, max(metrics.horizontalAdvance(sample), bold.horizontalAdvance(title)) + 24)
-
-
-def _sample_date() -> str:
-    return format_date(dt.date(2026, 9, 28))
-
 
 class ClientsPage(Page):
     """Staff who may see clients search the whole list; volunteers see their own intakes and a lookup."""
@@ -112,8 +58,8 @@ class ClientsPage(Page):
         self.search_label.setBuddy(self.search)
         self.search.installEventFilter(self)
         self.count_label = QLabel()
-        self.clients_model = LazyRowTableModel(CLIENT_COLUMNS, _no_rows, parent=self)
-        self.table = _table(self.clients_model, 1)
+        self.clients_model = LazyRowTableModel(CLIENT_COLUMNS, no_rows, parent=self)
+        self.table = list_table(self.clients_model, 1)
         staff = QWidget()
         staff_layout = QVBoxLayout(staff)
         for widget in (self.search_label, self.search, self.count_label):
@@ -128,7 +74,7 @@ class ClientsPage(Page):
         self.mine_hint = QLabel()
         self.mine_hint.setWordWrap(True)
         self.mine_model = RowTableModel(MINE_COLUMNS, parent=self)
-        self.mine_table = _table(self.mine_model, 1)
+        self.mine_table = list_table(self.mine_model, 1)
         self.lookup_label = QLabel()
         self.lookup_label.setWordWrap(True)
         self.lookup = QLineEdit()
@@ -140,7 +86,7 @@ class ClientsPage(Page):
         self.lookup_status.setWordWrap(True)
         self.lookup_status.setTextFormat(Qt.TextFormat.PlainText)
         self.lookup_model = RowTableModel(LOOKUP_COLUMNS, parent=self)
-        self.lookup_table = _table(self.lookup_model, 0)
+        self.lookup_table = list_table(self.lookup_model, 0)
         volunteer = QWidget()
         volunteer_layout = QVBoxLayout(volunteer)
         for widget in (self.mine_heading, self.mine_hint):
@@ -208,7 +154,7 @@ class ClientsPage(Page):
         self.lookup_table.setAccessibleName(_("Possible returning clients"))
         for model in (self.clients_model, self.mine_model, self.lookup_model):
             model.retranslate()
-        day, longest_language = _sample_date(), max((language_name(c) for c in m.LANGUAGE_LABELS), key=len)
+        day, longest_language = sample_date(), max((language_name(c) for c in m.LANGUAGE_LABELS), key=len)
         fit_columns(self.table, ("C-WWWW-WWWW", "", day, longest_language, day, "999"))
         fit_columns(self.mine_table, ("C-WWWW-WWWW", "", format_when(dt.datetime(2026, 9, 28, 22, 58))))
         fit_columns(self.lookup_table, ("", day, day))
@@ -225,7 +171,7 @@ class ClientsPage(Page):
         self._count = None
         self.search.clear()
         self.lookup.clear()
-        self.clients_model.reset(_no_rows)
+        self.clients_model.reset(no_rows)
         self.mine_model.set_rows([])
         self.lookup_model.set_rows([])
         self.view.clear()

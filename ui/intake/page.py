@@ -27,24 +27,15 @@ from clinic.access import Can
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import _
 from ui.context import AppContext, Page
+from ui.intake.notices import match_text, returning_chip, saved_banner
 from ui.intake.sections import IntakeForm
 from ui.kit import keys
 from ui.kit.errors import app_title, show_error
-from ui.kit.format import format_date
 from ui.kit.forms import FieldErrors, set_accessible
 from ui.kit.ops import VaultJob, VaultOp
 
 DUPLICATE_DELAY_MS = 250
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def match_text(match: m.ClientMatch) -> str:
-    """One line about a possible returning client: name, date of birth, last visit. Nothing more."""
-    born = (_("born {date}").format(date=format_date(match.date_of_birth)) if match.date_of_birth
-            else _("date of birth not recorded"))
-    visit = (_("last visit {date}").format(date=format_date(match.last_visit)) if match.last_visit
-             else _("no visit recorded"))
-    return f"{match.display_name}\n{born} · {visit}"
 
 
 class IntakePage(Page):
@@ -58,31 +49,8 @@ class IntakePage(Page):
         self._saved_ref: str | None = None
         self._confirm: QMessageBox | None = None
 
-        self.banner = QFrame()
-        self.banner.setObjectName("savedBanner")
-        self.banner.setStyleSheet("#savedBanner { background: #e7f4ea; border: 1px solid #1d6b32; "
-                                  "border-radius: 4px; } #savedBanner QLabel { color: #0d3b1a; }")
-        self.banner_label = QLabel()
-        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.banner_label.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        QHBoxLayout(self.banner).addWidget(self.banner_label)
-        self.banner.hide()
-
-        self.chip = QFrame()
-        self.chip.setObjectName("returningChip")
-        self.chip.setStyleSheet("#returningChip { background: #e8f0fb; border: 1px solid #1a5fb4; "
-                                "border-radius: 12px; }")
-        self.chip_label = QLabel()
-        self.chip_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.undo_button = QPushButton()
-        self.undo_button.setAutoDefault(True)
-        chip_layout = QHBoxLayout(self.chip)
-        chip_layout.setContentsMargins(10, 2, 4, 2)
-        chip_layout.addWidget(self.chip_label, 1)
-        chip_layout.addWidget(self.undo_button)
-        self.chip.hide()
+        self.banner, self.banner_label = saved_banner()
+        self.chip, self.chip_label, self.undo_button = returning_chip()
 
         self.duplicates_box = QGroupBox()
         self.duplicates_hint = QLabel()

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,10 +18,10 @@ from clinic.errors import PermissionDenied, UserError, ValidationError
 from clinic.i18n import LANGUAGES, N_, _
 from ui.context import AppContext
 from ui.kit.errors import show_error
-from ui.kit.forms import DateEdit, FieldErrors, set_accessible
-from ui.kit.groups import GroupChecks
+from ui.kit.forms import FieldErrors, set_accessible
 from ui.kit.ops import VaultOp
-from ui.kit.preview import DisclosedList, LetterPreview, render_and_store
+from ui.kit.preview import LetterPreview, render_and_store
+from ui.referrals.dialog_ui import setup_ui
 
 # (label, letter_language, layout); the client's own language is offered first when letters exist in it.
 LETTER_CHOICES = (
@@ -46,19 +35,6 @@ LETTER_LANGS = ("es", "en")
 
 def language_name(code: str) -> str:
     return _(m.LANGUAGE_LABELS[code]) if code in m.LANGUAGE_LABELS else code
-
-
-def _named(widget, name: str):
-    widget.setObjectName(name)
-    return widget
-
-
-def _note(name: str) -> QLabel:
-    """A wrapping plain-text label for hints and warnings (never markup: partner names are typed text)."""
-    label = _named(QLabel(), name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 def default_need(client_file: m.ClientFile) -> m.Need:
@@ -97,7 +73,7 @@ class ReferralDialog(QDialog):
             .failure(self._could_not_load).run()
         if loaded is not None:
             self.client_file, self.partners = loaded
-        self._build()
+        setup_ui(self)
         self._fill()
         ctx.signals.locked.connect(self._locked)
         ctx.signals.language_changed.connect(self._language_changed)
@@ -108,92 +84,6 @@ class ReferralDialog(QDialog):
         self._load_error = exc  # said when the dialog would open
 
     # ----- building -----------------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        self.heading = _named(QLabel(), "referralClient")
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.partner = _named(QComboBox(), "partnerCombo")
-        # Partner names can be long: the list may be wide, the dialog must still fit a laptop screen.
-        self.partner.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.partner.setMinimumContentsLength(28)
-        self.lsc = _note("lscWarning")
-        self.need = _named(QComboBox(), "needCombo")
-        self.groups = _named(GroupChecks(prefix="tick", help_below=False), "referralGroups")
-        self.group_boxes = self.groups.boxes
-        self.letter_language = _named(QComboBox(), "letterLanguage")
-        self.consent_date = _named(DateEdit(), "consentDate")
-        self.consent_language = _named(QComboBox(), "consentLanguage")
-        self.in_person = _named(QRadioButton(), "consentInPerson")
-        self.by_phone = _named(QRadioButton(), "consentByPhone")
-        self.method_group = QButtonGroup(self)
-        self.method = QWidget()
-        row = QHBoxLayout(self.method)
-        row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.in_person, self.by_phone):
-            self.method_group.addButton(button)
-            row.addWidget(button)
-        row.addStretch(1)
-        self.consent = _named(QCheckBox(), "consentGiven")
-        self.consent_note = _note("consentNote")
-
-        self.labels: dict[str, QLabel] = {}
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.consent_box = QGroupBox()
-        consent_form = QFormLayout(self.consent_box)
-        for target, key, widget in ((form, "partner", self.partner), (form, "need", self.need),
-                                    (form, "groups", self.groups), (form, "letter_language", self.letter_language),
-                                    (consent_form, "consent_date", self.consent_date),
-                                    (consent_form, "consent_language", self.consent_language),
-                                    (consent_form, "consent_method", self.method)):
-            self.labels[key] = QLabel()
-            self.labels[key].setBuddy(self.in_person if widget is self.method else widget)
-            target.addRow(self.labels[key], widget)
-            if key == "partner":
-                form.addRow("", self.lsc)
-        self.inputs = QWidget()
-        left = QVBoxLayout(self.inputs)
-        left.setContentsMargins(0, 0, 0, 0)
-        left.addLayout(form)
-        left.addWidget(self.consent_box)
-        left.addStretch(1)
-        self.disclosed = DisclosedList()
-
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(200)
-        self.busy.hide()
-        self.busy_label = QLabel()
-        self.create_button = _named(QPushButton(), "createReferral")
-        self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
-        consent_row = QFormLayout()  # full width: the sentence names the partner; errors show under it
-        consent_row.addRow(self.consent)
-        consent_row.addRow(self.consent_note)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.busy)
-        bottom.addWidget(self.busy_label, 1)
-        bottom.addWidget(self.buttons)
-        columns = QHBoxLayout()
-        columns.addWidget(self.inputs, 1)
-        columns.addSpacing(12)
-        columns.addWidget(self.disclosed, 1)
-        self.disclosed.setMinimumWidth(460)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(columns, 1)
-        layout.addLayout(consent_row)
-        layout.addLayout(bottom)
-        self.fields = {"partner": self.partner, "fields": self.groups, "consent_date": self.consent_date,
-                       "consent_language": self.consent_language, "consent_method": self.method,
-                       "letter_language": self.letter_language, "layout": self.letter_language,
-                       "consent": self.consent, "need": self.need, "groups": self.groups}
 
     def _fill(self) -> None:
         if self.client_file is None:
