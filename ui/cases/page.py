@@ -26,7 +26,7 @@ from clinic.access import Can
 from clinic.i18n import N_, _, ngettext
 from ui.cases.view import CaseFileView
 from ui.context import AppContext, Page
-from ui.kit.format import fmt_date
+from ui.kit.format import format_date
 from ui.kit.forms import set_accessible
 from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel, SortProxy
@@ -61,10 +61,10 @@ def _next_date_text(day: dt.date | None) -> str:
     if days is None:
         return ""
     if days < 0:
-        return _("{date} (passed)").format(date=fmt_date(day))
+        return _("{date} (passed)").format(date=format_date(day))
     if days == 0:
-        return MARK + _("{date} (today)").format(date=fmt_date(day))
-    text = ngettext("{date} (in {n} day)", "{date} (in {n} days)", days).format(date=fmt_date(day), n=days)
+        return MARK + _("{date} (today)").format(date=format_date(day))
+    text = ngettext("{date} (in {n} day)", "{date} (in {n} days)", days).format(date=format_date(day), n=days)
     return MARK + text if days <= SOON_DAYS else text
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QLabel,
@@ -33,7 +32,7 @@ from ui.clients.columns import (
 from ui.clients.view import ClientFileView
 from ui.context import AppContext, Page
 from ui.kit.errors import show_error
-from ui.kit.format import format_when, language_name, ui_locale
+from ui.kit.format import format_number, format_when, language_name
 from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tablemodel import LazyRowTableModel, RowTableModel
 
@@ -245,7 +244,7 @@ class ClientsPage(Page):
                 self._count = VaultOp(self.ctx, self, lambda v: v.clients.count()).failure(lambda _exc: None).run()
             n = self._count or 0
             text = ngettext("{n} client", "{n} clients", n)
-        self.count_label.setText(text.format(n=format_decimal(n, locale=ui_locale())))
+        self.count_label.setText(text.format(n=format_number(n)))
 
     def run_lookup(self) -> None:
         """A volunteer's check: is someone with this name already a client? Nothing is opened."""

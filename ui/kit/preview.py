@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -35,6 +34,7 @@ from clinic.errors import UserError
 from clinic.i18n import _, current_language, using_language
 from ui.context import AppContext
 from ui.kit import filedialogs, printing
+from ui.kit.dialogs import confirm_unencrypted
 from ui.kit.forms import set_accessible
 from ui.kit.ops import VaultOp
 
@@ -67,24 +67,6 @@ def render_and_store(ctx: AppContext, referral_id: int, *, owner: QWidget, on_do
             .success(lambda _stored: on_done(pdf)).run()
 
     return ctx.runner.run(render_request, request, owner=owner, on_done=rendered, on_error=on_error)
-
-
-def confirm_unencrypted_save(parent: QWidget) -> bool:
-    """Warn that a saved letter is not encrypted; True only when the person still wants it (Cancel is default)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Save an unencrypted letter?"),
-                      _("The PDF file you are about to save will NOT be encrypted. It holds the client's "
-                        "information: anyone who can open the folder, drive or USB stick you save it to can "
-                        "read it. Save it only where it is protected, and delete it when it is no longer "
-                        "needed. The save is recorded in the audit log."),
-                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, parent)
-    box.setObjectName("unencryptedLetterWarning")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-    box.button(QMessageBox.StandardButton.Save).setText(_("Save unencrypted"))
-    box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
-    result = box.exec()
-    return getattr(result, "value", result) == QMessageBox.StandardButton.Save.value
 
 
 class DisclosedList(QWidget):
@@ -317,7 +299,7 @@ class LetterPreview(QDialog):
 
     def save_as_pdf(self) -> bool:
         """Warn, ask where, write exactly there (atomically) and record the save in the audit log."""
-        if not self._pdf or not confirm_unencrypted_save(self):
+        if not self._pdf or not confirm_unencrypted(self, default_filename(self.referral.ref)):
             return False
         path = filedialogs.ask_save(self, _("Save the letter as PDF (not encrypted)"),
                                     default_filename(self.referral.ref), _("PDF files (*.pdf)"))

@@ -18,6 +18,7 @@ from clinic.errors import PermissionDenied, UserError, ValidationError
 from clinic.i18n import LANGUAGES, N_, _
 from ui.context import AppContext
 from ui.kit.errors import show_error
+from ui.kit.format import language_name
 from ui.kit.forms import FieldErrors, set_accessible
 from ui.kit.ops import VaultOp
 from ui.kit.preview import LetterPreview, render_and_store
@@ -31,10 +32,6 @@ LETTER_CHOICES = (
     (N_("Both, side by side"), "both", "side_by_side"),
 )
 LETTER_LANGS = ("es", "en")
-
-
-def language_name(code: str) -> str:
-    return _(m.LANGUAGE_LABELS[code]) if code in m.LANGUAGE_LABELS else code
 
 
 def default_need(client_file: m.ClientFile) -> m.Need:

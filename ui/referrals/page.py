@@ -23,7 +23,7 @@ from clinic.errors import NotFound, UserError
 from clinic.i18n import N_, _
 from ui.context import AppContext, Page
 from ui.kit.errors import show_error
-from ui.kit.format import fmt_moment
+from ui.kit.format import format_when
 from ui.kit.forms import set_accessible
 from ui.kit.groups import groups_text
 from ui.kit.ops import VaultOp
@@ -41,7 +41,7 @@ REFERRAL_COLUMNS = (
     Column(N_("Need"), lambda r: r.need, display=lambda n: _(m.NEED_LABELS[n])),
     Column(N_("Outcome"), lambda r: r.outcome, display=lambda o: _(m.OUTCOME_LABELS[o])),
     Column(N_("Letters"), lambda r: r.letters, alignment=NUMBER_ALIGNMENT),
-    Column(N_("Created"), lambda r: r.created_at, display=fmt_moment),
+    Column(N_("Created"), lambda r: r.created_at, display=format_when),
     Column(N_("By"), lambda r: r.created_by_name),
     Column(N_("Consent"), lambda r: r.consent_method,
            display=lambda v: _(m.CONSENT_METHOD_LABELS[v]) if v in m.CONSENT_METHOD_LABELS else v),

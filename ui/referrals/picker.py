@@ -23,7 +23,7 @@ from clinic import models as m
 from clinic.errors import NotFound
 from clinic.i18n import N_, _
 from ui.context import AppContext
-from ui.kit.format import fmt_date
+from ui.kit.format import format_date
 from ui.kit.forms import set_accessible
 from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
@@ -35,7 +35,7 @@ _REF = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{3,}$")
 CLIENT_COLUMNS = (
     Column(N_("Reference"), lambda c: c.ref),
     Column(N_("Name"), lambda c: c.display_name),
-    Column(N_("Date of birth"), lambda c: c.date_of_birth, display=fmt_date),
+    Column(N_("Date of birth"), lambda c: c.date_of_birth, display=format_date),
 )
 
 
