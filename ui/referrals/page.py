@@ -26,7 +26,7 @@ from ui.kit.errors import show_error
 from ui.kit.format import format_when
 from ui.kit.forms import set_accessible
 from ui.kit.groups import groups_text
-from ui.kit.ops import VaultOp
+from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.preview import LetterPreview, render_and_store
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel, SortProxy
 from ui.kit.tables import fit_columns
@@ -57,6 +57,7 @@ class ReferralsPage(Page):
         self.setObjectName("referralsPage")
         self._all: list[m.Referral] = []
         self._client_ids: set[int] = set()
+        self._refreshes = 0  # bumped by every refresh and by clear(): an older list is dropped
         self.windows: list[QWidget] = []
         self.model = RowTableModel(REFERRAL_COLUMNS, parent=self)
         self.proxy = SortProxy(self)
@@ -148,6 +149,7 @@ class ReferralsPage(Page):
         for window in self._live_windows():
             window.close()
         self.windows = []
+        self._refreshes += 1
         self._all, self._client_ids = [], set()
         self.filter.blockSignals(True)
         self.filter.clear()
@@ -163,7 +165,12 @@ class ReferralsPage(Page):
     def refresh(self) -> None:
         if self.ctx.vault is None or not self.ctx.can(Can.MAKE_REFERRALS):
             return
-        VaultOp(self.ctx, self, lambda v: v.referrals.list()).success(self._listed).run()
+        # Every referral ever made: on a worker with its own connection; an answer overtaken by a newer
+        # refresh, or arriving after a lock, is dropped.
+        self._refreshes += 1
+        seq = self._refreshes
+        VaultJob(self.ctx, self, lambda v: v.referrals.list()).success(self._listed) \
+            .when(lambda: seq == self._refreshes and self.ctx.can(Can.MAKE_REFERRALS)).run()
 
     def _listed(self, referrals: list[m.Referral]) -> None:
         self._all = referrals
