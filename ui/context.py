@@ -22,6 +22,9 @@ class AppSignals(QObject):
     language_changed = Signal(str)
     # What changed: "clients", "cases", "notes", "documents", "staff", "settings", "partners", "referrals".
     changed = Signal(str)
+    # An intake was saved (its clinic.models.IntakeReceipt: the one client and case it touched). Views
+    # update that row and their counts rather than reloading on changed("clients").
+    intake_recorded = Signal(object)
     # Ask the main window to show a client's file or a case (by id).
     open_client = Signal(int)
     open_case = Signal(int)

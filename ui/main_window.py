@@ -27,35 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import _, current_language, set_language
 from ui.context import AppContext, Page
 from ui.kit import clipboard, theme
 from ui.kit.errors import format_exception_safely, show_error
 from ui.kit.idle import IdleWatcher
+from ui.kit.ops import VaultOp
+from ui.pages import PAGES, TITLES, Pages
 from ui.shell.unlock import LanguageSwitch, UnlockWidget
 
 log = logging.getLogger(__name__)
 
 PANIC_KEYS = ("Ctrl+L", "F12")
-
-
-def _everyone(ctx: AppContext) -> bool:
-    return ctx.vault is not None
-
-
-# (key, module, class, who may see it), in sidebar order. Modules are imported at the first unlock, so
-# launching to the unlock screen does not pay for them.
-PAGES = (
-    ("intake", "ui.intake.page", "IntakePage", _everyone),
-    ("clients", "ui.clients.page", "ClientsPage",
-     lambda ctx: ctx.can(Can.VIEW_CLIENTS) or ctx.can(Can.LOOKUP_CLIENT)),
-    ("cases", "ui.cases.page", "CasesPage", lambda ctx: ctx.can(Can.REVIEW_CASES) or ctx.can(Can.VIEW_CLIENTS)),
-    ("referrals", "ui.referrals.page", "ReferralsPage", lambda ctx: ctx.can(Can.MAKE_REFERRALS)),
-    ("partners", "ui.partners.page", "PartnersPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
-    ("admin", "ui.admin.page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
-)
 
 
 class MainWindow(QMainWindow):
@@ -68,7 +51,7 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.ctx = ctx
         self.prefs = prefs
-        self.pages: dict[str, Page] = {}
+        self.pages = Pages()
         self._settings = None
         self._last_user: str | None = None
 
@@ -172,11 +155,7 @@ class MainWindow(QMainWindow):
             self.lock()
         self.ctx.vault = vault
         self._last_user = vault.user.name
-        try:
-            self._settings = vault.settings.get()
-        except UserError as exc:
-            show_error(self, exc)
-            self._settings = None
+        self._settings = VaultOp(self.ctx, self, lambda v: v.settings.get()).run()
         if self._settings is not None and self._settings.demo and not self.ctx.home.is_demo():
             try:  # a demo vault made before the marker existed: the locked screen says DEMO from now on
                 self.ctx.home.demo_marker.write_text("This vault is a demo: invented people only.\n",
@@ -184,35 +163,52 @@ class MainWindow(QMainWindow):
             except OSError:
                 pass
         set_language(vault.user.language)
-        self._build_pages()
         self.screens.setCurrentWidget(self.workspace)
         self.language_switch.set_current(vault.user.language)
         self.idle.set_timeout_minutes(self._settings.idle_lock_minutes if self._settings else 5)
         self.idle.start()
-        for page in list(self.pages.values()):
-            try:
-                page.on_unlocked()
-            except Exception as exc:  # one page failing to load must not keep the user out
-                show_error(self, exc)
+        self._build_pages()  # only the first page is built (and loads) now; the others when first shown
         # Retranslates this window (and, in the app, switches Qt's own translations for the buttons).
         self.ctx.signals.language_changed.emit(vault.user.language)
         self.ctx.signals.unlocked.emit()
         self.sidebar.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_pages(self) -> None:
-        for key, module, cls_name, allowed in PAGES:
-            if not allowed(self.ctx):
-                continue
-            try:
-                page = getattr(importlib.import_module(module), cls_name)(self.ctx)
-            except Exception as exc:  # one broken screen must not keep the person out of the others
-                show_error(self, exc)
-                continue
-            self.pages[key] = page
-            self.page_stack.addWidget(page)
-            self.sidebar.addItem(QListWidgetItem(page.title()))
+        """A sidebar row and an empty slot per page the role allows; a page is built when first shown."""
+        keys = tuple(key for key, _module, _cls, allowed in PAGES if allowed(self.ctx))
+        self.pages = Pages(self._build_page, keys)
+        for key in keys:
+            self.page_stack.addWidget(QWidget())
+            self.sidebar.addItem(QListWidgetItem(TITLES[key](self.ctx) if key in TITLES else ""))
+        for key in keys:
+            if key not in TITLES:
+                self.pages.get(key)
         if self.sidebar.count():
             self.sidebar.setCurrentRow(0)
+
+    def _build_page(self, key: str) -> Page | None:
+        """Build a page into its slot and let it load (through the operation pattern); None if it fails."""
+        module, cls_name = next((module, cls) for k, module, cls, _allowed in PAGES if k == key)
+        row = list(self.pages).index(key)
+        try:
+            page = getattr(importlib.import_module(module), cls_name)(self.ctx)
+        except Exception as exc:  # one broken screen must not keep the person out of the others
+            show_error(self, exc)
+            return None
+        slot = self.page_stack.widget(row)
+        current = self.page_stack.currentIndex() == row
+        self.page_stack.insertWidget(row, page)
+        self.page_stack.removeWidget(slot)
+        slot.deleteLater()
+        if current:
+            self.page_stack.setCurrentIndex(row)
+        if item := self.sidebar.item(row):
+            item.setText(page.title())
+        try:
+            page.on_unlocked()
+        except Exception as exc:  # one page failing to load must not keep the user out
+            show_error(self, exc)
+        return page
 
     # ----- locking -----------------------------------------------------------------------------------
 
@@ -220,7 +216,7 @@ class MainWindow(QMainWindow):
         """Clear and destroy every page, close other windows, drop the keys, show the unlock screen."""
         self.idle.stop()
         self.unlock_screen.cancel_pending()
-        pages, self.pages = list(self.pages.values()), {}
+        pages, self.pages = list(self.pages.built().values()), Pages()
         vault, self.ctx.vault = self.ctx.vault, None
         try:
             for page in pages:
@@ -229,10 +225,11 @@ class MainWindow(QMainWindow):
                 except Exception as exc:  # keep locking whatever a page does
                     log.error("page.clear failed\n%s", format_exception_safely(exc))
             self.sidebar.clear()
-            for page in pages:
-                self.page_stack.removeWidget(page)
-                page.hide()
-                page.deleteLater()
+            while self.page_stack.count():  # the pages and the slots of pages never shown
+                widget = self.page_stack.widget(0)
+                self.page_stack.removeWidget(widget)
+                widget.hide()
+                widget.deleteLater()
             self._close_other_windows()
         finally:
             if vault is not None:
@@ -268,10 +265,7 @@ class MainWindow(QMainWindow):
         """The top bar's ES | EN: remembered for this staff member, applied to every screen now."""
         set_language(lang)
         if self.ctx.vault is not None:
-            try:
-                self.ctx.vault.staff.set_language(lang)
-            except UserError as exc:
-                show_error(self, exc)
+            VaultOp(self.ctx, self, lambda v: v.staff.set_language(lang)).run()
         self.ctx.signals.language_changed.emit(lang)
 
     def _language_changed(self, _lang: str) -> None:
@@ -294,13 +288,19 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(demo)
         self.top_line.setVisible(not demo)  # the banner draws its own bottom border
         self.language_switch.set_current(current_language())
-        for row, page in enumerate(self.pages.values()):
-            try:
-                page.retranslate()
-            except Exception as exc:
-                log.error("page.retranslate failed\n%s", format_exception_safely(exc))
+        built = self.pages.built()
+        for row, key in enumerate(self.pages):
+            page = built.get(key)
+            if page is not None:
+                try:
+                    page.retranslate()
+                except Exception as exc:
+                    log.error("page.retranslate failed\n%s", format_exception_safely(exc))
             if item := self.sidebar.item(row):
-                item.setText(page.title())
+                if page is not None:
+                    item.setText(page.title())
+                elif key in TITLES:
+                    item.setText(TITLES[key](self.ctx))
                 item.setToolTip(_("Ctrl+{number}").format(number=row + 1))
         if shiboken6.isValid(self.unlock_screen):
             self.unlock_screen.retranslate()
@@ -329,11 +329,17 @@ class MainWindow(QMainWindow):
         if key in self.pages:
             self.sidebar.setCurrentRow(list(self.pages).index(key))
 
-    def _open_client(self, _client_id: int) -> None:
-        self.show_page("clients")  # the Clients page shows the file itself
+    def _open_client(self, client_id: int) -> None:
+        fresh = "clients" in self.pages and not self.pages.is_built("clients")
+        self.show_page("clients")  # the Clients page shows the file itself (it listens to open_client)
+        if fresh and self.pages.is_built("clients"):
+            self.pages["clients"].open_client(client_id)  # built just now: it missed this signal
 
-    def _open_case(self, _case_id: int) -> None:
+    def _open_case(self, case_id: int) -> None:
+        fresh = "cases" in self.pages and not self.pages.is_built("cases")
         self.show_page("cases")
+        if fresh and self.pages.is_built("cases"):
+            self.pages["cases"].open_case(case_id)
 
     def _refer_client(self, client_id: int) -> None:
         """A "Refer…" button anywhere: the Referrals page opens the dialog (and closes it on lock)."""
@@ -350,15 +356,18 @@ class MainWindow(QMainWindow):
     def _sidebar_row_changed(self, row: int) -> None:
         if 0 <= row < self.page_stack.count():
             self.page_stack.setCurrentIndex(row)
+            if row < len(self.pages):  # built (and loaded) the first time it is shown
+                self.pages.get(list(self.pages)[row])
 
     def _data_changed(self, what: str) -> None:
         if what == "settings" and self.ctx.vault is not None:
-            try:
-                self._settings = self.ctx.vault.settings.get()
-            except UserError:
-                return
-            self.idle.set_timeout_minutes(self._settings.idle_lock_minutes)
-            self.retranslate()
+            VaultOp(self.ctx, self, lambda v: v.settings.get()).failure(lambda _exc: None) \
+                .success(self._settings_changed).run()
+
+    def _settings_changed(self, settings) -> None:
+        self._settings = settings
+        self.idle.set_timeout_minutes(settings.idle_lock_minutes)
+        self.retranslate()
 
 
 class _PanicKeyFilter(QObject):

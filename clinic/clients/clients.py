@@ -97,6 +97,14 @@ class Clients:
         self._v.require(Can.VIEW_CLIENTS)
         return self._repo().count()
 
+    def page_row(self, client_id: int) -> tuple[m.ClientRow, tuple[str, int]]:
+        """One client's row of page(), with its page key: what a list shows after a save, without a reload."""
+        self._v.require(Can.VIEW_CLIENTS)
+        found = self._repo().page_row(client_id)
+        if found is None:
+            raise not_found()
+        return found
+
     def get(self, ref_or_id: str | int) -> m.ClientFile:
         """The client's file as the acting user may see it. Volunteers: only their intakes of the last day."""
         self._v.require(Can.LOOKUP_CLIENT)

@@ -55,9 +55,9 @@ def test_volunteer_lookup_does_not_search_phones_or_notes(template, open_vault):
 
 
 def test_volunteer_cannot_search_list_or_count(open_vault):
-    """search, page, count, cases.list and the audit log are refused to a volunteer."""
+    """search, page (and one page row), count, cases.list and the audit log are refused to a volunteer."""
     vault = open_vault("volunteer")
-    for call in (lambda: vault.clients.search("garcia"), lambda: vault.clients.page(),
+    for call in (lambda: vault.clients.search("garcia"), lambda: vault.clients.page(), lambda: vault.clients.page_row(1),
                  vault.clients.count, lambda: vault.cases.list(), lambda: vault.settings.audit_log(),
                  lambda: vault.cases.get(1), lambda: vault.staff.attorneys()):
         with pytest.raises(PermissionDenied):

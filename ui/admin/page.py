@@ -41,6 +41,7 @@ from clinic.i18n import N_, _, current_language
 from ui.context import Page
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors, labelled
+from ui.kit.ops import VaultOp
 from ui.kit.passphrase import PassphraseFields
 from ui.kit.printing import RecoveryKeyPanel
 from ui.kit.tablemodel import Column, RowTableModel, SortProxy
@@ -85,13 +86,12 @@ class FormDialog(QDialog):
 
     def try_accept(self) -> None:
         self.errors.clear()
-        try:
-            with busy_cursor():
-                self._submit(self)
-        except UserError as exc:
-            self.errors.present(exc, self.fields, self)
-            return
-        self.accept()
+        with busy_cursor():
+            op = VaultOp(self.parentWidget().ctx, self, lambda _v: self._submit(self)) \
+                .failure(lambda exc: self.errors.present(exc, self.fields, self))
+            op.run()
+        if op.ok:
+            self.accept()
 
     def role_combo(self, current: m.Role = m.Role.VOLUNTEER) -> QComboBox:
         combo = QComboBox()
@@ -350,13 +350,10 @@ class AdminPage(Page):
         return box
 
     def _run(self, action: Callable[[], object], *, changed: bool = True):
-        try:
-            with busy_cursor():
-                result = action()
-        except UserError as exc:
-            show_error(self, exc)
-            return None
-        if changed:
+        with busy_cursor():
+            op = VaultOp(self.ctx, self, lambda _v: action())
+            result = op.run()
+        if op.ok and changed:
             self._after_staff_change()
         return result
 
@@ -380,16 +377,12 @@ class AdminPage(Page):
         wanted = dataclasses.replace(vault.settings.get(), name=self.clinic_name.text(),
                                      address=self.clinic_address.toPlainText(),
                                      phone=self.clinic_phone.text(), idle_lock_minutes=self.idle_minutes.value())
-        try:
-            vault.settings.update(wanted)
-        except ValidationError as exc:
-            if not self.settings_errors.mark_validation(exc, self.settings_fields):
-                show_error(self, exc)
-            return
-        except UserError as exc:
+        VaultOp(self.ctx, self, lambda v: v.settings.update(wanted)).failure(self._settings_refused) \
+            .changes("settings").run()
+
+    def _settings_refused(self, exc: UserError) -> None:
+        if not (isinstance(exc, ValidationError) and self.settings_errors.mark_validation(exc, self.settings_fields)):
             show_error(self, exc)
-            return
-        self.ctx.signals.changed.emit("settings")
 
     def _changed(self, what: str) -> None:
         if self.ctx.vault is None:

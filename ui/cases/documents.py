@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -32,9 +31,11 @@ from clinic.errors import UserError
 from clinic.i18n import N_, _
 from ui.context import AppContext
 from ui.kit import filedialogs
+from ui.kit.dialogs import confirm_unencrypted
 from ui.kit.errors import show_error
-from ui.kit.format import fmt_moment, fmt_size
+from ui.kit.format import format_size, format_when
 from ui.kit.forms import set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
 
 # ----- locale formatting (shared by the case screens) -------------------------------------------------
@@ -59,25 +60,6 @@ def kind_of(info: m.DocumentInfo) -> str:
     if mime.startswith("text/") or info.filename.lower().endswith(TEXT_SUFFIXES):
         return TEXT
     return OTHER
-
-
-def confirm_export(parent: QWidget, filename: str) -> bool:
-    """Warn that a saved copy leaves the vault's protection; True when the person still wants it."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Save an unencrypted copy?"),
-                      _("The copy of “{name}” you are about to save will NOT be encrypted.").format(
-                          name=filename),
-                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, parent)
-    box.setInformativeText(_("Anyone who can open the folder, drive or USB stick you save it to, or who "
-                             "gets hold of this laptop, can read it. Save it only where the client's "
-                             "information is protected, and delete it when you no longer need it. The "
-                             "export is recorded in the audit log."))
-    box.setObjectName("exportWarning")
-    box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is text, never markup
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.button(QMessageBox.StandardButton.Save).setText(_("Save a copy"))
-    box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
-    result = box.exec()
-    return getattr(result, "value", result) == QMessageBox.StandardButton.Save.value
 
 
 class DocumentViewer(QDialog):
@@ -160,22 +142,21 @@ class DocumentViewer(QDialog):
 
     def save_copy(self) -> None:
         """Warn, ask where, write exactly there and record the export in the audit log."""
-        if not self._content or not confirm_export(self, self.info.filename):
+        if not self._content or not confirm_unencrypted(self, self.info.filename):
             return
         path = filedialogs.ask_save(self, _("Save an unencrypted copy"), self.info.filename)
         if not path:
             return
-        try:
-            atomic_write(Path(path), self._content,
-                             before_commit=lambda: self.ctx.v.documents.record_export(self.info.id))
-        except OSError as exc:
-            show_error(self, UserError(_("The copy could not be saved: {reason}")
-                                       .format(reason=exc.strerror or type(exc).__name__)))
-            return
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.saved_note.setText(_("Saved an unencrypted copy. Delete it when you no longer need it."))
+
+        def write_and_record(v) -> None:
+            try:
+                atomic_write(Path(path), self._content, before_commit=lambda: v.documents.record_export(self.info.id))
+            except OSError as exc:
+                raise UserError(_("The copy could not be saved: {reason}")
+                                .format(reason=exc.strerror or type(exc).__name__)) from exc
+
+        VaultOp(self.ctx, self, write_and_record).success(lambda _none: self.saved_note.setText(
+            _("Saved an unencrypted copy. Delete it when you no longer need it."))).run()
 
     def clear(self) -> None:
         """Drop the document from memory and every widget, and close (the app is locking)."""
@@ -202,8 +183,8 @@ class DocumentViewer(QDialog):
 DOCUMENT_COLUMNS = (
     Column(N_("File"), lambda d: d.filename),
     Column(N_("Kind"), lambda d: _(KIND_LABELS[kind_of(d)])),
-    Column(N_("Size"), lambda d: d.size, display=fmt_size, alignment=NUMBER_ALIGNMENT),
-    Column(N_("Added"), lambda d: d.added_at, display=fmt_moment),
+    Column(N_("Size"), lambda d: d.size, display=format_size, alignment=NUMBER_ALIGNMENT),
+    Column(N_("Added"), lambda d: d.added_at, display=format_when),
     Column(N_("Added by"), lambda d: d.added_by_name),
 )
 
@@ -295,26 +276,22 @@ class DocumentsPane(QWidget):
         self._update()
         if case_id != self.case_id:
             return  # another case was opened (or the app locked) while the file was read
-        try:
-            info = self.ctx.v.documents.attach(case_id, name, content)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        VaultOp(self.ctx, self, lambda v: v.documents.attach(case_id, name, content)).success(self._attached) \
+            .changes("documents").run()
+
+    def _attached(self, info: m.DocumentInfo) -> None:
         self.model.set_rows([*self.model.rows, info])
         self.table.selectRow(self.model.rowCount() - 1)
         self._update()
-        self.ctx.signals.changed.emit("documents")
 
     def open_selected(self) -> DocumentViewer | None:
         info = self.selected()
         if info is None:
             return None
-        try:
-            info, content = self.ctx.v.documents.open(info.id)
-        except UserError as exc:
-            show_error(self, exc)
+        opened = VaultOp(self.ctx, self, lambda v: v.documents.open(info.id)).run()
+        if opened is None:
             return None
-        viewer = DocumentViewer(self.ctx, info, content, self.window())
+        viewer = DocumentViewer(self.ctx, *opened, self.window())
         self.viewers = [*self._live_viewers(), viewer]
         viewer.show()
         return viewer

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import N_, _, ngettext
 from ui.cases.view import CaseFileView
 from ui.context import AppContext, Page
-from ui.kit.errors import show_error
-from ui.kit.format import fmt_date
+from ui.kit.format import format_date
 from ui.kit.forms import set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel, SortProxy
 
 SOON_DAYS = 7  # hearings and deadlines this close are marked
@@ -62,10 +61,10 @@ def _next_date_text(day: dt.date | None) -> str:
     if days is None:
         return ""
     if days < 0:
-        return _("{date} (passed)").format(date=fmt_date(day))
+        return _("{date} (passed)").format(date=format_date(day))
     if days == 0:
-        return MARK + _("{date} (today)").format(date=fmt_date(day))
-    text = ngettext("{date} (in {n} day)", "{date} (in {n} days)", days).format(date=fmt_date(day), n=days)
+        return MARK + _("{date} (today)").format(date=format_date(day))
+    text = ngettext("{date} (in {n} day)", "{date} (in {n} days)", days).format(date=format_date(day), n=days)
     return MARK + text if days <= SOON_DAYS else text
 
 
@@ -187,6 +186,7 @@ class CasesPage(Page):
         QVBoxLayout(self).addWidget(self.stack)
         ctx.signals.changed.connect(self._on_changed)
         ctx.signals.open_case.connect(self.open_case)
+        ctx.signals.intake_recorded.connect(lambda _receipt: self._on_changed("cases"))  # its new case
         self.retranslate()
 
     def _combo(self, values) -> QComboBox:
@@ -264,10 +264,8 @@ class CasesPage(Page):
             self._update_count()
             return
         selected = self.selected_case_id()
-        try:
-            rows = self.ctx.v.cases.list(self.case_filter(), limit=LIST_LIMIT)
-        except UserError as exc:
-            show_error(self, exc)
+        rows = VaultOp(self.ctx, self, lambda v: v.cases.list(self.case_filter(), limit=LIST_LIMIT)).run()
+        if rows is None:
             return
         self.model.set_rows(rows)
         self._update_count()
@@ -331,10 +329,9 @@ class CasesPage(Page):
         """Show a case file (also what ctx.signals.open_case asks for)."""
         if not self.ctx.can(Can.VIEW_CLIENTS):
             return
-        try:
-            self.view.load(case_id)
-        except UserError as exc:
-            show_error(self, exc)
+        op = VaultOp(self.ctx, self, lambda _v: self.view.load(case_id))
+        op.run()
+        if not op.ok:
             return
         self.select_case(case_id)
         self.stack.setCurrentIndex(1)

@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import _
 from ui.context import AppContext
 from ui.kit import clipboard, theme
-from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors, labelled, set_accessible
+from ui.kit.ops import VaultOp
 
 
 class _EditDialog(QDialog):
@@ -55,12 +54,8 @@ class _EditDialog(QDialog):
 
     def _submit(self) -> None:
         self.errors.clear()
-        try:
-            self._save()
-        except UserError as exc:
-            self.errors.present(exc, self._fields(), self)
-            return
-        self.accept()
+        VaultOp(self.ctx, self, lambda _v: self._save()).failure(lambda exc: self.errors.present(exc, self._fields(), self)) \
+            .success(lambda _none: self.accept()).run()
 
     def clear(self) -> None:
         """Forget what was typed and close (the app is locking or another case opened)."""
@@ -260,11 +255,10 @@ class SealedSection(QGroupBox):
         """Ask the core for the values; it checks the role and audits every reveal."""
         if self.client_id is None:
             return
-        try:
-            self.revealed = self.ctx.v.sealed.reveal(self.client_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        VaultOp(self.ctx, self, lambda v: v.sealed.reveal(self.client_id)).success(self._revealed).run()
+
+    def _revealed(self, values: dict) -> None:
+        self.revealed = values
         self.render()
 
     def edit(self, field: m.SealedField) -> SealedValueDialog | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import shiboken6
-from babel.numbers import format_currency
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,21 +27,20 @@ from PySide6.QtWidgets import (
 from clinic import intake_rules
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import N_, _
 from ui.cases.documents import DocumentsPane
 from ui.cases.status import SealedSection, StatusDialog, value_label
 from ui.context import AppContext
 from ui.kit import keys
-from ui.kit.errors import show_error
-from ui.kit.format import babel_locale, fmt_date, fmt_moment
+from ui.kit.format import format_date, format_money, format_when
 from ui.kit.forms import FieldErrors, labelled, set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 
 NOTE_COLUMNS = (Column(N_("Notes"), lambda n: n,
-                       display=lambda n: f"{n.author_name} · {fmt_moment(n.created_at)}\n{n.body}"),)
+                       display=lambda n: f"{n.author_name} · {format_when(n.created_at)}\n{n.body}"),)
 HISTORY_COLUMNS = (
-    Column(N_("When"), lambda h: h.at, display=fmt_moment),
+    Column(N_("When"), lambda h: h.at, display=format_when),
     Column(N_("By"), lambda h: h.by_name),
     Column(N_("From"), lambda h: h.old_status, display=lambda s: _(m.CASE_STATUS_LABELS[s]) if s else ""),
     Column(N_("To"), lambda h: h.new_status, display=lambda s: _(m.CASE_STATUS_LABELS[s])),
@@ -240,7 +238,7 @@ class CaseFileView(QWidget):
                  _("Status: {status}").format(status=_(m.CASE_STATUS_LABELS[c.status])),
                  _("Urgency: {urgency}").format(urgency=urgency)]
         if c.next_date:
-            facts.append(_("Next hearing or deadline: {date}").format(date=fmt_date(c.next_date)))
+            facts.append(_("Next hearing or deadline: {date}").format(date=format_date(c.next_date)))
         self.facts.setText("  ·  ".join(facts))
         self.assigned_name.setText(c.assigned_name or _("Nobody"))
         self.assignee.clear()
@@ -259,14 +257,13 @@ class CaseFileView(QWidget):
         values = dict.fromkeys(self.intake_values, "")
         if i is not None:
             income = "" if i.monthly_income is None else _("{amount} a month").format(
-                amount=format_currency(i.monthly_income, "USD", format="¤#,##0", currency_digits=False,
-                                locale=babel_locale()))
+                amount=format_money(i.monthly_income))
             values.update(
-                recorded=fmt_moment(i.recorded_at), volunteer=i.recorded_by_name,
+                recorded=format_when(i.recorded_at), volunteer=i.recorded_by_name,
                 channel=_(m.CHANNEL_LABELS[i.channel]), site=i.site,
                 needs=", ".join(_(m.NEED_LABELS[n]) for n in i.needs),
                 household_size="" if i.household_size is None else str(i.household_size),
-                monthly_income=income, next_date=fmt_date(i.next_date),
+                monthly_income=income, next_date=format_date(i.next_date),
                 detained_family_member=_("Yes") if i.detained_family_member else _("No"), notes=i.notes)
         for key, text in values.items():
             self.intake_values[key].setText(text)
@@ -327,11 +324,7 @@ class CaseFileView(QWidget):
             return
         if not self.ctx.can(Can.VIEW_CLIENTS):
             return
-        try:
-            self.load(self._data.case.id)
-        except UserError as exc:
-            self.clear()
-            show_error(self, exc)
+        VaultOp(self.ctx, self, lambda _v: self.load(self._data.case.id)).after_error(lambda _exc: self.clear()).run()
 
     # ----- actions -------------------------------------------------------------------------------
 
@@ -355,11 +348,10 @@ class CaseFileView(QWidget):
     def assign(self, staff_id: int | None) -> None:
         if self._data is None:
             return
-        try:
-            self._data.case = self.ctx.v.cases.assign(self._data.case.id, staff_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        VaultOp(self.ctx, self, lambda v: v.cases.assign(self._data.case.id, staff_id)).success(self._assigned).run()
+
+    def _assigned(self, case: m.Case) -> None:
+        self._data.case = case
         self._render()
         self._changed("cases")
 
@@ -367,11 +359,11 @@ class CaseFileView(QWidget):
         if self._data is None:
             return
         self.note_errors.clear()
-        try:
-            note = self.ctx.v.cases.add_note(self._data.case.id, self.note_edit.toPlainText())
-        except UserError as exc:
-            self.note_errors.present(exc, {"notes": self.note_edit}, self)
-            return
+        VaultOp(self.ctx, self, lambda v: v.cases.add_note(self._data.case.id, self.note_edit.toPlainText())) \
+            .failure(lambda exc: self.note_errors.present(exc, {"notes": self.note_edit}, self)) \
+            .success(self._note_added).run()
+
+    def _note_added(self, note: m.Note) -> None:
         self.note_edit.clear()
         self._data.notes = [*self._data.notes, note]
         self.notes_model.set_rows(self._data.notes)

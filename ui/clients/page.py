@@ -6,16 +6,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,76 +19,26 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
-from clinic.i18n import N_, _, ngettext
+from clinic.i18n import _, ngettext
+from ui.clients.columns import (
+    CLIENT_COLUMNS,
+    LOOKUP_COLUMNS,
+    MINE_COLUMNS,
+    fit_columns,
+    list_table,
+    no_rows,
+    sample_date,
+)
 from ui.clients.view import ClientFileView
 from ui.context import AppContext, Page
 from ui.kit.errors import show_error
-from ui.kit.format import format_date, format_when, language_name, ui_locale
-from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, LazyRowTableModel, RowTableModel
+from ui.kit.format import format_number, format_when, language_name
+from ui.kit.ops import VaultJob, VaultOp
+from ui.kit.tablemodel import LazyRowTableModel, RowTableModel
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 200
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-# The client list holds (ClientRow, page key) pairs: the key is what the next page starts after.
-CLIENT_COLUMNS = (
-    Column(N_("Reference"), lambda p: p[0].ref),
-    Column(N_("Name"), lambda p: p[0].display_name),
-    Column(N_("Date of birth"), lambda p: p[0].date_of_birth, display=format_date),
-    Column(N_("Language"), lambda p: p[0].language, display=language_name),
-    Column(N_("Last visit"), lambda p: p[0].last_visit, display=format_date),
-    Column(N_("Open cases"), lambda p: p[0].open_cases, alignment=NUMBER_ALIGNMENT),
-)
-# A volunteer's own intakes: (Intake, ClientMatch) pairs.
-MINE_COLUMNS = (
-    Column(N_("Reference"), lambda p: p[1].ref),
-    Column(N_("Name"), lambda p: p[1].display_name),
-    Column(N_("Recorded"), lambda p: p[0].recorded_at, display=format_when),
-)
-LOOKUP_COLUMNS = (
-    Column(N_("Name"), lambda c: c.display_name),
-    Column(N_("Date of birth"), lambda c: c.date_of_birth, display=format_date),
-    Column(N_("Last visit"), lambda c: c.last_visit, display=format_date),
-)
-
-
-def _no_rows(_after: Any, _limit: int) -> list:
-    return []
-
-
-def _table(model, name_column: int) -> QTableView:
-    """A read-only list. Columns get fixed widths from sample texts (fit_columns), never measured row by
-    row: ResizeToContents would format every fetched row on each reset."""
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere else
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(name_column, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def fit_columns(table: QTableView, samples: Sequence[str]) -> None:
-    """Size each non-stretching column to fit its header and a sample of its longest likely text."""
-    header = table.horizontalHeader()
-    metrics = table.fontMetrics()
-    bold = header.fontMetrics()
-    model = table.model()
-    for column, sample in enumerate(samples):
-        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
-            continue
-        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-        header.resizeSection(column, max(metrics.horizontalAdvance(sample), bold.horizontalAdvance(title)) + 24)
-
-
-def _sample_date() -> str:
-    return format_date(dt.date(2026, 9, 28))
-
 
 class ClientsPage(Page):
     """Staff who may see clients search the whole list; volunteers see their own intakes and a lookup."""
@@ -101,6 +47,7 @@ class ClientsPage(Page):
         super().__init__(ctx, parent)
         self._staff = ctx.can(Can.VIEW_CLIENTS) if ctx.can(Can.LOOKUP_CLIENT) else True
         self._search_seq = 0  # bumped by every search and by clear(): older results are dropped
+        self._count: int | None = None  # clients in the vault, as last counted (a save adds to it)
 
         # Staff: search and the whole list.
         self.search_label = QLabel()
@@ -110,8 +57,8 @@ class ClientsPage(Page):
         self.search_label.setBuddy(self.search)
         self.search.installEventFilter(self)
         self.count_label = QLabel()
-        self.clients_model = LazyRowTableModel(CLIENT_COLUMNS, _no_rows, parent=self)
-        self.table = _table(self.clients_model, 1)
+        self.clients_model = LazyRowTableModel(CLIENT_COLUMNS, no_rows, parent=self)
+        self.table = list_table(self.clients_model, 1)
         staff = QWidget()
         staff_layout = QVBoxLayout(staff)
         for widget in (self.search_label, self.search, self.count_label):
@@ -126,7 +73,7 @@ class ClientsPage(Page):
         self.mine_hint = QLabel()
         self.mine_hint.setWordWrap(True)
         self.mine_model = RowTableModel(MINE_COLUMNS, parent=self)
-        self.mine_table = _table(self.mine_model, 1)
+        self.mine_table = list_table(self.mine_model, 1)
         self.lookup_label = QLabel()
         self.lookup_label.setWordWrap(True)
         self.lookup = QLineEdit()
@@ -138,7 +85,7 @@ class ClientsPage(Page):
         self.lookup_status.setWordWrap(True)
         self.lookup_status.setTextFormat(Qt.TextFormat.PlainText)
         self.lookup_model = RowTableModel(LOOKUP_COLUMNS, parent=self)
-        self.lookup_table = _table(self.lookup_model, 0)
+        self.lookup_table = list_table(self.lookup_model, 0)
         volunteer = QWidget()
         volunteer_layout = QVBoxLayout(volunteer)
         for widget in (self.mine_heading, self.mine_hint):
@@ -175,6 +122,7 @@ class ClientsPage(Page):
         self.lookup_table.activated.connect(lambda _i: self._explain_lookup())
         ctx.signals.open_client.connect(self.open_client)
         ctx.signals.changed.connect(self._changed)
+        ctx.signals.intake_recorded.connect(self._intake_recorded)
         self._show_mode()
         self.retranslate()
 
@@ -205,7 +153,7 @@ class ClientsPage(Page):
         self.lookup_table.setAccessibleName(_("Possible returning clients"))
         for model in (self.clients_model, self.mine_model, self.lookup_model):
             model.retranslate()
-        day, longest_language = _sample_date(), max((language_name(c) for c in m.LANGUAGE_LABELS), key=len)
+        day, longest_language = sample_date(), max((language_name(c) for c in m.LANGUAGE_LABELS), key=len)
         fit_columns(self.table, ("C-WWWW-WWWW", "", day, longest_language, day, "999"))
         fit_columns(self.mine_table, ("C-WWWW-WWWW", "", format_when(dt.datetime(2026, 9, 28, 22, 58))))
         fit_columns(self.lookup_table, ("", day, day))
@@ -219,9 +167,10 @@ class ClientsPage(Page):
         self._search_timer.stop()
         self._lookup_timer.stop()
         self._search_seq += 1  # a search still running is now stale
+        self._count = None
         self.search.clear()
         self.lookup.clear()
-        self.clients_model.reset(_no_rows)
+        self.clients_model.reset(no_rows)
         self.mine_model.set_rows([])
         self.lookup_model.set_rows([])
         self.view.clear()
@@ -243,15 +192,11 @@ class ClientsPage(Page):
     # ----- the lists --------------------------------------------------------------------------------
 
     def _guarded(self, fetch: Callable[[Any, int], Sequence[Any]]) -> Callable[[Any, int], list]:
-        """A page fetcher that says why it failed (show_error) instead of raising inside a Qt view."""
+        """A page fetcher that says why it failed (the one presenter) instead of raising inside a Qt view."""
         def run(after: Any, limit: int) -> list:
             if not self.ctx.can(Can.LOOKUP_CLIENT):
                 return []  # locked: clear() is on its way
-            try:
-                return list(fetch(after, limit))
-            except UserError as exc:
-                show_error(self, exc)
-                return []
+            return VaultOp(self.ctx, self, lambda v: list(fetch(v, after, limit))).run() or []
         return run
 
     def refresh(self) -> None:
@@ -260,10 +205,7 @@ class ClientsPage(Page):
         if not self.ctx.can(Can.LOOKUP_CLIENT):
             return
         if not self._staff:
-            try:
-                self.mine_model.set_rows(self.ctx.v.intakes.mine_recent())
-            except UserError as exc:
-                show_error(self, exc)
+            VaultOp(self.ctx, self, lambda v: v.intakes.mine_recent()).success(self.mine_model.set_rows).run()
             return
         text = self.search.text().strip()
         self._search_seq += 1
@@ -271,29 +213,17 @@ class ClientsPage(Page):
             self._in_background(self._search_seq, lambda v: v.clients.search(text, limit=SEARCH_LIMIT),
                                 self._show_results)
             return
-        def fetch(after, limit):
-            return self.ctx.v.clients.page(after[1] if after is not None else None, limit)
+        def fetch(v, after, limit):
+            return v.clients.page(after[1] if after is not None else None, limit)
         self.clients_model.reset(self._guarded(fetch))
         self.clients_model.fetchMore()
         self._update_count()
 
     def _in_background(self, seq: int, query: Callable[[Any], Any], show: Callable[[Any], None]) -> None:
-        """Run a search on a worker with a connection of its own (Vault.in_worker), so typing never
-        waits for it; a result is shown only if no newer search (or a lock) has happened since."""
-        try:
-            vault = self.ctx.v
-        except UserError:
-            return
-
-        def current() -> bool:
-            return seq == self._search_seq and self.ctx.can(Can.LOOKUP_CLIENT)
-
-        def failed(exc: BaseException) -> None:
-            if current():
-                show_error(self, exc)
-
-        self.ctx.runner.run(vault.in_worker, query, owner=self,
-                            on_done=lambda result: show(result) if current() else None, on_error=failed)
+        """Run a search on a worker with a connection of its own, so typing never waits for it; a result
+        (or a failure) is shown only if no newer search (or a lock) has happened since."""
+        VaultJob(self.ctx, self, query).when(lambda: seq == self._search_seq and self.ctx.can(Can.LOOKUP_CLIENT)) \
+            .success(show).run()
 
     def _show_results(self, rows: list[m.ClientRow]) -> None:
         pairs = [(r, None) for r in rows]
@@ -301,7 +231,7 @@ class ClientsPage(Page):
         self.clients_model.fetchMore()
         self._update_count()
 
-    def _update_count(self) -> None:
+    def _update_count(self, *, cached: bool = False) -> None:
         if not self._staff or not self.ctx.can(Can.VIEW_CLIENTS):
             self.count_label.clear()
             return
@@ -310,12 +240,11 @@ class ClientsPage(Page):
             text = (_("Showing the first {n} matches; type more to narrow the search.") if n >= SEARCH_LIMIT
                     else ngettext("{n} match", "{n} matches", n))
         else:
-            try:
-                n = self.ctx.v.clients.count()
-            except UserError:
-                n = 0
+            if not cached or self._count is None:
+                self._count = VaultOp(self.ctx, self, lambda v: v.clients.count()).failure(lambda _exc: None).run()
+            n = self._count or 0
             text = ngettext("{n} client", "{n} clients", n)
-        self.count_label.setText(text.format(n=format_decimal(n, locale=ui_locale())))
+        self.count_label.setText(text.format(n=format_number(n)))
 
     def run_lookup(self) -> None:
         """A volunteer's check: is someone with this name already a client? Nothing is opened."""
@@ -360,12 +289,28 @@ class ClientsPage(Page):
         if what not in ("clients", "cases", "notes", "documents") or not self.ctx.can(Can.LOOKUP_CLIENT):
             return
         self.refresh()
+        self._reload_file()
+
+    def _reload_file(self) -> None:
         shown = self.view.file
         if shown is not None:
-            try:
-                self.view.show_file(self.ctx.v.clients.get(shown.client.id))
-            except UserError:
-                self.back_to_list()  # no longer ours to see: quietly
+            VaultOp(self.ctx, self, lambda v: v.clients.get(shown.client.id)).success(self.view.show_file) \
+                .failure(lambda _exc: self.back_to_list()).run()  # no longer ours to see: quietly
+
+    def _intake_recorded(self, receipt: m.IntakeReceipt) -> None:
+        """One save: put its one row in place and add to the count; never a reload of the whole list."""
+        if not self.ctx.can(Can.LOOKUP_CLIENT):
+            return
+        if not self._staff or self.search.text().strip():
+            self.refresh()  # a volunteer's few intakes of today, or a search the new row may now match
+        else:
+            VaultOp(self.ctx, self, lambda v: v.clients.page_row(receipt.client_id)) \
+                .success(lambda pair: self.clients_model.put_row(pair, key=lambda p: p[1])).run()
+            if receipt.new_client and self._count is not None:
+                self._count += 1
+            self._update_count(cached=True)
+        if self.view.file is not None and self.view.file.client.id == receipt.client_id:
+            self._reload_file()
 
     # ----- opening a file ---------------------------------------------------------------------------
 

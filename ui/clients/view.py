@@ -21,11 +21,9 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import N_, _
 from ui.context import AppContext
 from ui.kit import clipboard, keys, theme
-from ui.kit.errors import show_error
 from ui.kit.format import (
     CHANNEL_NAMES,
     format_date,
@@ -35,6 +33,7 @@ from ui.kit.format import (
     language_name,
 )
 from ui.kit.icons import lock_pixmap
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
 
 # ----- formatting in the UI language ---------------------------------------------------------------
@@ -134,14 +133,10 @@ class ClientFileView(QWidget):
 
     def load(self, client_id: int) -> bool:
         """Fetch and show a client's file; on refusal say why (show_error) and show nothing."""
-        try:
-            client_file = self.ctx.v.clients.get(client_id)
-        except UserError as exc:
-            self.clear()
-            show_error(self, exc)
-            return False
-        self.show_file(client_file)
-        return True
+        op = VaultOp(self.ctx, self, lambda v: v.clients.get(client_id)).success(self.show_file) \
+            .after_error(lambda _exc: self.clear())
+        op.run()
+        return op.ok
 
     def show_file(self, client_file: m.ClientFile) -> None:
         """Show a file; values revealed earlier are dropped (fresh data: ask again, audited again)."""
@@ -164,11 +159,10 @@ class ClientFileView(QWidget):
         """Ask the core for the attorney-only values (it records the reveal in the audit log)."""
         if self._file is None:
             return
-        try:
-            self._revealed = self.ctx.v.sealed.reveal(self._file.client.id)
-        except UserError as exc:
-            show_error(self, exc)
+        revealed = VaultOp(self.ctx, self, lambda v: v.sealed.reveal(self._file.client.id)).run()
+        if revealed is None:
             return
+        self._revealed = revealed
         self._render()
         if self.reveal_button is not None:
             self.reveal_button.setFocus(Qt.FocusReason.OtherFocusReason)

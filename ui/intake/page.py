@@ -27,23 +27,15 @@ from clinic.access import Can
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import _
 from ui.context import AppContext, Page
+from ui.intake.notices import match_text, returning_chip, saved_banner
 from ui.intake.sections import IntakeForm
 from ui.kit import keys
 from ui.kit.errors import app_title, show_error
-from ui.kit.format import format_date
 from ui.kit.forms import FieldErrors, set_accessible
+from ui.kit.ops import VaultJob, VaultOp
 
 DUPLICATE_DELAY_MS = 250
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def match_text(match: m.ClientMatch) -> str:
-    """One line about a possible returning client: name, date of birth, last visit. Nothing more."""
-    born = (_("born {date}").format(date=format_date(match.date_of_birth)) if match.date_of_birth
-            else _("date of birth not recorded"))
-    visit = (_("last visit {date}").format(date=format_date(match.last_visit)) if match.last_visit
-             else _("no visit recorded"))
-    return f"{match.display_name}\n{born} · {visit}"
 
 
 class IntakePage(Page):
@@ -57,31 +49,8 @@ class IntakePage(Page):
         self._saved_ref: str | None = None
         self._confirm: QMessageBox | None = None
 
-        self.banner = QFrame()
-        self.banner.setObjectName("savedBanner")
-        self.banner.setStyleSheet("#savedBanner { background: #e7f4ea; border: 1px solid #1d6b32; "
-                                  "border-radius: 4px; } #savedBanner QLabel { color: #0d3b1a; }")
-        self.banner_label = QLabel()
-        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.banner_label.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        QHBoxLayout(self.banner).addWidget(self.banner_label)
-        self.banner.hide()
-
-        self.chip = QFrame()
-        self.chip.setObjectName("returningChip")
-        self.chip.setStyleSheet("#returningChip { background: #e8f0fb; border: 1px solid #1a5fb4; "
-                                "border-radius: 12px; }")
-        self.chip_label = QLabel()
-        self.chip_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.undo_button = QPushButton()
-        self.undo_button.setAutoDefault(True)
-        chip_layout = QHBoxLayout(self.chip)
-        chip_layout.setContentsMargins(10, 2, 4, 2)
-        chip_layout.addWidget(self.chip_label, 1)
-        chip_layout.addWidget(self.undo_button)
-        self.chip.hide()
+        self.banner, self.banner_label = saved_banner()
+        self.chip, self.chip_label, self.undo_button = returning_chip()
 
         self.duplicates_box = QGroupBox()
         self.duplicates_hint = QLabel()
@@ -247,23 +216,21 @@ class IntakePage(Page):
                 self._errors.mark(widget, marks[widget])
             self._scroll_to(self.focusWidget() or next(iter(marks)))
             return
-        try:
-            receipt = self.ctx.v.intakes.record(draft)
-        except ValidationError as exc:
-            widget = self.form.widget_for_error(exc)
-            if widget is None:
-                show_error(self, exc)
-            else:
-                self._errors.mark(widget, exc.message)
-                self._scroll_to(widget)
-            return
-        except UserError as exc:
+        VaultOp(self.ctx, self, lambda v: v.intakes.record(draft)).failure(self._not_saved).success(self._saved).run()
+
+    def _not_saved(self, exc: UserError) -> None:
+        widget = self.form.widget_for_error(exc) if isinstance(exc, ValidationError) else None
+        if widget is None:
             show_error(self, exc)
             return
+        self._errors.mark(widget, exc.message)
+        self._scroll_to(widget)
+
+    def _saved(self, receipt) -> None:
         self._saved_ref = receipt.client_ref
         self._show_saved()
         self._reset(keep_site=True)
-        self.ctx.signals.changed.emit("clients")
+        self.ctx.signals.intake_recorded.emit(receipt)  # each view updates what this one save changed
 
     def _scroll_to(self, widget: QWidget | None) -> None:
         """Bring a field of the form (and the error message under it) into view."""
@@ -344,24 +311,16 @@ class IntakePage(Page):
         if self._existing is not None or not (given or family):
             self._set_matches([])
             return
-        try:
-            vault = self.ctx.v
-        except UserError:
-            self._set_matches([])  # locked meanwhile: nothing to hint at
-            return
         seq, family_2, born = self._dup_seq, f.family_name_2.text().strip(), f.date_of_birth.date()
 
         def query(v):
             return v.clients.possible_duplicates(given_names=given, family_name_1=family,
                                                  family_name_2=family_2, date_of_birth=born)
 
-        def done(matches) -> None:
-            if seq == self._dup_seq and self._existing is None:  # not stale, not already linked
-                self._set_matches(matches)
-
-        # On a worker with its own connection (Vault.in_worker): typing never waits for the hint.
-        self.ctx.runner.run(vault.in_worker, query, owner=self, on_done=done,
-                            on_error=lambda _exc: done([]))
+        # On a worker with its own connection: typing never waits for the hint. A refusal (locked
+        # meanwhile) only empties the hint; a stale or already-linked answer is dropped.
+        VaultJob(self.ctx, self, query).when(lambda: seq == self._dup_seq and self._existing is None) \
+            .success(self._set_matches).failure(lambda _exc: self._set_matches([])).run()
 
     def _set_matches(self, matches: list[m.ClientMatch]) -> None:
         self._matches = list(matches)

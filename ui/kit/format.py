@@ -13,38 +13,6 @@ from babel.numbers import format_currency, format_decimal
 from clinic import models as m
 from clinic.i18n import N_, _, current_language
 
-BABEL_LOCALES = {"es": "es_US", "en": "en_US"}
-
-
-def babel_locale() -> str:
-    return BABEL_LOCALES.get(current_language(), "en_US")
-
-
-def fmt_date(value: dt.date | dt.datetime | None) -> str:
-    """A date in the UI language (a timestamp is shown as its local date)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.astimezone().date()
-    return babel_date(value, "medium", locale=babel_locale())
-
-
-def fmt_moment(value: dt.datetime | None) -> str:
-    """A stored UTC timestamp as a local date and time in the UI language."""
-    if value is None:
-        return ""
-    local, locale = value.astimezone(), babel_locale()
-    return f"{babel_date(local, 'medium', locale=locale)}, {babel_time(local, 'short', locale=locale)}"
-
-
-def fmt_size(size: int) -> str:
-    if size < 1024:
-        return _("{n} bytes").format(n=size)
-    if size < 1024 * 1024:
-        return _("{n} KB").format(n=format_decimal(round(size / 1024), locale=babel_locale()))
-    return _("{n} MB").format(n=format_decimal(round(size / (1024 * 1024), 1), locale=babel_locale()))
-
-
 
 @cache
 def _locale(lang: str) -> Locale:
@@ -52,11 +20,14 @@ def _locale(lang: str) -> Locale:
 
 
 def ui_locale() -> Locale:
+    """The Babel locale of the UI language; every formatter here uses it."""
     return _locale(current_language())
 
 
 def format_date(value: dt.date | dt.datetime | None) -> str:
-    """A date as people read it in the UI language (14 mar 1987 / Mar 14, 1987); '' for none."""
+    """A date as people read it in the UI language (14 mar 1987 / Mar 14, 1987); '' for none.
+
+    A timestamp is shown as its local date (a naive one is taken as local already)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -65,7 +36,7 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
 
 
 def format_when(value: dt.datetime | None) -> str:
-    """A moment in local time: date and hour and minute."""
+    """A moment in local time: date and hour and minute; '' for none."""
     if value is None:
         return ""
     local = value.astimezone() if value.tzinfo else value
@@ -74,20 +45,29 @@ def format_when(value: dt.datetime | None) -> str:
 
 
 def format_money(amount: int | None) -> str:
+    """Whole dollars ($1,200); '' for none."""
     if amount is None:
         return ""
     return format_currency(amount, "USD", format="¤#,##0", currency_digits=False, locale=ui_locale())
 
 
+def format_number(n: int) -> str:
+    return format_decimal(n, locale=ui_locale())
+
+
 def format_size(size: int) -> str:
+    """A file size in KB (at least 1) or MB, as the UI language writes numbers."""
     if size < 1024 * 1024:
         return _("{n} KB").format(n=format_decimal(max(1, round(size / 1024)), locale=ui_locale()))
     return _("{n} MB").format(n=format_decimal(round(size / (1024 * 1024), 1), locale=ui_locale()))
 
 
+# The older names, kept only so branches written against them still run; they ARE the functions above.
+fmt_date, fmt_moment, fmt_size = format_date, format_when, format_size
+
+
 def language_name(code: str) -> str:
     return _(m.LANGUAGE_LABELS[code]) if code in m.LANGUAGE_LABELS else code
-
 
 
 NATIVE_NAMES = {"es": "Español", "en": "English"}

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -35,8 +34,9 @@ from clinic.errors import UserError
 from clinic.i18n import _, current_language, using_language
 from ui.context import AppContext
 from ui.kit import filedialogs, printing
-from ui.kit.errors import show_error
+from ui.kit.dialogs import confirm_unencrypted
 from ui.kit.forms import set_accessible
+from ui.kit.ops import VaultOp
 
 
 def render_request(request: LetterRequest) -> bytes:
@@ -50,42 +50,23 @@ def render_request(request: LetterRequest) -> bytes:
 
 
 def render_and_store(ctx: AppContext, referral_id: int, *, owner: QWidget, on_done: Callable[[bytes], None],
-                     on_error: Callable[[BaseException], None]):
+                     on_error: Callable[[BaseException], None] | None = None):
     """Gather the letter on the GUI thread, render it in the runner, keep it in the vault, then on_done(pdf).
 
-    Raises UserError at once when the letter cannot be gathered (role, locked vault); returns the task handle.
+    Any failure (role, locked vault, rendering, storing) goes to on_error, or without one to the error
+    presenter over `owner`. Returns the task handle, or None when the letter could not be gathered.
     """
-    request = ctx.v.referrals.letter_request(referral_id)
+    request = VaultOp(ctx, owner, lambda v: v.referrals.letter_request(referral_id)).failure(on_error).run()
+    if request is None:
+        return None
 
     def rendered(pdf: bytes) -> None:
         if ctx.vault is None or not ctx.vault.is_open:
             return  # locked while rendering: the letter is dropped, nothing is shown
-        try:
-            ctx.v.referrals.store_letter(referral_id, pdf)
-        except UserError as exc:
-            on_error(exc)
-            return
-        on_done(pdf)
+        VaultOp(ctx, owner, lambda v: v.referrals.store_letter(referral_id, pdf)).failure(on_error) \
+            .success(lambda _stored: on_done(pdf)).run()
 
     return ctx.runner.run(render_request, request, owner=owner, on_done=rendered, on_error=on_error)
-
-
-def confirm_unencrypted_save(parent: QWidget) -> bool:
-    """Warn that a saved letter is not encrypted; True only when the person still wants it (Cancel is default)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Save an unencrypted letter?"),
-                      _("The PDF file you are about to save will NOT be encrypted. It holds the client's "
-                        "information: anyone who can open the folder, drive or USB stick you save it to can "
-                        "read it. Save it only where it is protected, and delete it when it is no longer "
-                        "needed. The save is recorded in the audit log."),
-                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, parent)
-    box.setObjectName("unencryptedLetterWarning")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-    box.button(QMessageBox.StandardButton.Save).setText(_("Save unencrypted"))
-    box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
-    result = box.exec()
-    return getattr(result, "value", result) == QMessageBox.StandardButton.Save.value
 
 
 class DisclosedList(QWidget):
@@ -305,38 +286,38 @@ class LetterPreview(QDialog):
         if printer is None or not self._pdf:  # cancelled, or locked while the dialog was open
             return False
         printer.setDocName(self.referral.ref)  # the print queue sees the reference, never a name
-        try:
-            printing.print_pdf_bytes(self._pdf, printer)
-            self.ctx.v.referrals.record_output(self.referral.id, "print")
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        self.status.setText(_("The letter was sent to the printer."))
-        self.ctx.signals.changed.emit("referrals")
-        return True
+        pdf, referral_id = self._pdf, self.referral.id
+
+        def print_and_record(v) -> None:
+            printing.print_pdf_bytes(pdf, printer)
+            v.referrals.record_output(referral_id, "print")
+
+        op = VaultOp(self.ctx, self, print_and_record).changes("referrals").success(
+            lambda _none: self.status.setText(_("The letter was sent to the printer.")))
+        op.run()
+        return op.ok
 
     def save_as_pdf(self) -> bool:
         """Warn, ask where, write exactly there (atomically) and record the save in the audit log."""
-        if not self._pdf or not confirm_unencrypted_save(self):
+        if not self._pdf or not confirm_unencrypted(self, default_filename(self.referral.ref)):
             return False
         path = filedialogs.ask_save(self, _("Save the letter as PDF (not encrypted)"),
                                     default_filename(self.referral.ref), _("PDF files (*.pdf)"))
         if not path or not self._pdf:
             return False
-        referral_id = self.referral.id
-        try:
-            atomic_write(Path(path), self._pdf,
-                             before_commit=lambda: self.ctx.v.referrals.record_output(referral_id, "save"))
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        except OSError as exc:
-            show_error(self, UserError(_("The letter could not be saved: {reason}").format(
-                reason=exc.strerror or type(exc).__name__)))
-            return False
-        self.status.setText(_("Saved an unencrypted copy. Delete it when it is no longer needed."))
-        self.ctx.signals.changed.emit("referrals")
-        return True
+        pdf, referral_id = self._pdf, self.referral.id
+
+        def write_and_record(v) -> None:
+            try:
+                atomic_write(Path(path), pdf, before_commit=lambda: v.referrals.record_output(referral_id, "save"))
+            except OSError as exc:
+                raise UserError(_("The letter could not be saved: {reason}").format(
+                    reason=exc.strerror or type(exc).__name__)) from exc
+
+        op = VaultOp(self.ctx, self, write_and_record).changes("referrals").success(lambda _none: self.status.setText(
+            _("Saved an unencrypted copy. Delete it when it is no longer needed.")))
+        op.run()
+        return op.ok
 
     # ----- lifecycle --------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from clinic.errors import UserError
 from clinic.i18n import _
 from ui.kit import filedialogs
 from ui.kit.errors import show_error
+from ui.kit.ops import LocalOp
 from ui.kit.theme import COLORS
 
 MAX_PRINT_DPI = 300  # a page image at the printer's own resolution (1200 dpi) would take ~500 MB
@@ -304,22 +305,23 @@ class RecoveryKeyPanel(QWidget):
     def _rendered(self, pdf: bytes) -> None:
         action, self._busy_action = self._busy_action, ""
         self._set_busy(False)
-        try:
+
+        def output() -> None:
             if action == "print":
                 printer = ask_printer(self)
                 if printer is not None:
                     print_pdf_bytes(pdf, printer)
                     self.status.setText(_("The recovery kit was sent to the printer."))
-            else:
-                path = self.ask_save_path()
-                if path:
+                return
+            path = self.ask_save_path()
+            if path:
+                try:
                     atomic_write(path, pdf)
-                    self.status.setText(_("The recovery kit was saved. Remember: that file is not "
-                                          "encrypted."))
-        except UserError as exc:
-            show_error(self, exc)
-        except OSError:
-            show_error(self, UserError(_("The file could not be saved there. Choose another place.")))
+                except OSError as exc:
+                    raise UserError(_("The file could not be saved there. Choose another place.")) from exc
+                self.status.setText(_("The recovery kit was saved. Remember: that file is not encrypted."))
+
+        LocalOp(self, output).run()
 
     def ask_save_path(self) -> str:
         """Where to save the unencrypted kit; '' when cancelled. Tests replace this."""

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 
 from clinic.i18n import _
+from ui.kit.pagedrows import PagedRows
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the column's Python value, for sorting
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole row object
@@ -161,70 +162,6 @@ class RowTableModel(_ColumnsModel):
         return sorted_positions([value(row) for row in self._rows], order)
 
 
-class _PagedRows:
-    """The rows a lazy model has fetched, page by page, holding only the pages read most recently.
-
-    A dropped page is fetched again, after the same row as the first time, when a view reads it: so
-    memory stays flat however far one scrolls. The last row of every page is kept (it is what the next
-    page is fetched after): one row in PAGE_SIZE.
-    """
-
-    def __init__(self, fetch: Callable[[Any | None, int], Sequence[Any]], page_size: int, keep: int):
-        self._fetch, self._page_size, self._keep = fetch, page_size, max(1, keep)
-        self._pages: list[list[Any] | None] = []
-        self._afters: list[Any | None] = []  # what each page was fetched after (None: the first)
-        self._lasts: list[Any] = []  # each page's last row
-        self._held: dict[int, None] = {}  # page numbers held, least recently read first
-        self._len = 0
-
-    def __len__(self) -> int:
-        return self._len
-
-    def __bool__(self) -> bool:
-        return self._len > 0
-
-    @property
-    def pages_held(self) -> int:
-        return len(self._held)
-
-    def append_page(self, rows: list[Any]) -> None:
-        self._afters.append(self._lasts[-1] if self._lasts else None)
-        self._lasts.append(rows[-1])
-        self._pages.append(rows)
-        self._len += len(rows)
-        self._touch(len(self._pages) - 1)
-
-    def last(self) -> Any | None:
-        return self._lasts[-1] if self._lasts else None
-
-    def __getitem__(self, i: int) -> Any:
-        if i < 0:
-            i += self._len
-        if not 0 <= i < self._len:
-            raise IndexError(i)
-        number, offset = divmod(i, self._page_size)
-        page = self._pages[number]
-        if page is None:
-            try:
-                page = list(self._fetch(self._afters[number], self._page_size))
-            except Exception:  # noqa: BLE001 - a view is reading; the cell shows empty, never raises
-                page = []
-            self._pages[number] = page
-        self._touch(number)
-        return page[offset] if offset < len(page) else None  # rows deleted since: an empty cell
-
-    def __iter__(self):
-        return (self[i] for i in range(self._len))
-
-    def _touch(self, number: int) -> None:
-        self._held.pop(number, None)
-        self._held[number] = None
-        while len(self._held) > self._keep:
-            oldest = next(iter(self._held))
-            del self._held[oldest]
-            self._pages[oldest] = None
-
-
 class LazyRowTableModel(_ColumnsModel):
     """A table that grows a page at a time as the view scrolls, for lists of any length.
 
@@ -252,8 +189,8 @@ class LazyRowTableModel(_ColumnsModel):
         self._exhausted = False
         self._busy = False
 
-    def _new_rows(self) -> _PagedRows:
-        return _PagedRows(lambda after, limit: self._fetch_page(after, limit), self._page_size,
+    def _new_rows(self) -> PagedRows:
+        return PagedRows(lambda after, limit: self._fetch_page(after, limit), self._page_size,
                           self._keep_pages)
 
     @property
@@ -283,6 +220,26 @@ class LazyRowTableModel(_ColumnsModel):
             self.endResetModel()
         finally:
             self._busy = False
+
+    def put_row(self, row: Any, *, key: Callable[[Any], Any]) -> int | None:
+        """Show one new or changed row in its place, without a reset; its position, or None.
+
+        `key(row)` orders rows as the fetcher's query does. A row with the key of one fetched is replaced;
+        a new one is inserted among the rows fetched, appended once every row is fetched, or else left
+        for the fetch that reaches it.
+        """
+        found = self._rows.find(key(row), key)
+        if found is not None and found[1]:
+            self._rows.replace(found[0], row)
+            self.dataChanged.emit(self.index(found[0], 0), self.index(found[0], self.columnCount() - 1))
+            return found[0]
+        if found is None and not self._exhausted:
+            return None
+        at = len(self._rows) if found is None else found[0]
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, row)
+        self.endInsertRows()
+        return at
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 
 from clinic import Group, Service
 from clinic import models as m
-from clinic.errors import UserError
 from clinic.i18n import _
 from ui.context import AppContext
 from ui.kit.forms import FieldErrors, labelled, set_accessible
 from ui.kit.groups import GroupChecks
+from ui.kit.ops import VaultOp
 
 
 class PartnerDialog(QDialog):
@@ -182,15 +182,12 @@ class PartnerDialog(QDialog):
     def save(self) -> None:
         """Add or update through the core; on a ValidationError mark the field and keep every value."""
         self.errors.clear()
-        try:
-            if self.partner is None:
-                saved = self.ctx.v.partners.add(self.draft())
-            else:
-                saved = self.ctx.v.partners.update(self.partner.id, self.draft())
-        except UserError as exc:
-            self.errors.present(exc, self.fields, self)
-            return
+        VaultOp(self.ctx, self, lambda v: v.partners.add(self.draft()) if self.partner is None
+                else v.partners.update(self.partner.id, self.draft())) \
+            .failure(lambda exc: self.errors.present(exc, self.fields, self)) \
+            .success(self._saved).changes("partners").run()
+
+    def _saved(self, saved: m.Partner) -> None:
         self.partner = saved
         self.saved.emit(saved)
-        self.ctx.signals.changed.emit("partners")
         self.accept()

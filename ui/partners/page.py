@@ -25,9 +25,9 @@ from clinic.errors import UserError
 from clinic.i18n import N_, _
 from ui.context import AppContext, Page
 from ui.kit import filedialogs
-from ui.kit.errors import show_error
 from ui.kit.forms import set_accessible
 from ui.kit.groups import groups_text, services_text
+from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tablemodel import Column, RowTableModel, SortProxy
 from ui.kit.tables import fit_columns
 from ui.partners.dialog import PartnerDialog
@@ -176,10 +176,9 @@ class PartnersPage(Page):
         if self.ctx.vault is None:
             return
         keep = self.selected()
-        try:
-            partners = self.ctx.v.partners.list(include_retired=self.show_retired.isChecked())
-        except UserError as exc:
-            show_error(self, exc)
+        partners = VaultOp(self.ctx, self, lambda v: v.partners.list(include_retired=self.show_retired.isChecked())
+                           ).run()
+        if partners is None:
             return
         self.model.set_rows(partners)
         fit_columns(self.table)
@@ -243,38 +242,23 @@ class PartnersPage(Page):
         partner = self.selected()
         if partner is None:
             return
-        try:
-            self.ctx.v.partners.retire(partner.id, not partner.retired)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.status.setText((_("Restored {name}.") if partner.retired else _("Retired {name}.")).format(
-            name=partner.name))
-        self.ctx.signals.changed.emit("partners")
+        VaultOp(self.ctx, self, lambda v: v.partners.retire(partner.id, not partner.retired)).changes("partners") \
+            .success(lambda _none: self.status.setText(
+                (_("Restored {name}.") if partner.retired else _("Retired {name}.")).format(name=partner.name))).run()
 
     def import_csv(self) -> None:
         path = filedialogs.ask_open(self, _("Import partners from a CSV file"),
                                     _("CSV files (*.csv);;All files (*)"))
         if not path:
             return
-        self.import_button.setEnabled(False)
-        self.ctx.runner.run(read_csv_text, path, owner=self, on_done=self._import_text,
-                            on_error=self._import_failed)
+        # Reading and importing both run on a worker, with a connection of its own.
+        VaultJob(self.ctx, self, lambda v: v.partners.import_csv(read_csv_text(path))).busy(self.import_button) \
+            .success(self._imported).changes("partners").run()
 
-    def _import_failed(self, exc: BaseException) -> None:
-        self.import_button.setEnabled(True)
-        show_error(self, exc)
-
-    def _import_text(self, text: str) -> None:
-        self.import_button.setEnabled(True)
-        try:
-            added, updated = self.ctx.v.partners.import_csv(text)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+    def _imported(self, counts: tuple[int, int]) -> None:
+        added, updated = counts
         self.status.setText(_("Imported the file: {added} added, {updated} updated.").format(
             added=added, updated=updated))
-        self.ctx.signals.changed.emit("partners")
 
     def export_csv(self) -> None:
         """Write the directory (no client data) exactly where the person chooses, atomically."""
@@ -282,14 +266,14 @@ class PartnersPage(Page):
                                     _("CSV files (*.csv)"))
         if not path:
             return
-        try:
-            text = self.ctx.v.partners.export_csv()
-            atomic_write(Path(path), text.encode("utf-8"))
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        except OSError as exc:
-            show_error(self, UserError(_("The file could not be saved: {reason}").format(
-                reason=exc.strerror or type(exc).__name__)))
-            return
-        self.status.setText(_("Exported the partner directory."))
+
+        def export(v) -> None:
+            text = v.partners.export_csv()
+            try:
+                atomic_write(Path(path), text.encode("utf-8"))
+            except OSError as exc:
+                raise UserError(_("The file could not be saved: {reason}").format(
+                    reason=exc.strerror or type(exc).__name__)) from exc
+
+        VaultOp(self.ctx, self, export).success(lambda _none: self.status.setText(
+            _("Exported the partner directory."))).run()

@@ -27,36 +27,17 @@ from PySide6.QtWidgets import (
 
 from clinic.access import Can
 from clinic.errors import UserError
-from clinic.i18n import _, ngettext
+from clinic.i18n import _
 from ui.context import AppContext
 from ui.kit import printing
-from ui.kit.errors import format_exception_safely, show_error
-from ui.kit.preview import render_request
+from ui.kit.errors import show_error
+from ui.kit.ops import VaultOp
+from ui.referrals.letters import batch_summary, render_letters
 
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.02  # GUI-thread work per event-loop turn while gathering
 IDLE, GATHERING, RENDERING, PRINTING, DONE = "idle", "gathering", "rendering", "printing", "done"
-
-
-def render_letters(requests: list, *, task) -> list[tuple[int, bytes | None]]:
-    """Render every (referral_id, LetterRequest); pure, for the TaskRunner. Stops early when cancelled.
-
-    A letter that fails to render is (id, None), logged without its content; the others go on.
-    """
-    out: list[tuple[int, bytes | None]] = []
-    total = len(requests)
-    for done, (referral_id, request) in enumerate(requests, start=1):
-        if task.cancelled:
-            break
-        try:
-            pdf = render_request(request)
-        except Exception as exc:  # one bad letter must not sink the batch
-            log.error("letter render failed, referral %s\n%s", referral_id, format_exception_safely(exc))
-            pdf = None
-        out.append((referral_id, pdf))
-        task.progress(done, total)
-    return out
 
 
 class BatchPrintDialog(QDialog):
@@ -131,10 +112,9 @@ class BatchPrintDialog(QDialog):
 
     def start(self) -> bool:
         """Find today's pending letters, ask for a printer once, and begin. False when nothing starts."""
-        try:
-            pending = self.ctx.v.referrals.pending_today()
-        except UserError as exc:
-            show_error(self.parentWidget() or self, exc)
+        op = VaultOp(self.ctx, self.parentWidget() or self, lambda v: v.referrals.pending_today())
+        pending = op.run()
+        if not op.ok:
             return False
         may_open_sealed = self.ctx.can(Can.VIEW_SEALED)
         self._queue = [r for r in pending if may_open_sealed or "sealed" not in r.groups]
@@ -362,17 +342,8 @@ class BatchPrintDialog(QDialog):
         self.finished_batch.emit(self.summary.text())
 
     def summary_text(self) -> str:
-        parts = [_("Printed {printed} of {total}").format(printed=self.printed, total=self.total)]
-        if self.cancelled:
-            parts.append(_("cancelled"))
-        if self.needs_attorney:
-            parts.append(ngettext("{n} letter carries sealed details and needs an attorney",
-                                  "{n} letters carry sealed details and need an attorney",
-                                  self.needs_attorney).format(n=self.needs_attorney))
-        if self.failed:
-            parts.append(ngettext("{n} letter could not be prepared", "{n} letters could not be prepared",
-                                  self.failed).format(n=self.failed))
-        return "; ".join(parts) + "."
+        return batch_summary(printed=self.printed, total=self.total, cancelled=self.cancelled,
+                             needs_attorney=self.needs_attorney, failed=self.failed)
 
     def _abort(self) -> None:
         """The vault locked: stop now, keep nothing, close."""

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,9 +18,11 @@ from clinic.errors import PermissionDenied, UserError, ValidationError
 from clinic.i18n import LANGUAGES, N_, _
 from ui.context import AppContext
 from ui.kit.errors import show_error
-from ui.kit.forms import DateEdit, FieldErrors, set_accessible
-from ui.kit.groups import GroupChecks
-from ui.kit.preview import DisclosedList, LetterPreview, render_and_store
+from ui.kit.format import language_name
+from ui.kit.forms import FieldErrors, set_accessible
+from ui.kit.ops import VaultOp
+from ui.kit.preview import LetterPreview, render_and_store
+from ui.referrals.dialog_ui import setup_ui
 
 # (label, letter_language, layout); the client's own language is offered first when letters exist in it.
 LETTER_CHOICES = (
@@ -41,23 +32,6 @@ LETTER_CHOICES = (
     (N_("Both, side by side"), "both", "side_by_side"),
 )
 LETTER_LANGS = ("es", "en")
-
-
-def language_name(code: str) -> str:
-    return _(m.LANGUAGE_LABELS[code]) if code in m.LANGUAGE_LABELS else code
-
-
-def _named(widget, name: str):
-    widget.setObjectName(name)
-    return widget
-
-
-def _note(name: str) -> QLabel:
-    """A wrapping plain-text label for hints and warnings (never markup: partner names are typed text)."""
-    label = _named(QLabel(), name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 def default_need(client_file: m.ClientFile) -> m.Need:
@@ -92,105 +66,21 @@ class ReferralDialog(QDialog):
         self._preview_key: tuple | None = None
         self._consented_to: tuple | None = None
         self._closed = False
-        try:
-            self.client_file = ctx.v.clients.get(client_id)
-            self.partners = {p.id: p for p in ctx.v.partners.list()}
-        except UserError as exc:
-            self._load_error = exc
-        self._build()
+        loaded = VaultOp(ctx, self, lambda v: (v.clients.get(client_id), {p.id: p for p in v.partners.list()})) \
+            .failure(self._could_not_load).run()
+        if loaded is not None:
+            self.client_file, self.partners = loaded
+        setup_ui(self)
         self._fill()
         ctx.signals.locked.connect(self._locked)
         ctx.signals.language_changed.connect(self._language_changed)
         self.resize(1180, 720)
         self.retranslate()
 
+    def _could_not_load(self, exc: UserError) -> None:
+        self._load_error = exc  # said when the dialog would open
+
     # ----- building -----------------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        self.heading = _named(QLabel(), "referralClient")
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.partner = _named(QComboBox(), "partnerCombo")
-        # Partner names can be long: the list may be wide, the dialog must still fit a laptop screen.
-        self.partner.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.partner.setMinimumContentsLength(28)
-        self.lsc = _note("lscWarning")
-        self.need = _named(QComboBox(), "needCombo")
-        self.groups = _named(GroupChecks(prefix="tick", help_below=False), "referralGroups")
-        self.group_boxes = self.groups.boxes
-        self.letter_language = _named(QComboBox(), "letterLanguage")
-        self.consent_date = _named(DateEdit(), "consentDate")
-        self.consent_language = _named(QComboBox(), "consentLanguage")
-        self.in_person = _named(QRadioButton(), "consentInPerson")
-        self.by_phone = _named(QRadioButton(), "consentByPhone")
-        self.method_group = QButtonGroup(self)
-        self.method = QWidget()
-        row = QHBoxLayout(self.method)
-        row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.in_person, self.by_phone):
-            self.method_group.addButton(button)
-            row.addWidget(button)
-        row.addStretch(1)
-        self.consent = _named(QCheckBox(), "consentGiven")
-        self.consent_note = _note("consentNote")
-
-        self.labels: dict[str, QLabel] = {}
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.consent_box = QGroupBox()
-        consent_form = QFormLayout(self.consent_box)
-        for target, key, widget in ((form, "partner", self.partner), (form, "need", self.need),
-                                    (form, "groups", self.groups), (form, "letter_language", self.letter_language),
-                                    (consent_form, "consent_date", self.consent_date),
-                                    (consent_form, "consent_language", self.consent_language),
-                                    (consent_form, "consent_method", self.method)):
-            self.labels[key] = QLabel()
-            self.labels[key].setBuddy(self.in_person if widget is self.method else widget)
-            target.addRow(self.labels[key], widget)
-            if key == "partner":
-                form.addRow("", self.lsc)
-        self.inputs = QWidget()
-        left = QVBoxLayout(self.inputs)
-        left.setContentsMargins(0, 0, 0, 0)
-        left.addLayout(form)
-        left.addWidget(self.consent_box)
-        left.addStretch(1)
-        self.disclosed = DisclosedList()
-
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(200)
-        self.busy.hide()
-        self.busy_label = QLabel()
-        self.create_button = _named(QPushButton(), "createReferral")
-        self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
-        consent_row = QFormLayout()  # full width: the sentence names the partner; errors show under it
-        consent_row.addRow(self.consent)
-        consent_row.addRow(self.consent_note)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.busy)
-        bottom.addWidget(self.busy_label, 1)
-        bottom.addWidget(self.buttons)
-        columns = QHBoxLayout()
-        columns.addWidget(self.inputs, 1)
-        columns.addSpacing(12)
-        columns.addWidget(self.disclosed, 1)
-        self.disclosed.setMinimumWidth(460)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(columns, 1)
-        layout.addLayout(consent_row)
-        layout.addLayout(bottom)
-        self.fields = {"partner": self.partner, "fields": self.groups, "consent_date": self.consent_date,
-                       "consent_language": self.consent_language, "consent_method": self.method,
-                       "letter_language": self.letter_language, "layout": self.letter_language,
-                       "consent": self.consent, "need": self.need, "groups": self.groups}
 
     def _fill(self) -> None:
         if self.client_file is None:
@@ -354,13 +244,15 @@ class ReferralDialog(QDialog):
         elif not groups:
             note = _("Nothing yet: tick what the letter should share.")
         else:
-            try:
-                fields = tuple(self.ctx.v.referrals.preview(self.draft(), lang))
-            except UserError as exc:
-                note = exc.message
+            op = VaultOp(self.ctx, self, lambda v: tuple(v.referrals.preview(self.draft(), lang))) \
+                .failure(lambda exc: exc.message)  # said where the list would be
+            shown = op.run()
+            if not op.ok:
+                note = shown
+            elif not shown:
+                note = _("The client's file has nothing recorded in the groups ticked.")
             else:
-                if not fields:
-                    note = _("The client's file has nothing recorded in the groups ticked.")
+                fields = shown
         self._fields = fields
         self.disclosed.show_fields(fields, note, lang)
 
@@ -389,36 +281,28 @@ class ReferralDialog(QDialog):
                                              "this information."))
         if self.errors.marked:
             return None
-        try:
-            referral = self.ctx.v.referrals.create(self.draft())
-        except ValidationError as exc:
-            if not self.errors.mark_validation(exc, self.fields):
-                show_error(self, exc)
-            return None
-        except PermissionDenied as exc:
-            if self.ctx.can(Can.MAKE_REFERRALS):
-                self.errors.mark(self.groups, exc.message)  # what the profile or the role does not allow
-            else:
-                show_error(self, exc)
-            return None
-        except UserError as exc:
-            show_error(self, exc)
-            return None
+        return VaultOp(self.ctx, self, lambda v: v.referrals.create(self.draft())).failure(self._not_created) \
+            .changes("referrals").success(self._created).run()
+
+    def _not_created(self, exc: UserError) -> None:
+        if isinstance(exc, ValidationError) and self.errors.mark_validation(exc, self.fields):
+            return
+        if isinstance(exc, PermissionDenied) and self.ctx.can(Can.MAKE_REFERRALS):
+            self.errors.mark(self.groups, exc.message)  # what the profile or the role does not allow
+            return
+        show_error(self, exc)
+
+    def _created(self, referral: m.Referral) -> m.Referral:
         self.referral = referral
         self.inputs.setEnabled(False)  # recorded: consent and fields are fixed from now on
         self.consent.setEnabled(False)
         self.created.emit(referral)
-        self.ctx.signals.changed.emit("referrals")
         self._render()
         return referral
 
     def _render(self) -> None:
         self._set_busy(True)
-        try:
-            render_and_store(self.ctx, self.referral.id, owner=self, on_done=self._rendered,
-                             on_error=self._render_failed)
-        except UserError as exc:
-            self._render_failed(exc)
+        render_and_store(self.ctx, self.referral.id, owner=self, on_done=self._rendered, on_error=self._render_failed)
 
     def _rendered(self, pdf: bytes) -> None:
         self._set_busy(False)

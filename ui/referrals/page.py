@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,17 +23,16 @@ from clinic.errors import NotFound, UserError
 from clinic.i18n import N_, _
 from ui.context import AppContext, Page
 from ui.kit.errors import show_error
-from ui.kit.format import fmt_date, fmt_moment
+from ui.kit.format import format_when
 from ui.kit.forms import set_accessible
 from ui.kit.groups import groups_text
+from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.preview import LetterPreview, render_and_store
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel, SortProxy
 from ui.kit.tables import fit_columns
 from ui.referrals.batch import BatchPrintDialog
 from ui.referrals.dialog import ReferralDialog
-
-SEARCH_DELAY_MS = 250
-_REF = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{3,}$")
+from ui.referrals.picker import SEARCH_DELAY_MS, ClientPicker, fold, list_table
 
 REFERRAL_COLUMNS = (
     Column(N_("Reference"), lambda r: r.ref),
@@ -49,135 +41,13 @@ REFERRAL_COLUMNS = (
     Column(N_("Need"), lambda r: r.need, display=lambda n: _(m.NEED_LABELS[n])),
     Column(N_("Outcome"), lambda r: r.outcome, display=lambda o: _(m.OUTCOME_LABELS[o])),
     Column(N_("Letters"), lambda r: r.letters, alignment=NUMBER_ALIGNMENT),
-    Column(N_("Created"), lambda r: r.created_at, display=fmt_moment),
+    Column(N_("Created"), lambda r: r.created_at, display=format_when),
     Column(N_("By"), lambda r: r.created_by_name),
     Column(N_("Consent"), lambda r: r.consent_method,
            display=lambda v: _(m.CONSENT_METHOD_LABELS[v]) if v in m.CONSENT_METHOD_LABELS else v),
     Column(N_("Shared"), lambda r: r.groups, display=groups_text),
 )
 CREATED_COLUMN = 6
-
-CLIENT_COLUMNS = (
-    Column(N_("Reference"), lambda c: c.ref),
-    Column(N_("Name"), lambda c: c.display_name),
-    Column(N_("Date of birth"), lambda c: c.date_of_birth, display=fmt_date),
-)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching what a person types ("garcia" finds "García")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
-def _table(model, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-class ClientPicker(QDialog):
-    """Find the client to refer (name, phone or reference); `chosen(client_id)` on OK. Non-modal."""
-
-    chosen = Signal(int)
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("clientPicker")
-        self.search = QLineEdit()
-        self.search.setObjectName("clientSearch")
-        self.model = RowTableModel(CLIENT_COLUMNS, parent=self)
-        self.table = _table(self.model, "clientResults")
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.activated.connect(lambda _i: self.accept())
-        self.note = QLabel()
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(SEARCH_DELAY_MS)
-        self.timer.timeout.connect(self.run_search)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
-        self.search.installEventFilter(self)  # Down or Enter: run the search and go to the results
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.label = QLabel()
-        self.label.setBuddy(self.search)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
-        layout.addWidget(self.search)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.note)
-        layout.addWidget(self.buttons)
-        ctx.signals.locked.connect(self._locked)
-        self.resize(640, 460)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setWindowTitle(_("Choose the client to refer"))
-        self.label.setText(_("&Find the client by name, phone or reference:"))
-        set_accessible(self.search, _("Find the client by name, phone or reference"))
-        set_accessible(self.table, _("Clients found"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Refer this client…"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.model.retranslate()
-
-    def run_search(self) -> None:
-        self.timer.stop()
-        text = self.search.text().strip()
-        rows: list[m.ClientRow] = []
-        try:
-            if _REF.match(text):
-                try:
-                    client_id = self.ctx.v.clients.id_for(text.upper())
-                    rows = [m.ClientRow(client_id, text.upper(), "", None, "", None, 0)]
-                except NotFound:
-                    rows = []
-            if not rows and len(text) >= 2:
-                rows = self.ctx.v.clients.search(text, limit=50)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.model.set_rows(rows)
-        fit_columns(self.table)
-        self.note.setText(_("No matching clients.") if text and not rows else "")
-        if rows:
-            self.table.selectRow(0)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is getattr(self, "search", None) and event.type() == QEvent.Type.KeyPress and \
-                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.timer.isActive() or event.key() != Qt.Key.Key_Down:
-                self.run_search()
-            if self.model.rowCount():
-                self.table.setFocus(Qt.FocusReason.TabFocusReason)  # first row selected: Enter refers
-            return True
-        return super().eventFilter(watched, event)
-
-    def accept(self) -> None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return
-        client_id = self.model.row_at(index).id
-        super().accept()
-        self.chosen.emit(client_id)
-
-    def _locked(self) -> None:
-        if shiboken6.isValid(self) and self.isVisible():
-            self.close()
-
-    def done(self, result: int) -> None:
-        super().done(result)
-        self.model.set_rows([])
-        self.search.clear()
-        if self.parentWidget() is not None:
-            self.deleteLater()
-
 
 class ReferralsPage(Page):
     """`ReferralsPage(ctx)`: for users with Can.MAKE_REFERRALS. `refer_client(id)` opens a ReferralDialog."""
@@ -187,11 +57,12 @@ class ReferralsPage(Page):
         self.setObjectName("referralsPage")
         self._all: list[m.Referral] = []
         self._client_ids: set[int] = set()
+        self._refreshes = 0  # bumped by every refresh and by clear(): an older list is dropped
         self.windows: list[QWidget] = []
         self.model = RowTableModel(REFERRAL_COLUMNS, parent=self)
         self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy, "referralsTable")
+        self.table = list_table(self.proxy, "referralsTable")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(CREATED_COLUMN, Qt.SortOrder.DescendingOrder)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -278,6 +149,7 @@ class ReferralsPage(Page):
         for window in self._live_windows():
             window.close()
         self.windows = []
+        self._refreshes += 1
         self._all, self._client_ids = [], set()
         self.filter.blockSignals(True)
         self.filter.clear()
@@ -293,11 +165,15 @@ class ReferralsPage(Page):
     def refresh(self) -> None:
         if self.ctx.vault is None or not self.ctx.can(Can.MAKE_REFERRALS):
             return
-        try:
-            self._all = self.ctx.v.referrals.list()
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        # Every referral ever made: on a worker with its own connection; an answer overtaken by a newer
+        # refresh, or arriving after a lock, is dropped.
+        self._refreshes += 1
+        seq = self._refreshes
+        VaultJob(self.ctx, self, lambda v: v.referrals.list()).success(self._listed) \
+            .when(lambda: seq == self._refreshes and self.ctx.can(Can.MAKE_REFERRALS)).run()
+
+    def _listed(self, referrals: list[m.Referral]) -> None:
+        self._all = referrals
         self.apply_filter()
 
     def apply_filter(self) -> None:
@@ -321,10 +197,8 @@ class ReferralsPage(Page):
         text = self.filter.text().strip()
         self._client_ids = set()
         if len(text) >= 2 and self.ctx.can(Can.VIEW_CLIENTS):
-            try:
-                self._client_ids = {c.id for c in self.ctx.v.clients.search(text, limit=200)}
-            except UserError as exc:
-                show_error(self, exc)
+            self._client_ids = VaultOp(self.ctx, self, lambda v: {c.id for c in v.clients.search(text, limit=200)}
+                                       ).run() or set()
         self.apply_filter()
 
     def _changed(self, what: str) -> None:
@@ -366,12 +240,7 @@ class ReferralsPage(Page):
         referral = self.selected()
         if referral is None or referral.outcome is outcome:
             return
-        try:
-            self.ctx.v.referrals.set_outcome(referral.id, outcome)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.signals.changed.emit("referrals")
+        VaultOp(self.ctx, self, lambda v: v.referrals.set_outcome(referral.id, outcome)).changes("referrals").run()
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
@@ -396,19 +265,20 @@ class ReferralsPage(Page):
         if "sealed" in referral.groups and not self.ctx.can(Can.VIEW_SEALED):
             show_error(self, UserError(_("This letter carries sealed details: only an attorney can open it.")))
             return None
-        try:
-            pdf = self.ctx.v.referrals.letter_pdf(referral.id)
-        except NotFound:
+
+        def stored(v) -> bytes | None:
             try:
-                render_and_store(self.ctx, referral.id, owner=self, on_done=lambda p: self._preview(referral, p),
-                                 on_error=lambda exc: show_error(self, exc))
-            except UserError as exc:
-                show_error(self, exc)
-            return None
-        except UserError as exc:
-            show_error(self, exc)
-            return None
-        return self._preview(referral, pdf)
+                return v.referrals.letter_pdf(referral.id)
+            except NotFound:
+                return None
+
+        op = VaultOp(self.ctx, self, stored)
+        pdf = op.run()
+        if pdf is not None:
+            return self._preview(referral, pdf)
+        if op.ok:  # none kept yet: render it, then show it
+            render_and_store(self.ctx, referral.id, owner=self, on_done=lambda p: self._preview(referral, p))
+        return None
 
     def _preview(self, referral: m.Referral, pdf: bytes) -> LetterPreview:
         preview = LetterPreview(self.ctx, referral, pdf, self.window())

@@ -116,6 +116,10 @@ class ClientRepo:
                                     "ORDER BY c.sort_key, c.id LIMIT ?", (*after, limit))
         return [(self._row(r), (r[9], r[0])) for r in cur]
 
+    def page_row(self, client_id: int) -> tuple[m.ClientRow, tuple[str, int]] | None:
+        r = self.conn.execute(self._ROW_SQL + "WHERE c.id = ?", (client_id,)).fetchone()
+        return (self._row(r), (r[9], r[0])) if r else None
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM clients").fetchone()[0]
 

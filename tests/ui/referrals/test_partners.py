@@ -139,7 +139,7 @@ def test_export_writes_exactly_the_chosen_file_and_import_reads_one(page, tmp_pa
 def test_bad_csv_is_refused_with_a_sentence(page, tmp_path, monkeypatch):
     """A CSV with an unknown column or not in UTF-8 changes nothing and says why."""
     shown = []
-    monkeypatch.setattr("ui.partners.page.show_error", lambda parent, exc: shown.append(exc.message))
+    monkeypatch.setattr("ui.kit.ops.show_error", lambda parent, exc: shown.append(exc.message))  # the one failure path
     bad = tmp_path / "bad.csv"
     bad.write_text("name,shoe\nA,1\n", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))

@@ -1,0 +1,98 @@
+"""Unlock to workspace: only the page shown is built; every other page is built, and loads, when first shown."""
+
+# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
+
+import pytest
+
+from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
+    CANARY,
+    ctx,
+    english,
+    home,
+    prefs,
+    ui_template,
+    unlock,
+    window,
+)
+from ui.context import Page
+from ui.pages import TITLES
+
+ADMIN_PAGES = ["intake", "clients", "cases", "referrals", "partners", "admin"]
+
+
+@pytest.fixture
+def built(monkeypatch) -> list[str]:
+    """The class name of every page constructed from now on, in order."""
+    names: list[str] = []
+    original = Page.__init__
+
+    def counting(self, *args, **kwargs):
+        names.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "__init__", counting)
+    return names
+
+
+def _sidebar(win) -> list[str]:
+    return [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
+
+
+def test_entering_the_workspace_builds_only_the_page_shown(qtbot, window, ctx, built):
+    """After unlock only the first page exists; the sidebar still lists every page the role allows, named."""
+    unlock(qtbot, window, "admin")
+    assert built == ["IntakePage"]
+    assert list(window.pages) == ADMIN_PAGES and list(window.pages.built()) == ["intake"]
+    assert window.page_stack.count() == len(ADMIN_PAGES)
+    assert window.page_stack.currentWidget() is window.pages.built()["intake"]
+    assert _sidebar(window) == ["New intake", "Clients", "Cases", "Referrals", "Partners", "Administration"]
+
+
+def test_each_page_is_built_once_when_first_shown_and_loads_its_data(qtbot, window, ctx, built, ui_template):
+    """Choosing a sidebar row builds that page (once), shows it, and it has loaded what it lists."""
+    unlock(qtbot, window, "admin")
+    for row, key in enumerate(ADMIN_PAGES):
+        before = list(built)
+        window.sidebar.setCurrentRow(row)
+        page = window.pages.built()[key]
+        assert window.page_stack.currentWidget() is page and page.isVisible()
+        assert built == before + ([] if key == "intake" else [type(page).__name__])
+        assert window.sidebar.item(row).text() == page.title() == TITLES[key](ctx)
+    pages = window.pages.built()
+    assert pages["clients"].count_label.text() == "1 client"
+    assert pages["cases"].model.rowCount() == len(ctx.vault.clients.get(ui_template.canary_id).cases) > 0
+    assert pages["admin"].model.rowCount() == len(ctx.vault.staff.list())
+    window.sidebar.setCurrentRow(1)  # shown again: nothing new is built
+    assert len(built) == len(ADMIN_PAGES)
+
+
+def test_a_volunteer_sidebar_names_the_unbuilt_page_as_it_will_be(qtbot, window, ctx, built):
+    """A volunteer's Clients entry says "My intakes today" before and after the page exists."""
+    unlock(qtbot, window, "volunteer")
+    before = _sidebar(window)
+    window.sidebar.setCurrentRow(1)
+    assert built == ["IntakePage", "ClientsPage"]
+    assert _sidebar(window) == before == [window.pages["intake"].title(), window.pages["clients"].title()]
+
+
+def test_opening_a_client_builds_the_clients_page_and_shows_the_file(qtbot, window, ctx, built, ui_template):
+    """"Open this client" from anywhere works although the Clients page did not exist yet."""
+    unlock(qtbot, window, "admin")
+    ctx.signals.open_client.emit(ui_template.canary_id)
+    clients = window.pages.built()["clients"]
+    assert window.page_stack.currentWidget() is clients
+    assert clients.view.file is not None and clients.view.file.client.id == ui_template.canary_id
+    case_id = ctx.vault.clients.get(ui_template.canary_id).cases[0].id
+    ctx.signals.open_case.emit(case_id)
+    cases = window.pages.built()["cases"]
+    assert window.page_stack.currentWidget() is cases and cases.selected_case_id() == case_id
+    assert built.count("ClientsPage") == 1 and built.count("CasesPage") == 1
+
+
+def test_switching_language_renames_pages_not_yet_built(qtbot, window, ctx, built):
+    """ES in the top bar renames every sidebar entry, built or not, and builds nothing."""
+    unlock(qtbot, window, "admin")
+    window.switch_language("es")
+    assert built == ["IntakePage"]
+    assert "Administración" in _sidebar(window) and "Administration" not in _sidebar(window)
+    window.switch_language("en")
