@@ -54,6 +54,7 @@ PAGES = (
     ("cases", "ui.cases.page", "CasesPage", lambda ctx: ctx.can(Can.REVIEW_CASES) or ctx.can(Can.VIEW_CLIENTS)),
     ("referrals", "ui.referrals.page", "ReferralsPage", lambda ctx: ctx.can(Can.MAKE_REFERRALS)),
     ("partners", "ui.partners.page", "PartnersPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
+    ("incidents", "ui.incidents.page", "IncidentsPage", lambda ctx: ctx.can(Can.RECORD_INCIDENT)),
     ("admin", "ui.admin.page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
 )
 
