@@ -296,7 +296,10 @@ class IncidentForm(QWidget):
         self.activities.set_ticked(())
         self.markings.set_ticked(())
         for row in self.vehicle_rows + self.person_rows:
-            row.setParent(None)
+            for edit in row.findChildren(QLineEdit):  # emptied now, not when Qt gets round to deleting it
+                edit.clear()
+            row.hide()  # parented until deleted: never a top-level window meanwhile
+            row.parentWidget().layout().removeWidget(row)
             row.deleteLater()
         self.vehicle_rows, self.person_rows = [], []
         self.add_person_button.setEnabled(True)

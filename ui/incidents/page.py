@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,8 +24,10 @@ from ui.kit import keys
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors
 
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S")
+
+def _is_save_key(event: QKeyEvent) -> bool:
+    ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+    return ctrl and event.key() in (Qt.Key.Key_S, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class IncidentsPage(Page):
@@ -76,11 +78,6 @@ class IncidentsPage(Page):
 
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear_form)
-        self.shortcuts = []
-        for sequence in SAVE_KEYS:
-            shortcut = QShortcut(QKeySequence(sequence), self.entry, self.save,
-                                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.shortcuts.append(shortcut)
         for edit in (self.form.equipment, self.form.notes):
             edit.installEventFilter(self)
             edit.textChanged.connect(lambda w=edit: self.errors.clear(w))
@@ -120,10 +117,17 @@ class IncidentsPage(Page):
 
     # ----- keys ---------------------------------------------------------------------------------------
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Enter or Ctrl+S from any field of the report saves it; a plain Enter never does."""
+        if self.tabs.currentWidget() is self.entry and _is_save_key(event):
+            event.accept()
+            self.save()
+        else:
+            super().keyPressEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Enter in the notes boxes saves too (a plain Enter is a new line there)."""
-        if (event.type() == QEvent.Type.KeyPress and event.key() in _ENTER
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        """The notes boxes would take Ctrl+Enter as a new line: it saves there too."""
+        if event.type() == QEvent.Type.KeyPress and _is_save_key(event):
             self.save()
             return True
         return super().eventFilter(watched, event)

@@ -249,11 +249,32 @@ class LetterPreview(QDialog):
         self.retranslate()
         self.print_button.setFocus()
 
-    def retranslate(self) -> None:
+    # ----- what differs from one kind of document to another (DocumentPreview overrides these) ----------
+
+    def window_title(self) -> str:
         # The reference only, never the client's name: window titles reach task bars and screen sharing.
-        self.setWindowTitle(_("Referral letter {ref}").format(ref=self.referral.ref))
-        self.heading.setText(_("Letter for referral {ref} to {partner}").format(
-            ref=self.referral.ref, partner=self.referral.partner_name))
+        return _("Referral letter {ref}").format(ref=self.referral.ref)
+
+    def heading_text(self) -> str:
+        return _("Letter for referral {ref} to {partner}").format(ref=self.referral.ref,
+                                                                 partner=self.referral.partner_name)
+
+    def doc_name(self) -> str:
+        """What the print queue sees: a reference, never a name."""
+        return self.referral.ref
+
+    def suggested_filename(self) -> str:
+        return default_filename(self.referral.ref)
+
+    def record_output(self, how: str) -> None:
+        """Audit a print or a save (`how` is "print" or "save"); raises UserError when refused."""
+        self.ctx.v.referrals.record_output(self.referral.id, how)
+
+    changed_what = "referrals"
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.window_title())
+        self.heading.setText(self.heading_text())
         self.prev_button.setText(_("P&revious page"))
         self.next_button.setText(_("&Next page"))
         self.fit_width.setText(_("Fit &width"))
@@ -304,15 +325,15 @@ class LetterPreview(QDialog):
         printer = printing.ask_printer(self)
         if printer is None or not self._pdf:  # cancelled, or locked while the dialog was open
             return False
-        printer.setDocName(self.referral.ref)  # the print queue sees the reference, never a name
+        printer.setDocName(self.doc_name())  # the print queue sees the reference, never a name
         try:
             printing.print_pdf_bytes(self._pdf, printer)
-            self.ctx.v.referrals.record_output(self.referral.id, "print")
+            self.record_output("print")
         except UserError as exc:
             show_error(self, exc)
             return False
         self.status.setText(_("The letter was sent to the printer."))
-        self.ctx.signals.changed.emit("referrals")
+        self.ctx.signals.changed.emit(self.changed_what)
         return True
 
     def save_as_pdf(self) -> bool:
@@ -320,13 +341,11 @@ class LetterPreview(QDialog):
         if not self._pdf or not confirm_unencrypted_save(self):
             return False
         path = filedialogs.ask_save(self, _("Save the letter as PDF (not encrypted)"),
-                                    default_filename(self.referral.ref), _("PDF files (*.pdf)"))
+                                    self.suggested_filename(), _("PDF files (*.pdf)"))
         if not path or not self._pdf:
             return False
-        referral_id = self.referral.id
         try:
-            atomic_write(Path(path), self._pdf,
-                             before_commit=lambda: self.ctx.v.referrals.record_output(referral_id, "save"))
+            atomic_write(Path(path), self._pdf, before_commit=lambda: self.record_output("save"))
         except UserError as exc:
             show_error(self, exc)
             return False
@@ -335,7 +354,7 @@ class LetterPreview(QDialog):
                 reason=exc.strerror or type(exc).__name__)))
             return False
         self.status.setText(_("Saved an unencrypted copy. Delete it when it is no longer needed."))
-        self.ctx.signals.changed.emit("referrals")
+        self.ctx.signals.changed.emit(self.changed_what)
         return True
 
     # ----- lifecycle --------------------------------------------------------------------------------
@@ -358,3 +377,4 @@ class LetterPreview(QDialog):
     def done(self, result: int) -> None:
         super().done(result)
         self.clear()
+
