@@ -37,6 +37,7 @@ _FACE = {
     "public_report": "clinic.reports.public",
     "plan_model": "clinic.preparedness.model",
     "ClearResult": "clinic.conflicts.parties:ClearResult",
+    "CONFLICT_NOTICE": "clinic.conflicts.parties:VOLUNTEER_NOTICE",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -63,6 +64,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.cli.main import main as cli_main  # noqa: F401
     from clinic.clients import intake as intake_rules  # noqa: F401
     from clinic.clients.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
+    from clinic.conflicts.parties import VOLUNTEER_NOTICE as CONFLICT_NOTICE  # noqa: F401
     from clinic.conflicts.parties import ClearResult as ClearResult
     from clinic.files import atomic_write as atomic_write
     from clinic.home import Home as Home

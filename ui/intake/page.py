@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import intake_rules
+from clinic import CONFLICT_NOTICE, intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError, ValidationError
@@ -55,6 +55,7 @@ class IntakePage(Page):
         self._matches: list[m.ClientMatch] = []
         self._existing: m.ClientMatch | None = None
         self._saved_ref: str | None = None
+        self._conflict = False
         self._confirm: QMessageBox | None = None
 
         self.banner = QFrame()
@@ -260,7 +261,7 @@ class IntakePage(Page):
         except UserError as exc:
             show_error(self, exc)
             return
-        self._saved_ref = receipt.client_ref
+        self._saved_ref, self._conflict = receipt.client_ref, receipt.possible_conflict
         self._show_saved()
         self._reset(keep_site=True)
         self.ctx.signals.changed.emit("clients")
@@ -287,7 +288,10 @@ class IntakePage(Page):
             self.banner_label.clear()
             self.banner.hide()
             return
-        self.banner_label.setText(_("Saved. Client reference: {ref}").format(ref=self._saved_ref))
+        text = _("Saved. Client reference: {ref}").format(ref=self._saved_ref)
+        if self._conflict:  # the core checked the names as it saved; a volunteer learns only this
+            text += "\n" + _(CONFLICT_NOTICE)
+        self.banner_label.setText(text)
         self.banner.show()
 
     def _reset(self, *, keep_site: bool) -> None:
