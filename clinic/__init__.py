@@ -38,6 +38,7 @@ _FACE = {
     "plan_model": "clinic.preparedness.model",
     "ClearResult": "clinic.conflicts.parties:ClearResult",
     "CONFLICT_NOTICE": "clinic.conflicts.parties:VOLUNTEER_NOTICE",
+    "conflict_parties": "clinic.conflicts.parties",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -64,6 +65,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.cli.main import main as cli_main  # noqa: F401
     from clinic.clients import intake as intake_rules  # noqa: F401
     from clinic.clients.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
+    from clinic.conflicts import parties as conflict_parties  # noqa: F401
     from clinic.conflicts.parties import VOLUNTEER_NOTICE as CONFLICT_NOTICE  # noqa: F401
     from clinic.conflicts.parties import ClearResult as ClearResult
     from clinic.files import atomic_write as atomic_write

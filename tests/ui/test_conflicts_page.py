@@ -127,3 +127,25 @@ def test_clear_and_spanish(conflicts, template):
     p.retranslate()
     assert p.title() == "Conflictos"
     assert not error_dialogs()
+
+
+def test_a_party_named_at_intake_is_checked_and_reaches_the_attorney(qtbot, make_ctx, english, type_text,
+                                                                     conflicts):
+    """A landlord typed on the intake form who matches a client warns the volunteer; the attorney sees why."""
+    page = IntakePage(make_ctx("volunteer"))
+    qtbot.addWidget(page)
+    type_text(page.form.given_names, "Zebulon")
+    type_text(page.form.family_name_1, "Quarrington")
+    name, relationship = page.form.parties_box.rows[0]
+    type_text(name, "Pedro Ramirez")
+    relationship.setCurrentIndex(relationship.findData("landlord"))
+    page.form.consent.setChecked(True)
+    page.save()
+    assert VOLUNTEER_NOTICE in page.banner_label.text()
+    assert name.text() == ""  # a fresh form for the next person
+    p = conflicts("attorney")
+    case = next(r for r in p.cases.rows if r.client_name == "Zebulon Quarrington")
+    choose_case(p, case.id)
+    (match,) = p.matches.rows
+    assert (match.checked_name, match.name) == ("Pedro Ramirez", "Pedro Ramírez")
+    assert "Pedro Ramirez (Adverse party)" in p.parties.text()

@@ -28,7 +28,7 @@ from clinic.errors import UserError, ValidationError
 from clinic.i18n import _
 from ui.context import AppContext, Page
 from ui.intake.sections import IntakeForm
-from ui.kit import keys
+from ui.kit import keys, theme
 from ui.kit.errors import app_title, show_error
 from ui.kit.format import format_date
 from ui.kit.forms import FieldErrors, set_accessible
@@ -61,7 +61,8 @@ class IntakePage(Page):
         self.banner = QFrame()
         self.banner.setObjectName("savedBanner")
         self.banner.setStyleSheet("#savedBanner { background: #e7f4ea; border: 1px solid #1d6b32; "
-                                  "border-radius: 4px; } #savedBanner QLabel { color: #0d3b1a; }")
+                                  "border-radius: 4px; } #savedBanner QLabel { color: #0d3b1a; } "
+                                  "#savedBanner[conflict=\"true\"] { background: #fff3d6; border-color: #8a5a00; }")
         self.banner_label = QLabel()
         self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
         self.banner_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -292,6 +293,7 @@ class IntakePage(Page):
         if self._conflict:  # the core checked the names as it saved; a volunteer learns only this
             text += "\n" + _(CONFLICT_NOTICE)
         self.banner_label.setText(text)
+        theme.set_flag(self.banner, "conflict", self._conflict)
         self.banner.show()
 
     def _reset(self, *, keep_site: bool) -> None:
