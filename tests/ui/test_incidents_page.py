@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -228,3 +229,36 @@ def test_the_screen_switches_to_spanish(page):
     assert p.tabs.tabText(0) == "Nuevo reporte"
     assert p.form.faces_covered.currentText() == "Se desconoce"
     assert not error_dialogs()
+
+
+def test_the_public_report_pdf_is_bilingual_and_a_new_period_needs_a_new_preview(page, tmp_path, monkeypatch,
+                                                                                  type_text):
+    """Saving the PDF writes a report read back in both languages with no incident text; editing the period
+    drops the preview, so what is saved is always what was shown."""
+    p = page("coordinator")
+    for i in range(12):
+        ref = record(p.ctx, notes=NOTES_CANARY, day=dt.date(2026, 10, 5 + i))
+        p.ctx.v.incidents.verify(ref, status=im.Status.VERIFIED, reason="ok")
+    dialog = public.PublicReportDialog(p.ctx, parent=p, today=dt.date(2026, 11, 20))
+    dialog.make_preview()
+    assert dialog.pdf_button.isEnabled()
+    type_text(dialog.date_to, "0")
+    assert not dialog.pdf_button.isEnabled() and dialog.table.rowCount() == 0
+    dialog.date_to.set_date(dt.date(2026, 10, 31))
+    dialog.make_preview()
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(public.filedialogs, "ask_save", lambda *a: str(target))
+    assert dialog.save("pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Verified incidents" in text and "Hechos verificados" in text
+    assert "NOTE-CANARY" not in text
+
+
+def test_enter_alone_never_saves_but_ctrl_enter_from_a_field_does(page, qtbot, type_text):
+    """A plain Enter in a field saves nothing (a call is still going on); Ctrl+Enter from the same field saves."""
+    p = page()
+    type_text(p.form.address, "Main St & 3rd")
+    qtbot.keyClick(p.form.address, Qt.Key.Key_Return)
+    assert p.ctx.v.incidents.list() == []
+    qtbot.keyClick(p.form.address, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(p.ctx.v.incidents.list()) == 1

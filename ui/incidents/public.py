@@ -51,6 +51,8 @@ class PublicReportDialog(QDialog):
         start, end = last_month(today or dt.date.today())
         self.date_from.set_date(start)
         self.date_to.set_date(end)
+        for edit in (self.date_from, self.date_to):  # a preview is of the period shown: a new one is needed
+            edit.textEdited.connect(self._period_changed)
         self.preview_button = QPushButton()
         self.preview_button.setAutoDefault(True)
         self.preview_button.setDefault(True)
@@ -87,7 +89,7 @@ class PublicReportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         ctx.signals.locked.connect(self.close)
-        ctx.signals.language_changed.connect(lambda _l: self.retranslate())
+        ctx.signals.language_changed.connect(self._language_changed)
         self.resize(760, 640)
         self.retranslate()
         self._update_buttons()
@@ -108,6 +110,9 @@ class PublicReportDialog(QDialog):
         set_accessible(self.table, _("What will be published"))
         self.method.setText(_(public_report.METHOD_NOTE))
         self._fill()
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
 
     def _period(self) -> tuple[dt.date, dt.date] | None:
         self.errors.clear()
@@ -146,6 +151,14 @@ class PublicReportDialog(QDialog):
                 if column == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
+
+    def _period_changed(self, *_args) -> None:
+        self.errors.clear()
+        if self.report is not None:
+            self.report = None
+            self._fill()
+            self.status.clear()
+            self._update_buttons()
 
     def _update_buttons(self) -> None:
         for b in (self.csv_button, self.pdf_button):
