@@ -149,3 +149,19 @@ def test_a_party_named_at_intake_is_checked_and_reaches_the_attorney(qtbot, make
     (match,) = p.matches.rows
     assert (match.checked_name, match.name) == ("Pedro Ramirez", "Pedro Ramírez")
     assert "Pedro Ramirez (Adverse party)" in p.parties.text()
+
+
+def test_a_party_added_to_a_case_is_checked_at_once(conflicts, template, type_text):
+    """Naming another party on the case checks it again: a match appears, the earlier decision no longer counts."""
+    p = conflicts("attorney")
+    choose_case(p, template.cases["García"])
+    p.record_decision()  # no conflict, recorded
+    assert "Decision: No conflict" in p.summary.text()
+    p.add_party()
+    assert p.errors.is_marked(p.party_name)  # a party needs a name
+    type_text(p.party_name, "Ngozi Okafor")
+    p.party_kind.setCurrentIndex(p.party_kind.findData("adverse"))
+    p.add_party()
+    assert [x.name for x in p.matches.rows] == ["Ngozi Okafor"]
+    assert "Not cleared yet" in p.summary.text() and p.party_name.text() == ""
+    assert "Ngozi Okafor (Adverse party)" in p.parties.text()

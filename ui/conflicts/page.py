@@ -9,12 +9,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic import ClearResult
+from clinic import conflict_parties as cp
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError, ValidationError
@@ -100,6 +104,25 @@ class ConflictsPage(Page):
         self.parties.setTextFormat(Qt.TextFormat.PlainText)
         self.run_button = QPushButton()
         self.run_button.clicked.connect(self.run_check)
+        self.party_name, self.party_kind, self.party_org = QLineEdit(), QComboBox(), QCheckBox()
+        self.party_name.setMaxLength(m.MAX_NAME)
+        self.party_name.textEdited.connect(lambda _t: self.errors.clear(self.party_name))
+        self.party_name.returnPressed.connect(self.add_party)
+        for kind in cp.PartyKind:
+            self.party_kind.addItem("", kind.value)
+        self.party_button = QPushButton()
+        self.party_button.clicked.connect(self.add_party)
+        self.party_label = QLabel()
+        self.party_label.setBuddy(self.party_name)
+        self.party_kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        party_row = QGridLayout()  # the name on its own line: it needs the width
+        party_row.setContentsMargins(0, 0, 0, 0)
+        party_row.addWidget(self.party_label, 0, 0)
+        party_row.addWidget(self.party_name, 0, 1, 1, 3)
+        party_row.addWidget(self.party_kind, 1, 1)
+        party_row.addWidget(self.party_org, 1, 2)
+        party_row.addWidget(self.party_button, 1, 3)
+        party_row.setColumnStretch(1, 1)
         self.decision_box = QGroupBox()
         self.result = QComboBox()
         for r in ClearResult:
@@ -125,6 +148,9 @@ class ConflictsPage(Page):
         right_layout.addWidget(self.match_table, 1)
         right_layout.addWidget(self.parties)
         right_layout.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.party_form = QWidget()
+        self.party_form.setLayout(party_row)
+        right_layout.addWidget(self.party_form)
         right_layout.addWidget(self.decision_box)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.case_table)
@@ -175,6 +201,13 @@ class ConflictsPage(Page):
         for i in range(self.result.count()):
             self.result.setItemText(i, _(ClearResult(self.result.itemData(i)).label))
         self.clear_button.setText(_("Re&cord the decision"))
+        self.party_label.setText(_("Another party's na&me"))
+        set_accessible(self.party_name, _("Another party's name"))
+        for i in range(self.party_kind.count()):
+            self.party_kind.setItemText(i, _(SOURCES[self.party_kind.itemData(i)]))
+        set_accessible(self.party_kind, _("Kind of party"))
+        self.party_org.setText(_("An organisation"))
+        self.party_button.setText(_("Add the &party and check again"))
         self._show(self.check)
 
     def clear(self) -> None:
@@ -219,6 +252,26 @@ class ConflictsPage(Page):
         except UserError as exc:
             show_error(self, exc)
 
+    def add_party(self) -> None:
+        """Name someone else on the case; the core checks the case again (an earlier clearance stops counting)."""
+        row = self.current_case()
+        if row is None:
+            return
+        self.errors.clear()
+        draft = cp.PartyDraft(cp.PartyKind(self.party_kind.currentData()), self.party_name.text(),
+                              is_org=self.party_org.isChecked())
+        try:
+            check = self.ctx.v.conflicts.add_party(row.id, draft)
+        except ValidationError as exc:
+            self.errors.mark(self.party_name, exc.message)
+            return
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.party_name.clear()
+        self.party_org.setChecked(False)
+        self._show(check)
+
     def record_decision(self) -> None:
         row = self.current_case()
         if row is None:
@@ -252,6 +305,7 @@ class ConflictsPage(Page):
             f"{p.name} ({_(SOURCES.get(p.kind.value, p.kind.value))})" for p in parties)) if parties else "")
         self.parties.setVisible(bool(parties))
         self.run_button.setEnabled(row is not None)
+        self.party_form.setEnabled(row is not None)
         can_clear = self.ctx.can(Can.CLEAR_CONFLICTS)
         self.decision_box.setVisible(can_clear)
         self.decision_box.setEnabled(row is not None and check is not None and check.current)
