@@ -32,6 +32,13 @@ _FACE = {
     "compose_letter": "clinic.letters.compose:compose_letter",
     "render_letter": "clinic.letters.render:render_letter",
     "render_recovery_kit": "clinic.letters.render:render_recovery_kit",
+    "incident_model": "clinic.incidents.model",
+    "incident_problems": "clinic.incidents.checks:problems",
+    "public_report": "clinic.reports.public",
+    "plan_model": "clinic.preparedness.model",
+    "ClearResult": "clinic.conflicts.parties:ClearResult",
+    "CONFLICT_NOTICE": "clinic.conflicts.parties:VOLUNTEER_NOTICE",
+    "conflict_parties": "clinic.conflicts.parties",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -58,8 +65,13 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.cli.main import main as cli_main  # noqa: F401
     from clinic.clients import intake as intake_rules  # noqa: F401
     from clinic.clients.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
+    from clinic.conflicts import parties as conflict_parties  # noqa: F401
+    from clinic.conflicts.parties import VOLUNTEER_NOTICE as CONFLICT_NOTICE  # noqa: F401
+    from clinic.conflicts.parties import ClearResult as ClearResult
     from clinic.files import atomic_write as atomic_write
     from clinic.home import Home as Home
+    from clinic.incidents import model as incident_model  # noqa: F401
+    from clinic.incidents.checks import problems as incident_problems  # noqa: F401
     from clinic.keys.unlock_guard import UnlockGuard as UnlockGuard
     from clinic.letters.compose import LetterRequest as LetterRequest
     from clinic.letters.compose import compose_letter as compose_letter
@@ -68,6 +80,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
+    from clinic.preparedness import model as plan_model  # noqa: F401
     from clinic.referrals.partners import MAX_CSV_BYTES as MAX_CSV_BYTES
     from clinic.referrals.partners import lsc_warning as lsc_warning
+    from clinic.reports import public as public_report  # noqa: F401
     from clinic.vault import Vault as Vault

@@ -22,6 +22,9 @@ PAGES = (
     ("cases", "ui.cases.page", "CasesPage", lambda ctx: ctx.can(Can.REVIEW_CASES) or ctx.can(Can.VIEW_CLIENTS)),
     ("referrals", "ui.referrals.page", "ReferralsPage", lambda ctx: ctx.can(Can.MAKE_REFERRALS)),
     ("partners", "ui.partners.page", "PartnersPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
+    ("incidents", "ui.incidents.page", "IncidentsPage", lambda ctx: ctx.can(Can.RECORD_INCIDENT)),
+    ("preparedness", "ui.preparedness.page", "PlansPage", lambda ctx: ctx.can(Can.LOOKUP_CLIENT)),
+    ("conflicts", "ui.conflicts.page", "ConflictsPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
     ("admin", "ui.admin.page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
 )
 
@@ -33,6 +36,9 @@ TITLES: dict[str, Callable[[AppContext], str]] = {
     "cases": lambda ctx: _("Cases"),
     "referrals": lambda ctx: _("Referrals"),
     "partners": lambda ctx: _("Partners"),
+    "incidents": lambda ctx: _("Hotline"),
+    "preparedness": lambda ctx: _("Preparedness"),
+    "conflicts": lambda ctx: _("Conflicts"),
     "admin": lambda ctx: _("Administration"),
 }
 

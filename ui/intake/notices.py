@@ -24,7 +24,8 @@ def saved_banner() -> tuple[QFrame, QLabel]:
     banner = QFrame()
     banner.setObjectName("savedBanner")
     banner.setStyleSheet("#savedBanner { background: #e7f4ea; border: 1px solid #1d6b32; "
-                         "border-radius: 4px; } #savedBanner QLabel { color: #0d3b1a; }")
+                         "border-radius: 4px; } #savedBanner QLabel { color: #0d3b1a; } "
+                         "#savedBanner[conflict=\"true\"] { background: #fff3d6; border-color: #8a5a00; }")
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import intake_rules
+from clinic import CONFLICT_NOTICE, intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError, ValidationError
@@ -29,7 +29,7 @@ from clinic.i18n import _
 from ui.context import AppContext, Page
 from ui.intake.notices import match_text, returning_chip, saved_banner
 from ui.intake.sections import IntakeForm
-from ui.kit import keys
+from ui.kit import keys, theme
 from ui.kit.errors import app_title, show_error
 from ui.kit.forms import FieldErrors, set_accessible
 from ui.kit.ops import VaultJob, VaultOp
@@ -47,6 +47,7 @@ class IntakePage(Page):
         self._matches: list[m.ClientMatch] = []
         self._existing: m.ClientMatch | None = None
         self._saved_ref: str | None = None
+        self._conflict = False
         self._confirm: QMessageBox | None = None
 
         self.banner, self.banner_label = saved_banner()
@@ -227,7 +228,7 @@ class IntakePage(Page):
         self._scroll_to(widget)
 
     def _saved(self, receipt) -> None:
-        self._saved_ref = receipt.client_ref
+        self._saved_ref, self._conflict = receipt.client_ref, receipt.possible_conflict
         self._show_saved()
         self._reset(keep_site=True)
         self.ctx.signals.intake_recorded.emit(receipt)  # each view updates what this one save changed
@@ -254,7 +255,11 @@ class IntakePage(Page):
             self.banner_label.clear()
             self.banner.hide()
             return
-        self.banner_label.setText(_("Saved. Client reference: {ref}").format(ref=self._saved_ref))
+        text = _("Saved. Client reference: {ref}").format(ref=self._saved_ref)
+        if self._conflict:  # the core checked the names as it saved; a volunteer learns only this
+            text += "\n" + _(CONFLICT_NOTICE)
+        self.banner_label.setText(text)
+        theme.set_flag(self.banner, "conflict", self._conflict)
         self.banner.show()
 
     def _reset(self, *, keep_site: bool) -> None:

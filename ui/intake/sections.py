@@ -24,6 +24,7 @@ from clinic import models as m
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _
 from ui.intake.fields import MoneyEdit, PhoneRow, line_edit, plain_edit
+from ui.intake.parties import AdversePartiesBox
 from ui.kit import theme
 from ui.kit.format import CHANNEL_NAMES
 from ui.kit.forms import DateEdit, IntEdit, labelled, set_accessible
@@ -90,6 +91,8 @@ class IntakeForm(QWidget):
         self._row(form, N_("&Household size"), money).setBuddy(self.household_size)
         self._labels.append((self.income_label, N_("&Monthly income (dollars)")))
         outer.addWidget(self.household_box)
+        self.parties_box = AdversePartiesBox()
+        outer.addWidget(self.parties_box)
 
         self.needs_box, form = self._box()
         needs = QWidget()
@@ -187,6 +190,7 @@ class IntakeForm(QWidget):
             self.consent_language.setCurrentIndex(self.language.currentIndex())
 
     def retranslate(self, *, reader_sees_sealed: bool = False) -> None:
+        self.parties_box.retranslate()
         for label, text in self._labels:
             label.setText(_(text))
             buddy = label.buddy()
@@ -236,6 +240,7 @@ class IntakeForm(QWidget):
             self.date_of_birth, self.language, self.interpreter,
             *[w for phone in self.phones for w in phone.widgets()], self.address,
             self.household_size, self.monthly_income,
+            *self.parties_box.inputs(),
             *self.needs.values(), *self.urgency.values(), self.detained, self.next_date, self.channel,
             self.site, self.notes, *self.sealed.values(), self.consent_language, self.consent,
         ]
@@ -286,6 +291,7 @@ class IntakeForm(QWidget):
             notes=self.notes.toPlainText().strip(),
             sealed={f: text for f in self.sealed if (text := self._text(f))},
             existing_client=existing_client,
+            adverse_parties=self.parties_box.drafts(),
         )
 
     def widget_for_error(self, exc: ValidationError) -> QWidget | None:
@@ -300,6 +306,8 @@ class IntakeForm(QWidget):
             "next_date": self.next_date, "detained_family_member": self.detained, "channel": self.channel,
             "site": self.site, "notes": self.notes, "consent_to_store": self.consent,
             "consent_language": self.consent_language, "phones": self.phones[0].number,
+            "party_name": self.parties_box.first_named(), "adverse_parties": self.parties_box.first_named(),
+            "relationship": self.parties_box.first_named(),
         }
         if exc.field == "phone":
             for row in self.phones:

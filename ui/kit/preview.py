@@ -230,11 +230,32 @@ class LetterPreview(QDialog):
         self.retranslate()
         self.print_button.setFocus()
 
-    def retranslate(self) -> None:
+    # ----- what differs from one kind of document to another (DocumentPreview overrides these) ----------
+
+    def window_title(self) -> str:
         # The reference only, never the client's name: window titles reach task bars and screen sharing.
-        self.setWindowTitle(_("Referral letter {ref}").format(ref=self.referral.ref))
-        self.heading.setText(_("Letter for referral {ref} to {partner}").format(
-            ref=self.referral.ref, partner=self.referral.partner_name))
+        return _("Referral letter {ref}").format(ref=self.referral.ref)
+
+    def heading_text(self) -> str:
+        return _("Letter for referral {ref} to {partner}").format(ref=self.referral.ref,
+                                                                 partner=self.referral.partner_name)
+
+    def doc_name(self) -> str:
+        """What the print queue sees: a reference, never a name."""
+        return self.referral.ref
+
+    def suggested_filename(self) -> str:
+        return default_filename(self.referral.ref)
+
+    def record_output(self, how: str) -> None:
+        """Audit a print or a save (`how` is "print" or "save"); raises UserError when refused."""
+        self.ctx.v.referrals.record_output(self.referral.id, how)
+
+    changed_what = "referrals"
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.window_title())
+        self.heading.setText(self.heading_text())
         self.prev_button.setText(_("P&revious page"))
         self.next_button.setText(_("&Next page"))
         self.fit_width.setText(_("Fit &width"))
@@ -285,36 +306,36 @@ class LetterPreview(QDialog):
         printer = printing.ask_printer(self)
         if printer is None or not self._pdf:  # cancelled, or locked while the dialog was open
             return False
-        printer.setDocName(self.referral.ref)  # the print queue sees the reference, never a name
-        pdf, referral_id = self._pdf, self.referral.id
+        printer.setDocName(self.doc_name())  # the print queue sees the reference, never a name
+        pdf = self._pdf
 
-        def print_and_record(v) -> None:
+        def print_and_record(_v) -> None:
             printing.print_pdf_bytes(pdf, printer)
-            v.referrals.record_output(referral_id, "print")
+            self.record_output("print")
 
-        op = VaultOp(self.ctx, self, print_and_record).changes("referrals").success(
+        op = VaultOp(self.ctx, self, print_and_record).changes(self.changed_what).success(
             lambda _none: self.status.setText(_("The letter was sent to the printer.")))
         op.run()
         return op.ok
 
     def save_as_pdf(self) -> bool:
         """Warn, ask where, write exactly there (atomically) and record the save in the audit log."""
-        if not self._pdf or not confirm_unencrypted(self, default_filename(self.referral.ref)):
+        if not self._pdf or not confirm_unencrypted(self, self.suggested_filename()):
             return False
         path = filedialogs.ask_save(self, _("Save the letter as PDF (not encrypted)"),
-                                    default_filename(self.referral.ref), _("PDF files (*.pdf)"))
+                                    self.suggested_filename(), _("PDF files (*.pdf)"))
         if not path or not self._pdf:
             return False
-        pdf, referral_id = self._pdf, self.referral.id
+        pdf = self._pdf
 
-        def write_and_record(v) -> None:
+        def write_and_record(_v) -> None:
             try:
-                atomic_write(Path(path), pdf, before_commit=lambda: v.referrals.record_output(referral_id, "save"))
+                atomic_write(Path(path), pdf, before_commit=lambda: self.record_output("save"))
             except OSError as exc:
                 raise UserError(_("The letter could not be saved: {reason}").format(
                     reason=exc.strerror or type(exc).__name__)) from exc
 
-        op = VaultOp(self.ctx, self, write_and_record).changes("referrals").success(lambda _none: self.status.setText(
+        op = VaultOp(self.ctx, self, write_and_record).changes(self.changed_what).success(lambda _none: self.status.setText(
             _("Saved an unencrypted copy. Delete it when it is no longer needed.")))
         op.run()
         return op.ok
@@ -339,3 +360,4 @@ class LetterPreview(QDialog):
     def done(self, result: int) -> None:
         super().done(result)
         self.clear()
+

@@ -22,9 +22,9 @@ def _sidebar(win):
 
 
 @pytest.mark.parametrize("role, pages", [
-    ("volunteer", ["intake", "clients"]),
-    ("attorney", ["intake", "clients", "cases", "referrals", "partners"]),
-    ("admin", ["intake", "clients", "cases", "referrals", "partners", "admin"]),
+    ("volunteer", ["intake", "clients", "incidents", "preparedness"]),
+    ("attorney", ["intake", "clients", "cases", "referrals", "partners", "incidents", "preparedness", "conflicts"]),
+    ("admin", ["intake", "clients", "cases", "referrals", "partners", "incidents", "preparedness", "conflicts", "admin"]),
 ])
 def test_pages_follow_the_role(qtbot, window, ctx, role, pages):
     """Each role gets its own screens, in order, with translated sidebar names."""

@@ -1,5 +1,4 @@
 """The operation pattern: VaultOp on the GUI thread, VaultJob on a worker with its own connection, one failure path."""
-# ruff: noqa: F811 - fixtures imported from test_intake_page.py are used as test arguments
 
 from __future__ import annotations
 
@@ -10,11 +9,6 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 import ui.kit.ops
 from clinic.errors import Cancelled, NotFound, PermissionDenied, UserError
-from tests.ui.test_intake_page import (  # noqa: F401 - fixtures shared with the other UI screen tests
-    make_ctx,
-    open_vault,
-    vault_template,
-)
 from ui.context import AppContext
 from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tasks import TaskRunner

@@ -1,5 +1,4 @@
 """Save to banner: a saved intake updates its one row and the count, never reloads the whole client list."""
-# ruff: noqa: F811 - fixtures imported from test_intake_page.py are used as test arguments
 
 from __future__ import annotations
 
@@ -7,14 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.ui.test_intake_page import (  # noqa: F401 - fixtures shared with the other UI screen tests
-    close_message_boxes,
-    draft,
-    make_ctx,
-    open_vault,
-    show,
-    vault_template,
-)
+from tests.fixtures.intake import close_message_boxes, draft, show
 from ui.clients.page import ClientsPage
 from ui.intake.page import IntakePage
 from ui.kit.tablemodel import Column, LazyRowTableModel

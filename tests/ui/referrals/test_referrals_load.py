@@ -1,5 +1,4 @@
 """The referrals list loads on a worker with its own connection; an answer overtaken or after a lock is dropped."""
-# ruff: noqa: F811 - fixtures imported from test_referrals_ui.py are used as test arguments
 
 from __future__ import annotations
 
@@ -7,12 +6,7 @@ import threading
 
 import pytest
 
-from tests.ui.test_referrals_ui import (  # noqa: F401 - the referral fixtures
-    make_referral,
-    open_ctx,
-    ref_home,
-    ref_template,
-)
+from tests.fixtures.referrals import make_referral
 from ui.kit.tasks import TaskRunner
 from ui.referrals.page import ReferralsPage
 

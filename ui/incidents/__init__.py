@@ -1,0 +1,1 @@
+"""The hotline: incident reports, their verification and the public report."""

@@ -1,0 +1,1 @@
+"""A family preparedness plan from a client's file, and its printed documents."""
