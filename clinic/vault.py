@@ -29,7 +29,7 @@ from clinic.errors import (
 )
 from clinic.home import Home
 from clinic.i18n import _, ngettext
-from clinic.keys import device, recovery
+from clinic.keys import anchor, device, recovery, roster
 from clinic.keys.keyfile import KeyFile, UnlockedKeys
 from clinic.keys.unlock_guard import UnlockGuard
 from clinic.storage import audit, migrate
@@ -164,15 +164,20 @@ class Vault:
         integrity_key = integrity_key_for(data_key, vault_id)
         priv_private, priv_public = p.new_keypair()
         fpr = p.fingerprint(priv_public)
+        signing_raw, signer = p.new_signing_keypair()
+        signing = SecretBytes(signing_raw)
         keyfile = KeyFile.new(home.keys, vault_id)
+        keyfile.doc["signer"] = base64.b64encode(signer).decode()
         entry, public = keyfile.enrol(name=admin_name, passphrase=passphrase, device_secret=device_secret,
                                       privileged_fpr=fpr)
         keyfile.grant_data_key(entry, data_key)
         keyfile.grant_privileged(entry, SecretBytes(priv_private))
+        keyfile.assign_role(entry, m.Role.ADMIN, signing)
         recovery_text, recovery_secret = recovery.generate()
         rec = keyfile.set_recovery(recovery_secret, fpr)
         keyfile.grant_data_key(rec, data_key)
         keyfile.grant_privileged(rec, SecretBytes(priv_private))
+        keyfile.grant_signing(rec, signing)
 
         conn = connect(home.db, data_key, create=True)
         try:
@@ -188,13 +193,15 @@ class Vault:
                                                role=m.Role.ADMIN, language=language,
                                                public_key=entry["public_key"])
                 audit.append(conn, actor_id=staff_id, action="vault.init")
-            keyfile.save(integrity_key)
+            keyfile.save(integrity_key, signer=signing)
             device.store_anchor(vault_id, home.path, epoch=keyfile.epoch,
                                 fpr=p.data_key_fingerprint(bytes(data_key)))
+            device.store_signer(vault_id, home.path, keyfile.doc["signer"])
         except BaseException:
             conn.close()
             raise
-        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), SecretBytes(priv_private), fpr)
+        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), SecretBytes(priv_private), fpr,
+                            signer=keyfile.doc["signer"], signing_key=signing)
         user = StaffRepo(conn).get(staff_id)
         return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user), \
             recovery_text
@@ -218,14 +225,22 @@ class Vault:
     def open(cls, home: Home, keys: UnlockedKeys, guard: UnlockGuard | None = None) -> Vault:
         """Open the database with the derived keys on the calling thread, and check who is unlocking."""
         keyfile = KeyFile.load(home.keys)
-        conn, data_key = _connect_any(home, keys.data_keys)
+        keys = keys.owned()  # this vault's own copies, wiped at lock; the caller's stay the caller's
+        signer = roster.trusted_signer(keyfile, keys, device.load_signer(keyfile.vault_id, home.path))
+        data_keys = roster.accepted_data_keys(keyfile, keys, signer)  # a grant no admin signed is ignored
+        try:
+            conn, data_key = _connect_any(home, data_keys)
+        except VaultDamaged:
+            if len(data_keys) < len(keys.data_keys):  # only a grant no admin signed would open it
+                raise roster.forged() from None
+            raise
         try:
             migrate.migrate(conn)
             settings = SettingsRepo(conn)
             if settings.get("vault_id") != keyfile.vault_id:
                 raise VaultDamaged(_("The key file belongs to another vault than this database."))
-            anchored = _check_anchor(home, keyfile, data_key)
-            legacy = _check_keyfile_mac(keyfile, keys.data_keys, anchored, settings)
+            anchored = anchor.check(home, keyfile, data_key)
+            legacy = _check_keyfile_mac(keyfile, data_keys, anchored, settings)
             found = StaffRepo(conn).by_account(keys.account_id)
             entry = keyfile.by_id(keys.account_id)
             if found is None or not found[0].active:
@@ -233,6 +248,7 @@ class Vault:
             user, public_key = found
             if entry is None or entry["public_key"] != public_key:
                 raise VaultDamaged(_("The key file does not match the staff list in the database."))
+            roster.check_role(keyfile, signer, keys.account_id, user.role)
             with transaction(conn):
                 for at, account_id in (guard.succeeded() if guard else []):
                     who = StaffRepo(conn).by_account(account_id)
@@ -244,8 +260,13 @@ class Vault:
                 with transaction(conn):
                     settings.delete("integrity_key")
                     audit.append(conn, actor_id=user.id, action="keyfile.upgrade")
+            keys = roster.settle(keyfile, keys, signer=signer, folder=home.path,
+                                 integrity_key=integrity_key_for(data_key, keyfile.vault_id),
+                                 staff_roles={a: r for a, r, pub, active in StaffRepo(conn).accounts()
+                                              if active and (keyfile.by_id(a) or {}).get("public_key") == pub})
         except BaseException:
             conn.close()
+            keys.wipe()
             raise
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
         if keyfile.pending_rotation and vault.can(access.Can.MANAGE_STAFF):
@@ -271,7 +292,9 @@ class Vault:
         keyfile = KeyFile.load(home.keys)
         rec = keyfile.unlock_recovery(secret)
         device.check_available()
-        conn, data_key = _connect_any(home, rec.data_keys)
+        signed = rec.signer is not None and roster.signature_ok(keyfile, rec.signer)
+        conn, data_key = _connect_any(home, roster.accepted_data_keys(keyfile, rec, rec.signer) if signed
+                                      else rec.data_keys)
         try:
             migrate.migrate(conn)
             staff = StaffRepo(conn)
@@ -286,35 +309,48 @@ class Vault:
             except VaultDamaged:
                 device_secret = device.create(keyfile.vault_id)
                 same_laptop = False
-            if not same_laptop:  # other staff were bound to the old laptop's secret: enrol them again
-                for other in list(keyfile.accounts):
+            if not same_laptop or not signed:  # other staff were bound to the old laptop's secret, or
+                for other in list(keyfile.accounts):  # nothing vouches for their entries: enrol them again
                     keyfile.remove(other["account_id"])
             keyfile.remove(admin_account)  # the forgotten passphrase's entry
+            signing = rec.signing_key
+            if signing is None:  # a key file from before version 3: the recovery key holder signs it now
+                raw, public = p.new_signing_keypair()
+                signing, keyfile.doc["signer"] = SecretBytes(raw), base64.b64encode(public).decode()
+            else:
+                keyfile.doc["signer"] = base64.b64encode(p.signing_public_of(bytes(signing))).decode()
+            keyfile.bind_recovery_signer(secret, rec.private_key)
+            keyfile.grant_signing(keyfile.doc["recovery"], signing)
+            keyfile.doc["recovery"]["role"] = "recovery"
             fpr = SettingsRepo(conn).get("privileged_fpr")
             entry, _pub = keyfile.enrol(name=admin.name, passphrase=new_passphrase,
                                         device_secret=device_secret, privileged_fpr=fpr)
             keyfile.grant_data_key(entry, data_key)
             keyfile.grant_privileged(entry, rec.privileged_private)
+            keyfile.assign_role(entry, m.Role.ADMIN, signing)
             integrity_key = integrity_key_for(data_key, keyfile.vault_id)
             with transaction(conn):
                 staff.rekey_account(admin.id, account_id=entry["account_id"], public_key=entry["public_key"])
                 SettingsRepo(conn).delete("integrity_key")
                 audit.append(conn, actor_id=admin.id, action="vault.recover",
                              detail={"new_laptop": not same_laptop})
-            keyfile.save(integrity_key)
+            keyfile.save(integrity_key, signer=signing, first_signature=True)
             # The recovery key holder vouches for this database: anchor it on this laptop.
             device.store_anchor(keyfile.vault_id, home.path, epoch=keyfile.epoch,
                                 fpr=p.data_key_fingerprint(bytes(data_key)))
+            device.store_signer(keyfile.vault_id, home.path, keyfile.doc["signer"])
         except BaseException:
             conn.close()
             raise
-        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), rec.privileged_private, fpr)
+        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), rec.privileged_private, fpr,
+                            signer=keyfile.doc["signer"], signing_key=signing)
         return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key,
                    user=StaffRepo(conn).get(admin.id))
 
     def lock(self) -> None:
         """Close the database and drop every key. Safe to call twice."""
         conn, self._conn = self._conn, None
+        keys, data_key = self.keys, self.data_key
         self.keys = None
         self.data_key = None
         if conn is not None:
@@ -324,6 +360,9 @@ class Vault:
             except Exception:  # locking must always succeed
                 log.warning("could not record the lock in the audit log")
             conn.close()
+        for secret in (keys, data_key):  # overwrite our copies (best effort: see SecretBytes)
+            if secret is not None:
+                secret.wipe()
 
     # ----- background work ----------------------------------------------------------------------------
 
@@ -337,6 +376,9 @@ class Vault:
         """
         data_key, keys = self.data_key, self.keys
         if data_key is None or keys is None or self._conn is None:
+            raise PermissionDenied(_("The vault is locked. Unlock it to continue."))
+        data_key = data_key.copy()  # lock() may wipe the original meanwhile
+        if len(data_key) != 32:
             raise PermissionDenied(_("The vault is locked. Unlock it to continue."))
         conn = connect(self.home.db, data_key, expect_schema=True)
         try:
@@ -374,11 +416,12 @@ class Vault:
                               "person's key may still open the database. Unlock as an administrator to "
                               "finish it."))
         try:
-            _check_anchor(self.home, fresh, self.data_key, store=False)
+            anchor.check(self.home, fresh, self.data_key, store=False)
         except VaultDamaged as exc:
             problems.append(str(exc))
         if fresh.vault_id != SettingsRepo(conn).get("vault_id"):
             problems.append(_("The key file belongs to another vault."))
+        problems += roster.staff_problems(fresh, self.keys.signer, StaffRepo(conn).accounts())
         checked.append(_("key file"))
         bad = audit.verify(conn, progress=progress)
         if bad:
@@ -403,39 +446,6 @@ class Vault:
 
 def integrity_key_for(data_key: SecretBytes, vault_id: str) -> SecretBytes:
     return SecretBytes(p.keyfile_mac_key(bytes(data_key), vault_id))
-
-
-def _way_out() -> str:
-    return _("If you restored a backup on purpose, unlock it with the recovery key (“clinic-intake "
-             "recover”); otherwise put back the latest backup.")
-
-
-def _check_anchor(home: Home, keyfile: KeyFile, data_key: SecretBytes, *, store: bool = True) -> set[str]:
-    """Refuse a database or key file older than, or different from, the one this laptop last used.
-
-    The keyring holds (epoch, fingerprint of the data key) for this folder's vault; the folder cannot
-    change it. The first unlock of a folder without a record (an older version, or a folder opened here
-    for the first time) records it. Returns the fingerprints accepted now (two while a rotation is open).
-    """
-    fpr = p.data_key_fingerprint(bytes(data_key))
-    anchor = device.load_anchor(keyfile.vault_id, home.path)
-    if anchor is None:
-        if store:
-            device.store_anchor(keyfile.vault_id, home.path, epoch=max(keyfile.epoch, 0), fpr=fpr)
-        return {fpr}
-    accepted = {anchor["fpr"], *([anchor["next"]] if anchor.get("next") else [])}
-    if keyfile.epoch < anchor["epoch"]:
-        raise VaultDamaged(_("The key file is older than the one this laptop last used for this vault: "
-                             "it was put back from an earlier copy, which could let a removed staff member "
-                             "in again. Nothing was unlocked.") + " " + _way_out())
-    if fpr not in accepted:
-        raise VaultDamaged(_("The database is not encrypted with the key this laptop last used for this "
-                             "vault: it was replaced or put back from an earlier copy. Nothing was "
-                             "unlocked.") + " " + _way_out())
-    if store and anchor.get("next") == fpr and not keyfile.pending_rotation:  # a rotation cut off after
-        device.store_anchor(keyfile.vault_id, home.path, epoch=keyfile.epoch, fpr=fpr)  # its last write
-        return {fpr}
-    return accepted
 
 
 def _check_keyfile_mac(keyfile: KeyFile, data_keys, accepted: set[str], settings: SettingsRepo) -> bool:
