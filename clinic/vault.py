@@ -279,7 +279,11 @@ class Vault:
 
     @classmethod
     def unlock(cls, home: Home, name: str, passphrase: str, guard: UnlockGuard | None = None) -> Vault:
-        return cls.open(home, cls.derive(home, name, passphrase, guard), guard)
+        keys = cls.derive(home, name, passphrase, guard)
+        try:
+            return cls.open(home, keys, guard)
+        finally:
+            keys.wipe()  # the vault holds its own copies
 
     @classmethod
     def recover(cls, home: Home, *, recovery_key: str, admin_name: str, new_passphrase: str) -> Vault:

@@ -85,14 +85,22 @@ class SecretBytes:
     def copy(self) -> SecretBytes:
         return SecretBytes(self._b)
 
+    def view(self) -> memoryview:
+        """The buffer itself, for libraries that take bytes-like objects (no immutable copy is made)."""
+        return memoryview(self._b)
+
     def wipe(self) -> None:
-        """Overwrite the buffer with zeros; the object is useless afterwards (length 0)."""
+        """Overwrite the buffer with zeros; the object is useless afterwards (length 0, or all zeros
+        while someone still holds a view of it)."""
         wipe(self._b)
-        del self._b[:]
+        try:
+            del self._b[:]
+        except BufferError:  # a view is still exported: the zeros stay
+            pass
 
     @property
     def wiped(self) -> bool:
-        return not self._b
+        return not any(self._b)
 
 
 def wipe(buffer: bytearray | memoryview) -> None:

@@ -207,9 +207,14 @@ class KeyFile:
             salt, params = _unb64(entry["salt"]), KdfParams.from_dict(entry["kdf"])
         except (ValueError, KeyError, TypeError, AttributeError):
             raise _damaged() from None
-        stretched = p.argon2id(passphrase.encode("utf-8"), salt, params)
-        return p.hkdf(stretched + bytes(device_secret),
-                      info=(self.vault_id + entry["account_id"]).encode())
+        # argon2-cffi takes only bytes, so the encoded passphrase and its output are immutable copies;
+        # the concatenation with the device secret is ours and is overwritten.
+        ikm = bytearray(p.argon2id(passphrase.encode("utf-8"), salt, params))
+        ikm += device_secret.view()
+        try:
+            return p.hkdf(ikm, info=(self.vault_id + entry["account_id"]).encode())
+        finally:
+            p.wipe(ikm)
 
     def enrol(self, *, name: str, passphrase: str, device_secret: SecretBytes, privileged_fpr: str,
               account_id: str | None = None, kdf: KdfParams | None = None) -> tuple[dict, bytes]:
