@@ -23,7 +23,8 @@ _FACE = {
     "cli_main": "clinic.cli.main:main",
     "intake_rules": "clinic.clients.intake",
     "MAX_DOCUMENT_BYTES": "clinic.clients.documents:MAX_DOCUMENT_BYTES",
-    "MAX_CSV_BYTES": "clinic.referrals.service:MAX_CSV_BYTES",
+    "MAX_CSV_BYTES": "clinic.referrals.csvfile:MAX_CSV_BYTES",
+    "read_csv_text": "clinic.referrals.csvfile:read_csv_text",
     "lsc_warning": "clinic.referrals.service:lsc_warning",
     "Group": "clinic.letters.disclosure:Group",
     "Service": "clinic.letters.disclosure:Service",
@@ -68,6 +69,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
-    from clinic.referrals.service import MAX_CSV_BYTES as MAX_CSV_BYTES
+    from clinic.referrals.csvfile import MAX_CSV_BYTES as MAX_CSV_BYTES
+    from clinic.referrals.csvfile import read_csv_text as read_csv_text
     from clinic.referrals.service import lsc_warning as lsc_warning
     from clinic.vault import Vault as Vault

@@ -16,6 +16,7 @@ from clinic.crypto import primitives as p
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.i18n import LANGUAGES, _
 from clinic.letters.disclosure import Group, Service, allowed_groups, collect_fields
+from clinic.referrals.csvfile import MAX_CSV_BYTES
 from clinic.storage.db import transaction
 from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.clients import ClientRepo, IntakeRepo
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 CSV_COLUMNS = ("name", "services", "languages", "address", "phone", "email", "hours", "disclosure",
                "legal_representation", "lsc_funded", "is_example")
-MAX_CSV_BYTES = 1024 * 1024
+
 LETTER_LANGUAGES = ("es", "en", "both")
 
 
