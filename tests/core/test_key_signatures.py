@@ -176,6 +176,29 @@ def test_staff_changes_by_an_administrator_stay_signed(template, home, open_vaul
     Vault.unlock(home, template.name("attorney"), template.passphrase("attorney")).lock()
 
 
+def test_an_administrator_never_signs_over_a_change_made_outside_the_app(template, home, open_vault):
+    """An entry added behind an open admin session (MAC fixed) is not laundered by the admin's next
+    staff change: it refuses to sign, and the key file is left as it was."""
+    admin = open_vault("admin")
+    data_key = template.keys["volunteer"].data_keys[0]
+
+    def add(doc):
+        kf = KeyFile(home.keys, doc)
+        entry, _pub = kf.enrol(name="Intrusa", passphrase="intruder passphrase",
+                               device_secret=device.load(kf.vault_id),
+                               privileged_fpr=doc["recovery"]["privileged_fpr"])
+        kf.grant_data_key(entry, data_key)
+        entry["role"] = "volunteer"
+
+    _edit(home.keys, add, _mac_key(data_key, template.vault_id))
+    before = home.keys.read_bytes()
+    with pytest.raises(VaultDamaged):
+        admin.staff.add("Elena Nueva", m.Role.VOLUNTEER, "elena passphrase ok")
+    with pytest.raises(VaultDamaged):
+        admin.staff.remove(template.name("coordinator"))
+    assert home.keys.read_bytes() == before
+
+
 def test_a_non_administrator_cannot_sign(template, home, open_vault):
     """A volunteer's session holds no signing key, so the roster cannot be changed through it."""
     volunteer = open_vault("volunteer")
