@@ -226,7 +226,8 @@ class Vault:
         """Open the database with the derived keys on the calling thread, and check who is unlocking."""
         keyfile = KeyFile.load(home.keys)
         keys = keys.owned()  # this vault's own copies, wiped at lock; the caller's stay the caller's
-        signer = roster.trusted_signer(keyfile, keys, device.load_signer(keyfile.vault_id, home.path))
+        recorded_signer = device.load_signer(keyfile.vault_id, home.path)
+        signer = roster.trusted_signer(keyfile, keys, recorded_signer)
         data_keys = roster.accepted_data_keys(keyfile, keys, signer)  # a grant no admin signed is ignored
         try:
             conn, data_key = _connect_any(home, data_keys)
@@ -260,7 +261,7 @@ class Vault:
                 with transaction(conn):
                     settings.delete("integrity_key")
                     audit.append(conn, actor_id=user.id, action="keyfile.upgrade")
-            keys = roster.settle(keyfile, keys, signer=signer, folder=home.path,
+            keys = roster.settle(keyfile, keys, signer=signer, folder=home.path, recorded=recorded_signer,
                                  integrity_key=integrity_key_for(data_key, keyfile.vault_id),
                                  staff_roles={a: r for a, r, pub, active in StaffRepo(conn).accounts()
                                               if active and (keyfile.by_id(a) or {}).get("public_key") == pub})

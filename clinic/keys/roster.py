@@ -93,8 +93,8 @@ def staff_problems(keyfile: KeyFile, signer: str | None, staff: list[tuple[str, 
     return []
 
 
-def settle(keyfile: KeyFile, keys: UnlockedKeys, *, signer: str | None, folder, staff_roles: dict[str, str],
-           integrity_key: SecretBytes) -> UnlockedKeys:
+def settle(keyfile: KeyFile, keys: UnlockedKeys, *, signer: str | None, folder, recorded: str | None,
+           staff_roles: dict[str, str], integrity_key: SecretBytes) -> UnlockedKeys:
     """After a successful unlock: an administrator signs a version-2 file for the first time (roles from
     the database, which is all there is to go on); an entry written before version 3 is bound to the
     signer with its owner's unlock key; this laptop records the signer. Returns the keys to keep."""
@@ -119,6 +119,6 @@ def settle(keyfile: KeyFile, keys: UnlockedKeys, *, signer: str | None, folder, 
         keyfile.bind_signer(entry, keys.unlock_key, keys.private_key)
     if first or bind:
         keyfile.save(integrity_key, signer=keys.signing_key if first else None, first_signature=first)
-    if signer is not None and device.load_signer(keyfile.vault_id, folder) is None:
+    if signer is not None and recorded is None:  # what this laptop recorded when the unlock began
         device.store_signer(keyfile.vault_id, folder, signer)
     return replace(keys, signer=signer, unlock_key=None)
