@@ -261,10 +261,14 @@ class Vault:
                 with transaction(conn):
                     settings.delete("integrity_key")
                     audit.append(conn, actor_id=user.id, action="keyfile.upgrade")
+            was_signed = bool(keyfile.doc.get("roster_sig"))
             keys = roster.settle(keyfile, keys, signer=signer, folder=home.path, recorded=recorded_signer,
                                  integrity_key=integrity_key_for(data_key, keyfile.vault_id),
                                  staff_roles={a: r for a, r, pub, active in StaffRepo(conn).accounts()
                                               if active and (keyfile.by_id(a) or {}).get("public_key") == pub})
+            if not was_signed and keyfile.doc.get("roster_sig"):  # version 2 -> 3: signed for the first time
+                with transaction(conn):
+                    audit.append(conn, actor_id=user.id, action="keyfile.sign")
         except BaseException:
             conn.close()
             keys.wipe()

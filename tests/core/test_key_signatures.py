@@ -273,6 +273,7 @@ def test_an_existing_version_2_vault_unlocks_and_is_signed_by_the_first_admin(v2
         doc = json.loads(home.keys.read_bytes())
         assert doc["version"] == 3 and doc["roster_sig"] and admin.keys.signing_key is not None
         assert {a["role"] for a in doc["accounts"]} == {"admin", "attorney", "volunteer"}
+        assert any(e.action == "keyfile.sign" for e in admin.settings.audit_log(100))
         assert admin.verify().ok
     finally:
         admin.lock()
