@@ -23,7 +23,8 @@ _FACE = {
     "cli_main": "clinic.cli.main:main",
     "intake_rules": "clinic.clients.intake",
     "MAX_DOCUMENT_BYTES": "clinic.clients.documents:MAX_DOCUMENT_BYTES",
-    "MAX_CSV_BYTES": "clinic.referrals.partners:MAX_CSV_BYTES",
+    "MAX_CSV_BYTES": "clinic.referrals.csvfile:MAX_CSV_BYTES",
+    "read_csv_text": "clinic.referrals.csvfile:read_csv_text",
     "lsc_warning": "clinic.referrals.partners:lsc_warning",
     "Group": "clinic.letters.disclosure:Group",
     "Service": "clinic.letters.disclosure:Service",
@@ -81,7 +82,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
     from clinic.preparedness import model as plan_model  # noqa: F401
-    from clinic.referrals.partners import MAX_CSV_BYTES as MAX_CSV_BYTES
+    from clinic.referrals.csvfile import MAX_CSV_BYTES as MAX_CSV_BYTES
+    from clinic.referrals.csvfile import read_csv_text as read_csv_text
     from clinic.referrals.partners import lsc_warning as lsc_warning
     from clinic.reports import public as public_report  # noqa: F401
     from clinic.vault import Vault as Vault

@@ -83,6 +83,7 @@ class Session:
     def lock(self, *, record: bool = True) -> None:
         """Close the connection and drop every key. Safe to call twice. `record`: audit the lock."""
         conn, self._conn = self._conn, None
+        keys, data_key = self.keys, self.data_key
         self.keys = None
         self.data_key = None
         if conn is not None:
@@ -93,3 +94,6 @@ class Session:
                 except Exception:  # locking must always succeed
                     log.warning("could not record the lock in the audit log")
             conn.close()
+        for secret in (keys, data_key):  # overwrite our copies (best effort: see SecretBytes)
+            if secret is not None:
+                secret.wipe()

@@ -37,7 +37,7 @@ from clinic.errors import (
 from clinic.home import Home
 from clinic.i18n import _, ngettext
 from clinic.incidents.service import Incidents, PublicReports
-from clinic.keys import device, recovery
+from clinic.keys import device, recovery, roster
 from clinic.keys.anchor import check_anchor, check_keyfile_mac, integrity_key_for
 from clinic.keys.keyfile import KeyFile, UnlockedKeys
 from clinic.keys.unlock_guard import UnlockGuard
@@ -137,15 +137,20 @@ class Vault:
         integrity_key = integrity_key_for(data_key, vault_id)
         priv_private, priv_public = p.new_keypair()
         fpr = p.fingerprint(priv_public)
+        signing_raw, signer = p.new_signing_keypair()
+        signing = SecretBytes(signing_raw)
         keyfile = KeyFile.new(home.keys, vault_id)
+        keyfile.doc["signer"] = base64.b64encode(signer).decode()
         entry, public = keyfile.enrol(name=admin_name, passphrase=passphrase, device_secret=device_secret,
                                       privileged_fpr=fpr)
         keyfile.grant_data_key(entry, data_key)
         keyfile.grant_privileged(entry, SecretBytes(priv_private))
+        keyfile.assign_role(entry, m.Role.ADMIN, signing)
         recovery_text, recovery_secret = recovery.generate()
         rec = keyfile.set_recovery(recovery_secret, fpr)
         keyfile.grant_data_key(rec, data_key)
         keyfile.grant_privileged(rec, SecretBytes(priv_private))
+        keyfile.grant_signing(rec, signing)
 
         conn = connect(home.db, data_key, create=True)
         try:
@@ -161,13 +166,15 @@ class Vault:
                                                role=m.Role.ADMIN, language=language,
                                                public_key=entry["public_key"])
                 audit.append(conn, actor_id=staff_id, action="vault.init")
-            keyfile.save(integrity_key)
+            keyfile.save(integrity_key, signer=signing)
             device.store_anchor(vault_id, home.path, epoch=keyfile.epoch,
                                 fpr=p.data_key_fingerprint(bytes(data_key)))
+            device.store_signer(vault_id, home.path, keyfile.doc["signer"])
         except BaseException:
             conn.close()
             raise
-        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), SecretBytes(priv_private), fpr)
+        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), SecretBytes(priv_private), fpr,
+                            signer=keyfile.doc["signer"], signing_key=signing)
         user = StaffRepo(conn).get(staff_id)
         return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user), \
             recovery_text
@@ -191,14 +198,23 @@ class Vault:
     def open(cls, home: Home, keys: UnlockedKeys, guard: UnlockGuard | None = None) -> Vault:
         """Open the database with the derived keys on the calling thread, and check who is unlocking."""
         keyfile = KeyFile.load(home.keys)
-        conn, data_key = _connect_any(home, keys.data_keys)
+        keys = keys.owned()  # this vault's own copies, wiped at lock; the caller's stay the caller's
+        recorded_signer = device.load_signer(keyfile.vault_id, home.path)
+        signer = roster.trusted_signer(keyfile, keys, recorded_signer)
+        data_keys = roster.accepted_data_keys(keyfile, keys, signer)  # a grant no admin signed is ignored
+        try:
+            conn, data_key = _connect_any(home, data_keys)
+        except VaultDamaged:
+            if len(data_keys) < len(keys.data_keys):  # only a grant no admin signed would open it
+                raise roster.forged() from None
+            raise
         try:
             migrate.migrate(conn)
             settings = SettingsRepo(conn)
             if settings.get("vault_id") != keyfile.vault_id:
                 raise VaultDamaged(_("The key file belongs to another vault than this database."))
             anchored = check_anchor(home, keyfile, data_key)
-            legacy = check_keyfile_mac(keyfile, keys.data_keys, anchored, settings.get("integrity_key"))
+            legacy = check_keyfile_mac(keyfile, data_keys, anchored, settings.get("integrity_key"))
             found = StaffRepo(conn).by_account(keys.account_id)
             entry = keyfile.by_id(keys.account_id)
             if found is None or not found[0].active:
@@ -206,6 +222,7 @@ class Vault:
             user, public_key = found
             if entry is None or entry["public_key"] != public_key:
                 raise VaultDamaged(_("The key file does not match the staff list in the database."))
+            roster.check_role(keyfile, signer, keys.account_id, user.role)
             with transaction(conn):
                 for at, account_id in (guard.succeeded() if guard else []):
                     who = StaffRepo(conn).by_account(account_id)
@@ -217,8 +234,17 @@ class Vault:
                 with transaction(conn):
                     settings.delete("integrity_key")
                     audit.append(conn, actor_id=user.id, action="keyfile.upgrade")
+            was_signed = bool(keyfile.doc.get("roster_sig"))
+            keys = roster.settle(keyfile, keys, signer=signer, folder=home.path, recorded=recorded_signer,
+                                 integrity_key=integrity_key_for(data_key, keyfile.vault_id),
+                                 staff_roles={a: r for a, r, pub, active in StaffRepo(conn).accounts()
+                                              if active and (keyfile.by_id(a) or {}).get("public_key") == pub})
+            if not was_signed and keyfile.doc.get("roster_sig"):  # version 2 -> 3: signed for the first time
+                with transaction(conn):
+                    audit.append(conn, actor_id=user.id, action="keyfile.sign")
         except BaseException:
             conn.close()
+            keys.wipe()
             raise
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
         if keyfile.pending_rotation and vault.can(access.Can.MANAGE_STAFF):
@@ -231,7 +257,11 @@ class Vault:
 
     @classmethod
     def unlock(cls, home: Home, name: str, passphrase: str, guard: UnlockGuard | None = None) -> Vault:
-        return cls.open(home, cls.derive(home, name, passphrase, guard), guard)
+        keys = cls.derive(home, name, passphrase, guard)
+        try:
+            return cls.open(home, keys, guard)
+        finally:
+            keys.wipe()  # the vault holds its own copies
 
     @classmethod
     def recover(cls, home: Home, *, recovery_key: str, admin_name: str, new_passphrase: str) -> Vault:
@@ -244,7 +274,9 @@ class Vault:
         keyfile = KeyFile.load(home.keys)
         rec = keyfile.unlock_recovery(secret)
         device.check_available()
-        conn, data_key = _connect_any(home, rec.data_keys)
+        signed = rec.signer is not None and roster.signature_ok(keyfile, rec.signer)
+        conn, data_key = _connect_any(home, roster.accepted_data_keys(keyfile, rec, rec.signer) if signed
+                                      else rec.data_keys)
         try:
             migrate.migrate(conn)
             staff = StaffRepo(conn)
@@ -259,29 +291,41 @@ class Vault:
             except VaultDamaged:
                 device_secret = device.create(keyfile.vault_id)
                 same_laptop = False
-            if not same_laptop:  # other staff were bound to the old laptop's secret: enrol them again
-                for other in list(keyfile.accounts):
+            if not same_laptop or not signed:  # other staff were bound to the old laptop's secret, or
+                for other in list(keyfile.accounts):  # nothing vouches for their entries: enrol them again
                     keyfile.remove(other["account_id"])
             keyfile.remove(admin_account)  # the forgotten passphrase's entry
+            signing = rec.signing_key
+            if signing is None:  # a key file from before version 3: the recovery key holder signs it now
+                raw, public = p.new_signing_keypair()
+                signing, keyfile.doc["signer"] = SecretBytes(raw), base64.b64encode(public).decode()
+            else:
+                keyfile.doc["signer"] = base64.b64encode(p.signing_public_of(bytes(signing))).decode()
+            keyfile.bind_recovery_signer(secret, rec.private_key)
+            keyfile.grant_signing(keyfile.doc["recovery"], signing)
+            keyfile.doc["recovery"]["role"] = "recovery"
             fpr = SettingsRepo(conn).get("privileged_fpr")
             entry, _pub = keyfile.enrol(name=admin.name, passphrase=new_passphrase,
                                         device_secret=device_secret, privileged_fpr=fpr)
             keyfile.grant_data_key(entry, data_key)
             keyfile.grant_privileged(entry, rec.privileged_private)
+            keyfile.assign_role(entry, m.Role.ADMIN, signing)
             integrity_key = integrity_key_for(data_key, keyfile.vault_id)
             with transaction(conn):
                 staff.rekey_account(admin.id, account_id=entry["account_id"], public_key=entry["public_key"])
                 SettingsRepo(conn).delete("integrity_key")
                 audit.append(conn, actor_id=admin.id, action="vault.recover",
                              detail={"new_laptop": not same_laptop})
-            keyfile.save(integrity_key)
+            keyfile.save(integrity_key, signer=signing, first_signature=True)
             # The recovery key holder vouches for this database: anchor it on this laptop.
             device.store_anchor(keyfile.vault_id, home.path, epoch=keyfile.epoch,
                                 fpr=p.data_key_fingerprint(bytes(data_key)))
+            device.store_signer(keyfile.vault_id, home.path, keyfile.doc["signer"])
         except BaseException:
             conn.close()
             raise
-        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), rec.privileged_private, fpr)
+        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), rec.privileged_private, fpr,
+                            signer=keyfile.doc["signer"], signing_key=signing)
         return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key,
                    user=StaffRepo(conn).get(admin.id))
 
@@ -301,6 +345,9 @@ class Vault:
         """
         data_key, keys = self.data_key, self.keys
         if data_key is None or keys is None or not self.is_open:
+            raise locked()
+        data_key = data_key.copy()  # lock() may wipe the original meanwhile
+        if len(data_key) != 32:
             raise locked()
         conn = connect(self.home.db, data_key, expect_schema=True)
         try:
@@ -343,6 +390,7 @@ class Vault:
             problems.append(str(exc))
         if fresh.vault_id != SettingsRepo(conn).get("vault_id"):
             problems.append(_("The key file belongs to another vault."))
+        problems += roster.staff_problems(fresh, self.keys.signer, StaffRepo(conn).accounts())
         checked.append(_("key file"))
         bad = audit.verify(conn, progress=progress)
         if bad:

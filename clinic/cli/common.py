@@ -9,7 +9,6 @@ import getpass
 import json
 import os
 import sys
-from pathlib import Path
 
 from clinic.errors import UserError, ValidationError
 from clinic.home import Home
@@ -85,13 +84,20 @@ def print_json(value) -> None:
 
 def load_json(path: str):
     try:
-        raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1) if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
+        else:
+            with open(path, "rb") as f:  # at most the limit is read, however big the file
+                raw = f.read(MAX_JSON_BYTES + 1)
     except OSError:
         raise CliError(_("Cannot read {file}.").format(file=path)) from None
     if len(raw) > MAX_JSON_BYTES:
         raise ValidationError("", _("The file is too large for one intake."))
     try:
         return json.loads(raw.decode("utf-8"))
+    except RecursionError:  # json's parser recurses once per level: 100,000 "[" would crash it
+        raise ValidationError("", _("{file} nests lists or objects too deeply to be read.")
+                              .format(file=path)) from None
     except (UnicodeDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise CliError(_("{file} is not valid JSON (line {line}).").format(file=path, line=line or "?")) \

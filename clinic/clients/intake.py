@@ -228,6 +228,22 @@ def _enum(field: str, enum, value: str):
                               .format(field=label(field), choices=choices)) from None
 
 
+MAX_JSON_DEPTH = 8  # an intake is an object of fields, phones a list of objects: 3 levels suffice
+
+
+def _json_depth(obj, limit: int) -> int:
+    """How deep lists and objects nest, counted without recursion and stopping past `limit`."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
 def draft_from_json(obj) -> m.IntakeDraft:
     """Build an IntakeDraft from parsed JSON. Unknown keys and wrong types are refused, field named.
 
@@ -235,6 +251,9 @@ def draft_from_json(obj) -> m.IntakeDraft:
     """
     if not isinstance(obj, dict):
         raise ValidationError("", _("The intake must be a JSON object."))
+    if _json_depth(obj, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise ValidationError("", _("The intake nests lists or objects more than {n} levels deep.")
+                              .format(n=MAX_JSON_DEPTH))
     for key, value in obj.items():
         if key not in _JSON_TYPES:
             raise ValidationError(key, _("Unknown field “{name}”.").format(name=str(key)[:60]))

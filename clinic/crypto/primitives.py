@@ -8,8 +8,9 @@ import os
 from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -52,15 +53,20 @@ KDF_FLOOR = KdfParams()
 
 
 class SecretBytes:
-    """Key material with a redacted repr, so it never lands in a log or a traceback's locals dump."""
+    """Key material with a redacted repr, so it never lands in a log or a traceback's locals dump.
+
+    The bytes live in a bytearray that `wipe()` overwrites with zeros (lock calls it). That is best
+    effort: every `bytes(secret)` handed to a library is an immutable copy Python frees but never clears,
+    and `cryptography` and SQLCipher keep their own copies while a key object or connection lives.
+    """
 
     __slots__ = ("_b",)
 
-    def __init__(self, b: bytes):
-        self._b = bytes(b)
+    def __init__(self, b: bytes | bytearray):
+        self._b = bytearray(b)
 
     def __bytes__(self) -> bytes:
-        return self._b
+        return bytes(self._b)
 
     def __len__(self) -> int:
         return len(self._b)
@@ -74,7 +80,33 @@ class SecretBytes:
         return isinstance(other, SecretBytes) and hmac.compare_digest(self._b, other._b)
 
     def __hash__(self) -> int:
-        return hash(self._b)
+        return hash(hashlib.sha256(self._b).digest())
+
+    def copy(self) -> SecretBytes:
+        return SecretBytes(self._b)
+
+    def view(self) -> memoryview:
+        """The buffer itself, for libraries that take bytes-like objects (no immutable copy is made)."""
+        return memoryview(self._b)
+
+    def wipe(self) -> None:
+        """Overwrite the buffer with zeros; the object is useless afterwards (length 0, or all zeros
+        while someone still holds a view of it)."""
+        wipe(self._b)
+        try:
+            del self._b[:]
+        except BufferError:  # a view is still exported: the zeros stay
+            pass
+
+    @property
+    def wiped(self) -> bool:
+        return not any(self._b)
+
+
+def wipe(buffer: bytearray | memoryview) -> None:
+    """Overwrite a mutable buffer with zeros in place (best effort: no copy of it is made here)."""
+    view = memoryview(buffer).cast("B")
+    view[:] = bytes(len(view))
 
 
 def random_bytes(n: int) -> bytes:
@@ -158,6 +190,11 @@ def mac_ok(key: bytes, data: bytes, expected: str) -> bool:
     return hmac.compare_digest(mac(key, data), expected)
 
 
+def mac_key_id(mac_key: bytes) -> str:
+    """Names a key-file MAC key (and so the data key it derives from) without revealing either."""
+    return hashlib.sha256(b"clinic-intake mac key id v1" + mac_key).hexdigest()[:32]
+
+
 def data_key_fingerprint(data_key: bytes) -> str:
     """Names a data key without revealing it (HKDF output; the key is 256 random bits)."""
     return hkdf(data_key, info=b"clinic-intake data key fingerprint v1", length=16).hex()
@@ -166,3 +203,30 @@ def data_key_fingerprint(data_key: bytes) -> str:
 def keyfile_mac_key(data_key: bytes, vault_id: str) -> bytes:
     """The key-file MAC key: derived from the data key, so it rotates with it."""
     return hkdf(data_key, info=b"clinic-intake key file mac v2" + vault_id.encode())
+
+
+# ----- signatures (Ed25519): the admins' roster of who holds which key --------------------------------
+
+def new_signing_keypair() -> tuple[bytes, bytes]:
+    """A fresh Ed25519 keypair as (private, public) raw bytes."""
+    priv = Ed25519PrivateKey.generate()
+    return (priv.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                               serialization.NoEncryption()),
+            priv.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+
+
+def signing_public_of(private_raw: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(private_raw).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def sign(private_raw: bytes, data: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(private_raw).sign(data)
+
+
+def signature_ok(public_raw: bytes, data: bytes, signature: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, data)
+        return True
+    except (InvalidSignature, ValueError):
+        return False

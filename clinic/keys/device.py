@@ -119,3 +119,27 @@ def delete_anchor(vault_id: str, folder) -> None:
         _call(lambda backend: backend.delete_password(SERVICE, _anchor_name(vault_id, folder)))
     except KeyringUnavailable:
         pass
+
+
+# ----- the administrators' signing public key this laptop has seen for the vault in `folder` ----------
+
+def _signer_name(vault_id: str, folder) -> str:
+    return _anchor_name(vault_id, folder).replace(":anchor:", ":signer:", 1)
+
+
+def load_signer(vault_id: str, folder) -> str | None:
+    return _call(lambda backend: backend.get_password(SERVICE, _signer_name(vault_id, folder)))
+
+
+def store_signer(vault_id: str, folder, signer: str) -> None:
+    name = _signer_name(vault_id, folder)
+    _call(lambda backend: backend.set_password(SERVICE, name, signer))
+    if _call(lambda backend: backend.get_password(SERVICE, name)) != signer:
+        raise KeyringUnavailable("readback")
+
+
+def delete_signer(vault_id: str, folder) -> None:
+    try:
+        _call(lambda backend: backend.delete_password(SERVICE, _signer_name(vault_id, folder)))
+    except KeyringUnavailable:
+        pass

@@ -16,13 +16,15 @@ from pathlib import Path
 
 from clinic.crypto import primitives as p
 from clinic.crypto.primitives import DecryptionFailed, KdfParams, SecretBytes
-from clinic.errors import RecoveryKeyInvalid, VaultDamaged, WrongPassphrase
+from clinic.errors import PermissionDenied, RecoveryKeyInvalid, VaultDamaged, WrongPassphrase
 from clinic.files import atomic_write
 from clinic.i18n import _
+from clinic.keys.signed import canonical, roster_of, sign_roster
 
 FORMAT = "clinic-intake-keys"
-VERSION = 2  # 2: MAC key derived from the data key, epoch and pending rotation recorded
-READABLE_VERSIONS = (1, 2)  # a version-1 file is rewritten as version 2 at the next unlock
+VERSION = 3  # 3: an administrators' signature over who holds which key (see clinic/keys/roster.py)
+UNSIGNED_VERSION = 2  # 2: MAC key derived from the data key, epoch and pending rotation recorded
+READABLE_VERSIONS = (1, 2, 3)  # 1 -> 2 at the next unlock; 2 -> 3 at the next administrator unlock
 
 
 def _b64(b: bytes) -> str:
@@ -38,10 +40,6 @@ def _damaged() -> VaultDamaged:
                           "Nothing was changed. Restore it from a backup or ask the administrator."))
 
 
-def canonical(obj) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-
-
 @dataclass(frozen=True)
 class UnlockedKeys:
     """What one account's credentials open. Held only while the vault is unlocked."""
@@ -51,9 +49,27 @@ class UnlockedKeys:
     data_keys: tuple[SecretBytes, ...]  # usually one; two while a rotation is half done
     privileged_private: SecretBytes | None
     privileged_fpr: str  # the fingerprint this account was enrolled with (authenticated)
+    signer: str | None = None  # the administrators' signing public key this account trusts (authenticated)
+    signing_key: SecretBytes | None = None  # administrators (and the recovery key) only
+    unlock_key: SecretBytes | None = None  # kept from derive to open, to bind an older entry to the signer
 
     def __repr__(self) -> str:
         return f"<UnlockedKeys account={self.account_id[:8]}… redacted>"
+
+    def owned(self) -> UnlockedKeys:
+        """A copy with its own buffers, so wiping one leaves the other intact."""
+        def c(secret):
+            return None if secret is None else secret.copy()
+        return UnlockedKeys(self.account_id, self.private_key.copy(), tuple(k.copy() for k in self.data_keys),
+                            c(self.privileged_private), self.privileged_fpr, signer=self.signer,
+                            signing_key=c(self.signing_key), unlock_key=c(self.unlock_key))
+
+    def wipe(self) -> None:
+        """Overwrite every secret held here (best effort, see SecretBytes)."""
+        for secret in (self.private_key, *self.data_keys, self.privileged_private, self.signing_key,
+                       self.unlock_key):
+            if secret is not None:
+                secret.wipe()
 
 
 class KeyFile:
@@ -62,6 +78,12 @@ class KeyFile:
     def __init__(self, path: Path, doc: dict):
         self.path = path
         self.doc = doc
+        self._remember_signed()
+
+    def _remember_signed(self) -> None:
+        """What the roster and its signature were when read (or last written), to sign only over them."""
+        self.loaded_sig = self.doc.get("roster_sig")
+        self.loaded_roster = roster_of(self.doc) if self.loaded_sig else None
 
     # ----- reading and writing -------------------------------------------------------------------
 
@@ -102,10 +124,21 @@ class KeyFile:
     def body_bytes(self) -> bytes:
         return canonical({k: v for k, v in self.doc.items() if k not in ("checksum", "mac")})
 
-    def save(self, integrity_key: SecretBytes) -> None:
-        """Write atomically, keeping the previous version as .bak until the new one reads back intact."""
-        body = self.body_bytes()
-        self.doc["version"] = VERSION
+    def save(self, integrity_key: SecretBytes, signer: SecretBytes | None = None, *,
+             first_signature: bool = False) -> None:
+        """Write atomically, keeping the previous version as .bak until the new one reads back intact.
+
+        With `signer` (an administrator's signing key) the roster is signed again, but only over a file
+        whose signature verified with that key when it was read (or a new file, or `first_signature`
+        for the upgrade of an unsigned one): a change made outside the app is never signed into place.
+        Without it, the roster must be unchanged since it was signed.
+        """
+        self.doc["mac_key_id"] = p.mac_key_id(bytes(integrity_key))
+        if signer is not None:
+            sign_roster(self, signer, first_signature=first_signature)
+        elif self.doc.get("roster_sig") and roster_of(self.doc) != self.loaded_roster:
+            raise PermissionDenied(_("Only an administrator can change who holds the vault's keys."))
+        self.doc["version"] = VERSION if self.doc.get("roster_sig") else UNSIGNED_VERSION
         body = self.body_bytes()
         doc = copy.deepcopy(self.doc)
         doc["checksum"] = hashlib.sha256(body).hexdigest()
@@ -120,6 +153,7 @@ class KeyFile:
                                  "is kept as clinic.keys.bak."))
         bak.unlink(missing_ok=True)
         self.doc = doc
+        self._remember_signed()
 
     def mac_ok(self, integrity_key: SecretBytes) -> bool:
         expected = self.doc.get("mac")
@@ -160,17 +194,27 @@ class KeyFile:
     # ----- enrolment -----------------------------------------------------------------------------
 
     def _meta(self, entry: dict) -> bytes:
+        """What the AEAD of an entry's private key authenticates. `signer` (since version 3) only when
+        the entry has one, so entries written by version 2 still open and can be bound later."""
         fields = ("account_id", "name", "kdf", "salt", "public_key", "privileged_fpr")
-        return canonical({"vault_id": self.vault_id, **{k: entry.get(k) for k in fields}})
+        meta = {"vault_id": self.vault_id, **{k: entry.get(k) for k in fields}}
+        if "signer" in entry:
+            meta["signer"] = entry["signer"]
+        return canonical(meta)
 
     def _unlock_key(self, entry: dict, passphrase: str, device_secret: SecretBytes) -> bytes:
         try:
             salt, params = _unb64(entry["salt"]), KdfParams.from_dict(entry["kdf"])
         except (ValueError, KeyError, TypeError, AttributeError):
             raise _damaged() from None
-        stretched = p.argon2id(passphrase.encode("utf-8"), salt, params)
-        return p.hkdf(stretched + bytes(device_secret),
-                      info=(self.vault_id + entry["account_id"]).encode())
+        # argon2-cffi takes only bytes, so the encoded passphrase and its output are immutable copies;
+        # the concatenation with the device secret is ours and is overwritten.
+        ikm = bytearray(p.argon2id(passphrase.encode("utf-8"), salt, params))
+        ikm += device_secret.view()
+        try:
+            return p.hkdf(ikm, info=(self.vault_id + entry["account_id"]).encode())
+        finally:
+            p.wipe(ikm)
 
     def enrol(self, *, name: str, passphrase: str, device_secret: SecretBytes, privileged_fpr: str,
               account_id: str | None = None, kdf: KdfParams | None = None) -> tuple[dict, bytes]:
@@ -189,6 +233,8 @@ class KeyFile:
             "grants": [],
             "privileged_grant": None,
         }
+        if self.doc.get("signer"):
+            entry["signer"] = self.doc["signer"]
         unlock_key = self._unlock_key(entry, passphrase, device_secret)
         entry["private_key"] = _b64(p.aead_encrypt(unlock_key, priv, self._meta(entry)))
         self.doc["accounts"] = [a for a in self.accounts if a["account_id"] != entry["account_id"]]
@@ -199,11 +245,22 @@ class KeyFile:
         priv, pub = p.new_keypair()
         entry = {"account_id": "recovery", "name": "", "kdf": None, "salt": None,
                  "public_key": _b64(pub), "privileged_fpr": privileged_fpr,
-                 "grants": [], "privileged_grant": None}
+                 "grants": [], "privileged_grant": None, "role": "recovery"}
+        if self.doc.get("signer"):
+            entry["signer"] = self.doc["signer"]
         key = p.hkdf(bytes(recovery_secret), info=(self.vault_id + "recovery").encode())
         entry["private_key"] = _b64(p.aead_encrypt(key, priv, self._meta(entry)))
         self.doc["recovery"] = entry
         return entry
+
+    def bind_signer(self, entry: dict, unlock_key: SecretBytes, private_key: SecretBytes) -> None:
+        """Authenticate the file's signer inside an older entry (its owner's unlock key is needed)."""
+        entry["signer"] = self.doc["signer"]
+        entry["private_key"] = _b64(p.aead_encrypt(bytes(unlock_key), bytes(private_key), self._meta(entry)))
+
+    def bind_recovery_signer(self, recovery_secret: SecretBytes, private_key: SecretBytes) -> None:
+        key = p.hkdf(bytes(recovery_secret), info=(self.vault_id + "recovery").encode())
+        self.bind_signer(self.doc["recovery"], SecretBytes(key), private_key)
 
     def remove(self, account_id: str) -> None:
         self.doc["accounts"] = [a for a in self.accounts if a["account_id"] != account_id]
@@ -224,6 +281,19 @@ class KeyFile:
             return
         ad = (self.vault_id + entry["account_id"] + "privileged").encode()
         entry["privileged_grant"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(privileged_private), ad))
+
+    def grant_signing(self, entry: dict, signing_key: SecretBytes | None) -> None:
+        """The administrators' signing key, sealed to an admin account (or the recovery entry)."""
+        if signing_key is None:
+            entry.pop("signing_grant", None)
+            return
+        ad = (self.vault_id + entry["account_id"] + "signing").encode()
+        entry["signing_grant"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(signing_key), ad))
+
+    def assign_role(self, entry: dict, role: str, signing_key: SecretBytes | None) -> None:
+        """Record the role in the signed roster; an admin also gets the signing key."""
+        entry["role"] = str(role)
+        self.grant_signing(entry, signing_key if str(role) == "admin" else None)
 
     def add_data_key_everywhere(self, data_key: SecretBytes) -> None:
         """Rotation, phase one: every remaining account and the recovery key also get the new key."""
@@ -257,11 +327,25 @@ class KeyFile:
                 privileged = SecretBytes(p.unseal(priv, _unb64(entry["privileged_grant"]), ad))
             except (DecryptionFailed, ValueError):
                 privileged = None
+        if privileged is not None and \
+                p.fingerprint(p.public_of(bytes(privileged))) != entry.get("privileged_fpr"):
+            privileged = None  # a forged grant: not the key this account was enrolled with
+        signing = None
+        expected = entry.get("signer") or self.doc.get("signer")  # unbound entries: checked at unlock
+        if entry.get("signing_grant") and expected:
+            ad = (self.vault_id + entry["account_id"] + "signing").encode()
+            try:
+                raw = p.unseal(priv, _unb64(entry["signing_grant"]), ad)
+                if _b64(p.signing_public_of(raw)) == expected:
+                    signing = SecretBytes(raw)
+            except (DecryptionFailed, ValueError):
+                signing = None
         if not data_keys:
             raise VaultDamaged(_("This account holds no working key for the database. Ask the "
                                  "administrator to enrol it again."))
         return UnlockedKeys(entry["account_id"], SecretBytes(priv), tuple(reversed(data_keys)),
-                            privileged, entry.get("privileged_fpr") or "")
+                            privileged, entry.get("privileged_fpr") or "", signer=entry.get("signer"),
+                            signing_key=signing, unlock_key=SecretBytes(key))
 
     def unlock(self, name: str, passphrase: str, device_secret: SecretBytes) -> UnlockedKeys:
         entry = self.find(name)

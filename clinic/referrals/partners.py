@@ -11,6 +11,7 @@ from clinic.access import Can
 from clinic.clients import intake as rules
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
+from clinic.referrals.csvfile import MAX_CSV_BYTES
 from clinic.letters.disclosure import Group, Service
 from clinic.session import Session
 from clinic.storage.db import transaction
@@ -18,7 +19,6 @@ from clinic.storage.repos.referrals import PartnerRepo
 
 CSV_COLUMNS = ("name", "services", "languages", "address", "phone", "email", "hours", "disclosure",
                "legal_representation", "lsc_funded", "is_example")
-MAX_CSV_BYTES = 1024 * 1024
 
 
 def choices(field: str, values, enum) -> tuple[str, ...]:

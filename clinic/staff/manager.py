@@ -10,7 +10,7 @@ from clinic.crypto import primitives as p
 from clinic.crypto.primitives import SecretBytes
 from clinic.errors import NotFound, PermissionDenied, UserError, ValidationError
 from clinic.i18n import LANGUAGES, _
-from clinic.keys import device
+from clinic.keys import device, roster
 from clinic.keys.keyfile import KeyFile
 from clinic.session import Session
 from clinic.staff.rules import check_passphrase, check_staff_name
@@ -46,6 +46,11 @@ class StaffManager:
     def _grant(self, keyfile: KeyFile, entry: dict, role: m.Role) -> None:
         keyfile.grant_data_key(entry, self._v.data_key)
         keyfile.grant_privileged(entry, self._v.keys.privileged_private if role.privileged else None)
+        keyfile.assign_role(entry, role, self._v.keys.signing_key)
+
+    def _check_signed_role(self, keyfile: KeyFile, staff: m.Staff, account: str) -> None:
+        """Before granting anything by a role, the database's role must be the one an admin signed."""
+        roster.check_role(keyfile, self._v.keys.signer, account, staff.role)
 
     def add(self, name: str, role: m.Role, passphrase: str, *, language: str = "es") -> m.Staff:
         """Enrol a new staff member; they type their own passphrase (the admin need not know it)."""
@@ -67,7 +72,7 @@ class StaffManager:
             staff_id = self._repo().add(account_id=entry["account_id"], name=name, role=role,
                                         language=language, public_key=entry["public_key"])
             self._v.audit("staff.add", f"staff:{staff_id}", role=role.value)
-        keyfile.save(self._v.integrity_key())
+        keyfile.save(self._v.integrity_key(), signer=self._v.keys.signing_key)
         return self._repo().get(staff_id)
 
     def reset(self, name: str, passphrase: str) -> m.Staff:
@@ -78,6 +83,7 @@ class StaffManager:
         if not staff.active:
             raise PermissionDenied(_("{name} was removed; add them again as new staff.").format(name=name))
         keyfile = KeyFile.load(self._v.home.keys)
+        self._check_signed_role(keyfile, staff, old_account)
         keyfile.remove(old_account)
         _pub, fpr = self._v.privileged_public()
         entry, _key = keyfile.enrol(name=staff.name, passphrase=passphrase, privileged_fpr=fpr,
@@ -87,7 +93,7 @@ class StaffManager:
             self._repo().rekey_account(staff.id, account_id=entry["account_id"],
                                        public_key=entry["public_key"])
             self._v.audit("staff.reset", f"staff:{staff.id}")
-        keyfile.save(self._v.integrity_key())
+        keyfile.save(self._v.integrity_key(), signer=self._v.keys.signing_key)
         return self._repo().get(staff.id)
 
     def set_role(self, name: str, role: m.Role) -> m.Staff:
@@ -97,13 +103,15 @@ class StaffManager:
         if staff.id == self._v.user.id and role is not m.Role.ADMIN:
             raise PermissionDenied(_("You cannot remove your own administrator role."))
         keyfile = KeyFile.load(self._v.home.keys)
+        self._check_signed_role(keyfile, staff, account)
         entry = keyfile.by_id(account)
         if entry is not None:
             keyfile.grant_privileged(entry, self._v.keys.privileged_private if role.privileged else None)
+            keyfile.assign_role(entry, role, self._v.keys.signing_key)
         with transaction(self._v.conn):
             self._repo().set_role(staff.id, role)
             self._v.audit("staff.role", f"staff:{staff.id}", role=role.value)
-        keyfile.save(self._v.integrity_key())
+        keyfile.save(self._v.integrity_key(), signer=self._v.keys.signing_key)
         return self._repo().get(staff.id)
 
     def set_language(self, language: str) -> None:
@@ -151,9 +159,10 @@ class StaffManager:
         entry = keyfile.set_recovery(secret, fpr)
         keyfile.grant_data_key(entry, self._v.data_key)
         keyfile.grant_privileged(entry, self._v.keys.privileged_private)
+        keyfile.grant_signing(entry, self._v.keys.signing_key)
         with transaction(self._v.conn):
             self._v.audit("recovery.replace")
-        keyfile.save(self._v.integrity_key())
+        keyfile.save(self._v.integrity_key(), signer=self._v.keys.signing_key)
         return text
 
     def rotate_data_key(self, *, remove_account: str | None = None) -> None:
@@ -174,7 +183,7 @@ class StaffManager:
         keyfile.add_data_key_everywhere(new_key)
         new_fpr = p.data_key_fingerprint(bytes(new_key))
         keyfile.doc["pending_rotation"] = {"next_fpr": new_fpr}
-        keyfile.save(self._v.integrity_key())  # phase 1: everyone can open old and new; rotation pending
+        keyfile.save(self._v.integrity_key(), signer=self._v.keys.signing_key)  # phase 1: everyone can open old and new; rotation pending
         device.store_anchor(self._v.vault_id, self._v.home.path, epoch=keyfile.epoch,
                             fpr=p.data_key_fingerprint(bytes(self._v.data_key)), next_fpr=new_fpr)
         self._v.keys = replace(self._v.keys, data_keys=(new_key, *self._v.keys.data_keys))
@@ -202,7 +211,7 @@ class StaffManager:
         keyfile.keep_only_newest_grant()
         keyfile.doc.pop("pending_rotation", None)
         keyfile.doc["epoch"] = keyfile.epoch + 1
-        keyfile.save(self._v.integrity_key(new_key))  # phase 3: only the new key remains
+        keyfile.save(self._v.integrity_key(new_key), signer=self._v.keys.signing_key)  # phase 3: only the new key remains
         device.store_anchor(self._v.vault_id, self._v.home.path, epoch=keyfile.epoch,
                             fpr=pending["next_fpr"])
         self._v.keyfile = keyfile

@@ -35,7 +35,7 @@ def connect(path: Path, key: SecretBytes, *, create: bool = False, expect_schema
     Raises WrongKey when the key does not open an existing file, VaultDamaged when the file is gone, or
     (with expect_schema) when it holds no vault: an empty file is refused, not set up afresh.
     """
-    raw = bytes(key)
+    raw = key.view() if isinstance(key, SecretBytes) else bytes(key)  # no extra immutable copy
     if len(raw) != 32:
         raise ValueError("data key must be 32 bytes")
     if create:

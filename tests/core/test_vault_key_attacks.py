@@ -242,7 +242,8 @@ def announced(conn, key):
     os.write(1, b"rekeyed\n")
 staff.rekey = announced
 keys = UnlockedKeys(os.environ["K_ACCOUNT"], SecretBytes(b""), (SecretBytes(bytes.fromhex(os.environ["K_DATA"])),),
-                    SecretBytes(bytes.fromhex(os.environ["K_PRIV"])), os.environ["K_FPR"])
+                    SecretBytes(bytes.fromhex(os.environ["K_PRIV"])), os.environ["K_FPR"],
+                    signer=os.environ["K_SIGNER"], signing_key=SecretBytes(bytes.fromhex(os.environ["K_SIGNING"])))
 vault = Vault.open(Home(Path(os.environ["K_HOME"])), keys)
 sys.stdin.readline()
 vault.staff.remove(os.environ["K_REMOVE"])
@@ -264,6 +265,7 @@ def test_sigkill_inside_the_rekey_leaves_a_rotation_the_next_admin_unlock_finish
         env = {**os.environ, "K_HOME": str(home.path), "K_ACCOUNT": admin_keys.account_id,
                "K_DATA": bytes(old_key).hex(), "K_PRIV": bytes(admin_keys.privileged_private).hex(),
                "K_FPR": admin_keys.privileged_fpr, "K_REMOVE": template.name("volunteer"),
+               "K_SIGNER": admin_keys.signer, "K_SIGNING": bytes(admin_keys.signing_key).hex(),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
         child = subprocess.Popen([sys.executable, "-c", _KILLED_CHILD], env=env, stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, cwd=REPO)
@@ -334,7 +336,7 @@ def test_a_full_disk_during_the_rekey_is_recorded_and_finished_later(template, t
 
 # ----- key file version 1 (MAC key stored in the database) migrates at the next unlock -----------------
 
-def test_a_version_1_key_file_is_rewritten_as_version_2_at_unlock(template, home, raw_db):
+def test_a_version_1_key_file_is_rewritten_with_the_derived_mac_key_at_unlock(template, home, raw_db):
     data_key = template.keys["admin"].data_keys[0]
     stored = primitives.random_bytes(32)
     with raw_db(home.db, data_key) as conn:
@@ -347,7 +349,8 @@ def test_a_version_1_key_file_is_rewritten_as_version_2_at_unlock(template, home
     vault = Vault.open(home, template.keys["volunteer"])
     try:
         upgraded = KeyFile.load(home.keys)
-        assert upgraded.doc["version"] == 2 and upgraded.mac_ok(vault.integrity_key())
+        # MACed under the derived key now; the administrators' signature (version 3) is untouched
+        assert upgraded.doc["version"] == 3 and upgraded.mac_ok(vault.integrity_key())
         assert SettingsRepo(vault.conn).get("integrity_key") == ""
         assert vault.verify().ok
     finally:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import MAX_CSV_BYTES, atomic_write
+from clinic import atomic_write, read_csv_text
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
@@ -53,23 +53,6 @@ PARTNER_COLUMNS = (
     Column(N_("LSC-funded"), lambda p: p.lsc_funded, display=_yes),
     Column(N_("Letters may share"), lambda p: p.disclosure, display=groups_text),
 )
-
-
-def read_csv_text(path: str) -> str:
-    """A partner CSV as text (UTF-8, with or without BOM). Runs in the TaskRunner: files can be slow."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_CSV_BYTES + 1)
-    except OSError as exc:
-        raise UserError(_("The file could not be read: {reason}").format(
-            reason=exc.strerror or type(exc).__name__)) from None
-    if len(data) > MAX_CSV_BYTES:
-        raise UserError(_("The file is too large for a partner directory."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and "
-                          "try again.")) from None
 
 
 class PartnersPage(Page):

@@ -254,6 +254,8 @@ class UnlockWidget(QWidget):
         except Exception as exc:
             self._failed(attempt, exc)
             return
+        finally:
+            keys.wipe()  # the vault holds its own copies
         self.passphrase.clear()
         self._show_message("")
         self.unlocked.emit(vault)

@@ -46,7 +46,7 @@ def create_vault(home, *, clinic_name: str, clinic_address: str, admin_name: str
     Vault.check_keyring()
     vault, recovery_key = Vault.init(home, clinic_name=clinic_name, clinic_address=clinic_address,
                                      admin_name=admin_name, passphrase=passphrase, language=language)
-    keys, vault_id = vault.keys, vault.vault_id
+    keys, vault_id = vault.keys.owned(), vault.vault_id  # lock() wipes the vault's own copies
     vault.lock()
     return keys, recovery_key, vault_id
 

@@ -18,7 +18,7 @@ def _csv_list(text: str | None) -> tuple[str, ...]:
 
 
 def cmd_partner(args) -> int:
-    from clinic.cli.common import CliError, print_json, unlock
+    from clinic.cli.common import print_json, unlock
 
     vault = unlock(args)
     try:
@@ -30,10 +30,9 @@ def cmd_partner(args) -> int:
                 hours=args.hours or ""))
             print(_("Added partner {name}.").format(name=partner.name))
         elif args.partner_cmd == "import":
-            try:
-                text = Path(args.file).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                raise CliError(_("Cannot read {file} as UTF-8 text.").format(file=args.file)) from None
+            from clinic.referrals.csvfile import read_csv_text
+
+            text = read_csv_text(Path(args.file))  # reads at most the size limit
             added, updated = vault.partners.import_csv(text)
             print(_("Imported partners: {added} added, {updated} updated.").format(added=added, updated=updated))
         elif args.partner_cmd == "export":

@@ -55,6 +55,11 @@ class StaffRepo:
     def revoke(self, staff_id: int) -> None:
         self.conn.execute("UPDATE staff SET active = 0, revoked_at = ? WHERE id = ?", (now_iso(), staff_id))
 
+    def accounts(self) -> list[tuple[str, str, str, bool]]:
+        """(account id, role, public key, active) of every staff row, for the signed roster's checks."""
+        return [(r[0], r[1], r[2], bool(r[3])) for r in self.conn.execute(
+            "SELECT account_id, role, public_key, active FROM staff ORDER BY id")]
+
     def count_active(self, role: m.Role) -> int:
         return self.conn.execute("SELECT count(*) FROM staff WHERE active = 1 AND role = ?",
                                  (role.value,)).fetchone()[0]

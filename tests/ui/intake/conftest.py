@@ -28,7 +28,7 @@ def vault_template(tmp_path_factory) -> Template:
         home = Home(tmp_path_factory.mktemp("template") / "vault")
         vault, _recovery = Vault.init(home, clinic_name="Test Clinic", admin_name="admin",
                                       passphrase=PASSPHRASE, language="en")
-        keys = {"admin": vault.keys}
+        keys = {"admin": vault.keys.owned()}  # lock() wipes the vault's own copies
         for name, role in STAFF.items():
             vault.staff.add(name, role, PASSPHRASE, language="en")
         vault.lock()
