@@ -74,8 +74,12 @@ def cmd_staff(args) -> int:
             staff = vault.staff.set_role(args.name, m.Role(args.role))
             print(_("{name} is now {role}.").format(name=staff.name, role=_(staff.role.label)))
         elif args.staff_cmd == "remove":
-            vault.staff.remove(args.name)
+            removal = vault.staff.remove(args.name)
             print(_("Removed {name}; the database key was changed.").format(name=args.name))
+            if removal.resealed is not None:
+                print(_("The attorney key was changed too; {n} attorney-only values were sealed again.")
+                      .format(n=removal.resealed.values))
+            print(removal.old_copies(), file=sys.stderr)
         else:
             enrolled = vault.staff.enrolled_here()
             rows = vault.staff.list()

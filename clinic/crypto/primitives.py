@@ -166,3 +166,9 @@ def data_key_fingerprint(data_key: bytes) -> str:
 def keyfile_mac_key(data_key: bytes, vault_id: str) -> bytes:
     """The key-file MAC key: derived from the data key, so it rotates with it."""
     return hkdf(data_key, info=b"clinic-intake key file mac v2" + vault_id.encode())
+
+
+def pair_key(own_private: bytes, their_public: bytes, *, info: bytes) -> bytes:
+    """A key only the two holders of this pair of X25519 keys can compute (static-static DH + HKDF)."""
+    shared = X25519PrivateKey.from_private_bytes(own_private).exchange(X25519PublicKey.from_public_bytes(their_public))
+    return hkdf(shared, info=info)
