@@ -32,6 +32,9 @@ _FACE = {
     "compose_letter": "clinic.letters.compose:compose_letter",
     "render_letter": "clinic.letters.render:render_letter",
     "render_recovery_kit": "clinic.letters.render:render_recovery_kit",
+    "Retention": "clinic.maintenance.retention:Retention",
+    "RetentionSettings": "clinic.maintenance.retention:RetentionSettings",
+    "purge": "clinic.maintenance.purge",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -68,6 +71,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
+    from clinic.maintenance import purge as purge  # noqa: F401
+    from clinic.maintenance.retention import Retention as Retention
+    from clinic.maintenance.retention import RetentionSettings as RetentionSettings
     from clinic.referrals.service import MAX_CSV_BYTES as MAX_CSV_BYTES
     from clinic.referrals.service import lsc_warning as lsc_warning
     from clinic.vault import Vault as Vault

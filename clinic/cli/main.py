@@ -282,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_commands(sub)
     add_incident_commands(sub)
     legal_aid_cli.add_commands(sub)
+    from clinic.cli.commands import purge as purge_cli
+
+    purge_cli.add_commands(sub, sc)
     return p
 
 

@@ -424,9 +424,22 @@ _V8 = """
     );
 """
 
+# Retention (issue 9): a legal hold on a case, which no purge or "forget this client" touches while it lasts.
+_V9 = """
+    CREATE TABLE legal_holds (
+        case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+        reason TEXT NOT NULL,
+        placed_at TEXT NOT NULL,
+        placed_by INTEGER NOT NULL REFERENCES staff(id)
+    );
+    CREATE INDEX cases_closed ON cases(closed_at);
+    CREATE INDEX intakes_recorded ON intakes(recorded_at);
+    CREATE INDEX letters_rendered ON letters(rendered_at);
+"""
+
 # A migration is a SQL script (run whole inside one transaction: sqlcipher3's executescript commits
 # any open transaction, so BEGIN and COMMIT are part of the script).
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 LATEST = len(MIGRATIONS)
 
 
