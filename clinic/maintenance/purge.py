@@ -12,6 +12,8 @@ and VACUUM rewrites the file without free pages. Audit rows keep ids only; the p
 
 from __future__ import annotations
 
+import contextlib
+import errno
 from dataclasses import dataclass, fields
 
 from clinic.access import Can
@@ -83,7 +85,7 @@ def run(vault, shown: PurgeCounts) -> PurgeCounts:
     """Delete what is due, after an admin confirmed `shown` (refused if anything changed since)."""
     vault.require(Can.PURGE)
     repo = RetentionRepo(vault.conn)
-    with transaction(vault.conn):
+    with _nothing_deleted_when_full(), transaction(vault.conn):
         due = _due(vault)
         counts = _count(repo, due)
         if counts != shown:
@@ -122,10 +124,22 @@ def forget(vault, ref: str, *, reason: str) -> None:
     if held:
         raise PermissionDenied(_("Case {id} of this client is on legal hold; nothing of the client can be "
                                  "deleted until an attorney lifts the hold.").format(id=held[0]))
-    with transaction(vault.conn):
+    with _nothing_deleted_when_full(), transaction(vault.conn):
         repo.delete_clients([client_id])
         vault.audit("client.forget", f"client:{client_id}", reason=reason)
     _scrub(vault)
+
+
+@contextlib.contextmanager
+def _nothing_deleted_when_full():
+    """A full disk fails the deleting transaction, which is rolled back: say so in one sentence."""
+    try:
+        yield
+    except (DatabaseError, OSError) as exc:
+        if "full" in str(exc).lower() or getattr(exc, "errno", None) == errno.ENOSPC:
+            raise UserError(_("The disk is full, so nothing was deleted. Free some space and try again.")) \
+                from None
+        raise
 
 
 def _scrub(vault) -> None:

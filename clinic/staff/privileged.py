@@ -14,6 +14,7 @@ sealed values stay readable; the next `staff remove`, `staff role` or administra
 from __future__ import annotations
 
 import base64
+import errno
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,10 +22,10 @@ from dataclasses import dataclass, replace
 from clinic.access import Can
 from clinic.crypto import primitives as p
 from clinic.crypto.primitives import SecretBytes
-from clinic.errors import PermissionDenied
+from clinic.errors import PermissionDenied, UserError
 from clinic.i18n import _
 from clinic.keys.keyfile import KeyFile
-from clinic.storage.db import transaction
+from clinic.storage.db import DatabaseError, transaction
 from clinic.storage.repos.resealing import ResealRepo
 from clinic.storage.repos.settings import SettingsRepo
 from clinic.storage.repos.staff import StaffRepo
@@ -57,6 +58,17 @@ def is_due(vault) -> bool:
 def rotate(vault, *, progress: Callable[[int, int], None] | None = None) -> Resealed:
     """Start (or resume) and finish a privileged-key rotation. Seconds per 10,000 sealed values."""
     vault.require(Can.MANAGE_STAFF)
+    try:
+        return _rotate(vault, progress)
+    except (DatabaseError, OSError) as exc:
+        if "full" in str(exc).lower() or getattr(exc, "errno", None) == errno.ENOSPC:
+            raise UserError(_("The disk is full, so the change of the attorney key could not finish. Nothing "
+                              "was lost: it is recorded and finishes at the next administrator unlock once "
+                              "some space is free.")) from None
+        raise
+
+
+def _rotate(vault, progress) -> Resealed:
     started = time.perf_counter()
     keyfile = KeyFile.load(vault.home.keys)  # the caller has finished any pending data-key rotation
     pending = keyfile.doc.get("pending_privileged")

@@ -224,7 +224,7 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
     assert child.stdout.read() == b"done\n" and child.wait() == 0
     span = time.monotonic() - t0
     rng = random.Random(9)
-    finished_early = 0
+    finished_early = in_privileged = in_data = 0
     for attempt in range(ATTEMPTS):
         home = Home(tmp_path / f"kill{attempt}")
         shutil.copytree(staged.path, home.path)
@@ -233,6 +233,9 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
         os.kill(child.pid, signal.SIGKILL)
         finished_early += b"done" in child.stdout.read()
         child.wait()
+        keyfile = KeyFile.load(home.keys)
+        in_privileged += bool(keyfile.doc.get("pending_privileged"))
+        in_data += bool(keyfile.pending_rotation)
         _check_everyone_reads(template, home, count)
         for role in ("volunteer",) if attempt % 3 else ("coordinator", "volunteer"):
             Vault.open(home, Vault.derive(home, template.name(role), template.passphrase(role))).lock()
@@ -250,6 +253,9 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
         _check_everyone_reads(template, home, count)
         shutil.rmtree(home.path)
     assert finished_early < ATTEMPTS, "no kill landed inside the removal"
+    assert in_privileged, "no kill landed inside the re-sealing"
+    print(f"kills: {in_data} in the data-key rotation, {in_privileged} in the re-sealing, "
+          f"{finished_early} after the end, of {ATTEMPTS}")
 
 
 def _still_owed(admin: Vault, template) -> bool:
