@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 
 from clinic.access import Can
 from clinic.errors import NotFound, PermissionDenied, UserError, ValidationError
-from clinic.i18n import _
+from clinic.i18n import _, ngettext
 from clinic.maintenance.retention import Retention, check_reason, cutoffs
 from clinic.storage.db import DatabaseError, transaction
 from clinic.storage.repos.clients import ClientRepo
@@ -41,6 +41,19 @@ class PurgeCounts:
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def lines(self) -> list[str]:
+        """One translated line per kind, for a person to confirm (counts only, never names)."""
+        return [
+            ngettext("{n} client", "{n} clients", self.clients).format(n=self.clients),
+            ngettext("{n} intake", "{n} intakes", self.intakes).format(n=self.intakes),
+            ngettext("{n} case", "{n} cases", self.cases).format(n=self.cases),
+            ngettext("{n} case note", "{n} case notes", self.notes).format(n=self.notes),
+            ngettext("{n} document", "{n} documents", self.documents).format(n=self.documents),
+            ngettext("{n} letter", "{n} letters", self.letters).format(n=self.letters),
+            ngettext("{n} attorney-only value", "{n} attorney-only values", self.sealed_values)
+            .format(n=self.sealed_values),
+        ]
 
 
 @dataclass(frozen=True, slots=True)

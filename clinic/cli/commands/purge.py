@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from clinic.i18n import _, ngettext
-
-
-def _labels(counts) -> list[str]:
-    return [
-        ngettext("{n} client", "{n} clients", counts.clients).format(n=counts.clients),
-        ngettext("{n} intake", "{n} intakes", counts.intakes).format(n=counts.intakes),
-        ngettext("{n} case", "{n} cases", counts.cases).format(n=counts.cases),
-        ngettext("{n} case note", "{n} case notes", counts.notes).format(n=counts.notes),
-        ngettext("{n} document", "{n} documents", counts.documents).format(n=counts.documents),
-        ngettext("{n} letter", "{n} letters", counts.letters).format(n=counts.letters),
-        ngettext("{n} attorney-only value", "{n} attorney-only values", counts.sealed_values)
-        .format(n=counts.sealed_values),
-    ]
+from clinic.i18n import _
 
 
 def cmd_purge(args) -> int:
@@ -28,7 +15,7 @@ def cmd_purge(args) -> int:
     try:
         counts = purge.plan(vault)
         print(_("Due for deletion under the retention settings:"))
-        for line in _labels(counts):
+        for line in counts.lines():
             print("  " + line)
         if args.dry_run:
             return 0
