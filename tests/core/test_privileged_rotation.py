@@ -261,3 +261,35 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
 def _still_owed(admin: Vault, template) -> bool:
     """The kill came before the removal was recorded: the attorney is still active (run it again)."""
     return any(s.name == template.name("attorney") and s.active for s in admin.staff.list())
+
+
+def test_the_recovery_key_mid_rotation_then_the_admin_unlock_finishes_it(template, home, open_vault, monkeypatch):
+    """A rotation cut off while re-sealing; `recover` (same laptop) keeps both keys; the next unlock ends it."""
+    from clinic.staff import privileged
+
+    admin = open_vault("admin")
+
+    def cut_off(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(privileged, "_reseal", cut_off)
+    with pytest.raises(KeyboardInterrupt):
+        admin.staff.set_role(template.name("attorney"), m.Role.VOLUNTEER)
+    admin.lock()
+    monkeypatch.undo()
+    assert KeyFile.load(home.keys).doc.get("pending_privileged")
+    recovered = Vault.recover(home, recovery_key=template.recovery_key, admin_name=template.name("admin"),
+                              new_passphrase="otra frase de paso larga")
+    try:
+        assert recovered.sealed.reveal(template.sample_id) == template.sample_sealed
+    finally:
+        recovered.lock()
+    admin = Vault.unlock(home, template.name("admin"), "otra frase de paso larga")
+    try:
+        assert not KeyFile.load(home.keys).doc.get("pending_privileged")
+        assert admin.verify().ok, admin.verify().problems
+        assert admin.sealed.reveal(template.sample_id) == template.sample_sealed
+        blobs = _sealed_blobs(home.db, admin.data_key)
+        assert not _opens_any(template.keys["attorney"].privileged_private, template.vault_id, blobs)
+    finally:
+        admin.lock()
