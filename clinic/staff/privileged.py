@@ -83,6 +83,10 @@ def _rotate(vault, progress) -> Resealed:
             settings.set("privileged_fpr", pending["fpr"])
             vault.audit("key.privileged.start")
     counts = _reseal(vault, new_private, new_public, pending["fpr"], progress)
+    if pending.get("from") and pending["from"] in ResealRepo(vault.conn).fingerprints():
+        # values still under the old key that this account could not open: never drop the old key then
+        raise PermissionDenied(_("Your account does not hold the old attorney key, so the change of the "
+                                 "attorney key cannot finish. Ask another administrator to unlock."))
     with transaction(vault.conn):  # phase 3a
         settings.delete(DUE)
         vault.audit("key.privileged.rotate", values=counts[0], letters=counts[1], reporters=counts[2])
@@ -110,7 +114,7 @@ def _phase_one(vault, keyfile: KeyFile) -> dict:
         keyfile.grant_privileged_next(entry, new_private if holds else None)
         if not holds:
             keyfile.grant_privileged(entry, None)  # a demoted account keeps no privileged key at all
-    pending = {"fpr": new_fpr, "public": base64.b64encode(new_public).decode()}
+    pending = {"fpr": new_fpr, "public": base64.b64encode(new_public).decode(), "from": keys.privileged_fpr}
     keyfile.doc["pending_privileged"] = pending
     keyfile.save(vault.integrity_key())  # phase 1 is durable before the database changes
     vault.keys = replace(keys, privileged_private=new_private, privileged_fpr=new_fpr,
@@ -149,15 +153,22 @@ def _reseal(vault, new_private: SecretBytes, new_public: bytes, new_fpr: str,
         done += len(rows)
         if progress:
             progress(min(done, total), total)
-    letters, after = 0, 0
+    letters, after, unopened = 0, 0, 0
     while rows := repo.sealed_letters(after, BATCH):
         with transaction(vault.conn):
             for letter_id, referral_id, blob in rows:
                 ad = f"{vid}|letter|{referral_id}".encode()
-                if _open(blob, ad, {new_fpr: new_private}) is None and (plain := _open(blob, ad, older)):
-                    repo.set_letter(letter_id, p.seal(new_public, plain, ad))
-                    letters += 1
+                if _open(blob, ad, {new_fpr: new_private}) is not None:
+                    continue
+                if (plain := _open(blob, ad, older)) is None:
+                    unopened += 1
+                    continue
+                repo.set_letter(letter_id, p.seal(new_public, plain, ad))
+                letters += 1
         after = rows[-1][0]
+    if unopened and not older:  # without the old key those letters would be lost with it: stop here
+        raise PermissionDenied(_("Your account does not hold the old attorney key, so the change of the "
+                                 "attorney key cannot finish. Ask another administrator to unlock."))
     reporters = 0
     skipped = set()
     while rows := [r for r in repo.reporters_not_under(new_fpr, BATCH + len(skipped)) if r[0] not in skipped]:

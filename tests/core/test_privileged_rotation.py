@@ -293,3 +293,29 @@ def test_the_recovery_key_mid_rotation_then_the_admin_unlock_finishes_it(templat
         assert not _opens_any(template.keys["attorney"].privileged_private, template.vault_id, blobs)
     finally:
         admin.lock()
+
+
+def test_an_admin_without_the_old_key_never_finishes_a_rotation_that_would_lose_values(template, home,
+                                                                                        open_vault, monkeypatch):
+    """Values still sealed to the old key keep it in the key file until someone holding it re-seals them."""
+    from dataclasses import replace
+
+    from clinic.staff import privileged
+
+    admin = open_vault("admin")
+    monkeypatch.setattr(privileged, "_reseal", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        admin.staff.set_role(template.name("attorney"), m.Role.VOLUNTEER)
+    admin.lock()
+    monkeypatch.undo()
+    keys = Vault.derive(home, template.name("admin"), template.passphrase("admin"))
+    assert keys.privileged_older
+    with pytest.raises(PermissionDenied):
+        Vault.open(home, replace(keys, privileged_older=()))  # the open tries to finish, and refuses
+    assert KeyFile.load(home.keys).doc.get("pending_privileged")
+    admin = Vault.open(home, keys)
+    try:
+        assert admin.verify().ok
+        assert admin.sealed.reveal(template.sample_id) == template.sample_sealed
+    finally:
+        admin.lock()
