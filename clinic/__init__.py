@@ -40,6 +40,9 @@ _FACE = {
     "ClearResult": "clinic.conflicts.parties:ClearResult",
     "CONFLICT_NOTICE": "clinic.conflicts.parties:VOLUNTEER_NOTICE",
     "conflict_parties": "clinic.conflicts.parties",
+    "Retention": "clinic.maintenance.retention:Retention",
+    "RetentionSettings": "clinic.maintenance.retention:RetentionSettings",
+    "purge": "clinic.maintenance.purge",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -81,6 +84,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
+    from clinic.maintenance import purge as purge  # noqa: F401
+    from clinic.maintenance.retention import Retention as Retention
+    from clinic.maintenance.retention import RetentionSettings as RetentionSettings
     from clinic.preparedness import model as plan_model  # noqa: F401
     from clinic.referrals.csvfile import MAX_CSV_BYTES as MAX_CSV_BYTES
     from clinic.referrals.csvfile import read_csv_text as read_csv_text

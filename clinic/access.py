@@ -31,6 +31,9 @@ class Can(StrEnum):
 
 
     CLEAR_CONFLICTS = "clear_conflicts"  # record the decision on a case's conflict check
+    PURGE = "purge"  # apply the retention settings (admins only)
+    FORGET_CLIENT = "forget_client"  # delete one client entirely, with a reason
+    LEGAL_HOLD = "legal_hold"  # put a case on legal hold, or lift it
 
 
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}
@@ -41,7 +44,8 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
     Role.VOLUNTEER: frozenset(_EVERYONE),
     Role.COORDINATOR: frozenset(_READERS | {Can.MANAGE_PARTNERS, Can.MANAGE_NEIGHBOURHOODS}),
     Role.ATTORNEY: frozenset(_READERS | {Can.VIEW_SEALED, Can.REVIEW_CASES, Can.APPROVE_SEALED_DISCLOSURE,
-                                         Can.MANAGE_PARTNERS, Can.CLEAR_CONFLICTS}),
+                                         Can.MANAGE_PARTNERS, Can.CLEAR_CONFLICTS,
+                                         Can.FORGET_CLIENT, Can.LEGAL_HOLD}),
     Role.ADMIN: frozenset(Can),
 }
 

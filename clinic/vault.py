@@ -247,9 +247,11 @@ class Vault:
             keys.wipe()
             raise
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
-        if keyfile.pending_rotation and vault.can(access.Can.MANAGE_STAFF):
+        if vault.can(access.Can.MANAGE_STAFF) and vault.keys.privileged_private is not None:
             try:
-                vault.staff.finish_rotation()
+                if keyfile.pending_rotation:
+                    vault.staff.finish_rotation()
+                vault.staff.finish_privileged_rotation()  # a removal or demotion cut off: finish it
             except BaseException:
                 vault.lock()
                 raise
@@ -304,11 +306,11 @@ class Vault:
             keyfile.bind_recovery_signer(secret, rec.private_key)
             keyfile.grant_signing(keyfile.doc["recovery"], signing)
             keyfile.doc["recovery"]["role"] = "recovery"
-            fpr = SettingsRepo(conn).get("privileged_fpr")
+            fpr = rec.privileged_fpr  # the recovery entry's, along its verified rotation links
             entry, _pub = keyfile.enrol(name=admin.name, passphrase=new_passphrase,
                                         device_secret=device_secret, privileged_fpr=fpr)
             keyfile.grant_data_key(entry, data_key)
-            keyfile.grant_privileged(entry, rec.privileged_private)
+            _grant_held_privileged(keyfile, entry, rec)
             keyfile.assign_role(entry, m.Role.ADMIN, signing)
             integrity_key = integrity_key_for(data_key, keyfile.vault_id)
             with transaction(conn):
@@ -324,8 +326,9 @@ class Vault:
         except BaseException:
             conn.close()
             raise
-        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), rec.privileged_private, fpr,
-                            signer=keyfile.doc["signer"], signing_key=signing)
+        keys = UnlockedKeys(entry["account_id"], SecretBytes(b""), (data_key,), rec.privileged_private,
+                            rec.privileged_fpr, signer=keyfile.doc["signer"], signing_key=signing,
+                            privileged_older=rec.privileged_older)
         return cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key,
                    user=StaffRepo(conn).get(admin.id))
 
@@ -380,6 +383,12 @@ class Vault:
         fresh = KeyFile.load(self.home.keys)
         if not fresh.mac_ok(self.integrity_key()):
             problems.append(_("The key file was changed outside Clinic Intake."))
+        from clinic.staff import privileged
+
+        if privileged.is_due(self):
+            problems.append(_("A change of the attorney key after removing or demoting a staff member is not "
+                              "finished: their old key may still open attorney-only values. Unlock as an "
+                              "administrator to finish it."))
         if fresh.pending_rotation:
             problems.append(_("A key rotation after removing a staff member is not finished: the removed "
                               "person's key may still open the database. Unlock as an administrator to "
@@ -399,18 +408,29 @@ class Vault:
         checked.append(ngettext("audit log chain ({n} entry)", "audit log chain ({n} entries)", entries)
                        .format(n=entries))
         public, fpr = self.privileged_public()
-        from clinic.storage.repos.sealed import SealedRepo
+        from clinic.keys.keyfile import chain_end
+        from clinic.storage.repos.resealing import ResealRepo
 
-        enrolled = {e.get("privileged_fpr") for e in [*fresh.accounts, fresh.doc.get("recovery") or {}]}
-        if p.fingerprint(public) != fpr or enrolled != {fpr}:
+        enrolled = {chain_end(e) for e in fresh.entries()}
+        if p.fingerprint(public) != fpr or (enrolled != {fpr} and not privileged.is_due(self)):
             problems.append(_("The attorney-only sealing key in the database is not the one staff were "
                               "enrolled with."))
-        elif SealedRepo(conn).fingerprints() - {fpr}:
+        elif ResealRepo(conn).fingerprints() - {fpr} and not privileged.is_due(self):
             problems.append(_("Some attorney-only values are sealed to an unknown key."))
         checked.append(_("sealing key"))
         with transaction(conn):
             self.audit("vault.verify", ok=not problems)
         return m.VerifyReport(tuple(problems), tuple(checked))
+
+
+def _grant_held_privileged(keyfile: KeyFile, entry: dict, rec: UnlockedKeys) -> None:
+    """Give a re-enrolled account the privileged key(s) the recovery entry holds (two mid-rotation)."""
+    if rec.privileged_older:
+        keyfile.grant_privileged(entry, rec.privileged_older[0])
+        keyfile.grant_privileged_next(entry, rec.privileged_private)
+    else:
+        keyfile.grant_privileged(entry, rec.privileged_private)
+
 
 
 def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connection, SecretBytes]:

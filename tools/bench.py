@@ -544,6 +544,8 @@ def main() -> int:
         run_companion("bench_letters.py", timeout=600)
         run_companion("bench_batch.py", timeout=900)
         run_companion("bench_incidents.py", timeout=900)
+        run_companion("bench_rotation.py", timeout=900)
+        run_companion("bench_purge.py", timeout=900)
     print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -74,8 +74,12 @@ def cmd_staff(args) -> int:
             staff = vault.staff.set_role(args.name, m.Role(args.role))
             print(_("{name} is now {role}.").format(name=staff.name, role=_(staff.role.label)))
         elif args.staff_cmd == "remove":
-            vault.staff.remove(args.name)
+            removal = vault.staff.remove(args.name)
             print(_("Removed {name}; the database key was changed.").format(name=args.name))
+            if removal.resealed is not None:
+                print(_("The attorney key was changed too; {n} attorney-only values were sealed again.")
+                      .format(n=removal.resealed.values))
+            print(removal.old_copies(), file=sys.stderr)
         else:
             enrolled = vault.staff.enrolled_here()
             rows = vault.staff.list()
@@ -278,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_commands(sub)
     add_incident_commands(sub)
     legal_aid_cli.add_commands(sub)
+    from clinic.cli.commands import purge as purge_cli
+
+    purge_cli.add_commands(sub, sc)
     return p
 
 

@@ -45,7 +45,7 @@ class Sealed:
         for _id, _intake, field, blob in rows:
             ad = f"{self._v.vault_id}|{client_id}|{field.value}".encode()
             try:
-                values[field] = p.unseal(bytes(private), blob, ad).decode("utf-8")
+                values[field] = self._v.keys.unseal_privileged(blob, ad).decode("utf-8")
             except p.DecryptionFailed:
                 raise VaultDamaged(_("An attorney-only value could not be decrypted; it may have been "
                                      "altered.")) from None

@@ -230,3 +230,9 @@ def signature_ok(public_raw: bytes, data: bytes, signature: bytes) -> bool:
         return True
     except (InvalidSignature, ValueError):
         return False
+
+
+def pair_key(own_private: bytes, their_public: bytes, *, info: bytes) -> bytes:
+    """A key only the two holders of this pair of X25519 keys can compute (static-static DH + HKDF)."""
+    shared = X25519PrivateKey.from_private_bytes(own_private).exchange(X25519PublicKey.from_public_bytes(their_public))
+    return hkdf(shared, info=info)

@@ -127,7 +127,7 @@ class Incidents:
         values = {"name": "", "phone": ""}
         if blob is not None:
             try:
-                values = json.loads(p.unseal(bytes(private), blob, self._ad(ref.strip().upper())))
+                values = json.loads(self._v.keys.unseal_privileged(blob, self._ad(ref.strip().upper())))
             except p.DecryptionFailed:
                 raise VaultDamaged(_("An attorney-only value could not be decrypted; it may have been "
                                      "altered.")) from None

@@ -48,10 +48,11 @@ class UnlockedKeys:
     private_key: SecretBytes
     data_keys: tuple[SecretBytes, ...]  # usually one; two while a rotation is half done
     privileged_private: SecretBytes | None
-    privileged_fpr: str  # the fingerprint this account was enrolled with (authenticated)
+    privileged_fpr: str  # the sealing key's fingerprint: as enrolled, then along verified rotation links
     signer: str | None = None  # the administrators' signing public key this account trusts (authenticated)
     signing_key: SecretBytes | None = None  # administrators (and the recovery key) only
     unlock_key: SecretBytes | None = None  # kept from derive to open, to bind an older entry to the signer
+    privileged_older: tuple[SecretBytes, ...] = ()  # older privileged keys, while a rotation is half done
 
     def __repr__(self) -> str:
         return f"<UnlockedKeys account={self.account_id[:8]}… redacted>"
@@ -62,14 +63,36 @@ class UnlockedKeys:
             return None if secret is None else secret.copy()
         return UnlockedKeys(self.account_id, self.private_key.copy(), tuple(k.copy() for k in self.data_keys),
                             c(self.privileged_private), self.privileged_fpr, signer=self.signer,
-                            signing_key=c(self.signing_key), unlock_key=c(self.unlock_key))
+                            signing_key=c(self.signing_key), unlock_key=c(self.unlock_key),
+                            privileged_older=tuple(k.copy() for k in self.privileged_older))
 
     def wipe(self) -> None:
         """Overwrite every secret held here (best effort, see SecretBytes)."""
         for secret in (self.private_key, *self.data_keys, self.privileged_private, self.signing_key,
-                       self.unlock_key):
+                       self.unlock_key, *self.privileged_older):
             if secret is not None:
                 secret.wipe()
+
+    def unseal_privileged(self, blob: bytes, ad: bytes) -> bytes:
+        """Open an attorney-only value with the privileged key (or an older one during a rotation).
+
+        Raises PermissionDenied without the key, DecryptionFailed when no held key opens it."""
+        from clinic.errors import PermissionDenied
+
+        if self.privileged_private is None:
+            raise PermissionDenied(_("Your account does not hold the attorney key. Ask the administrator."))
+        for key in (self.privileged_private, *self.privileged_older):
+            try:
+                return p.unseal(bytes(key), blob, ad)
+            except DecryptionFailed:
+                continue
+        raise DecryptionFailed
+
+
+def chain_end(entry: dict) -> str:
+    """The sealing-key fingerprint an entry leads to (unverified: its MACs are checked at unlock)."""
+    links = entry.get("privileged_links") or []
+    return links[-1].get("to", "") if links else entry.get("privileged_fpr") or ""
 
 
 class KeyFile:
@@ -278,6 +301,7 @@ class KeyFile:
     def grant_privileged(self, entry: dict, privileged_private: SecretBytes | None) -> None:
         if privileged_private is None:
             entry["privileged_grant"] = None
+            entry.pop("privileged_next", None)
             return
         ad = (self.vault_id + entry["account_id"] + "privileged").encode()
         entry["privileged_grant"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(privileged_private), ad))
@@ -320,16 +344,14 @@ class KeyFile:
                 data_keys.append(SecretBytes(p.unseal(priv, _unb64(grant), ad)))
             except (DecryptionFailed, ValueError):
                 continue
-        privileged = None
-        if entry.get("privileged_grant"):
-            ad = (self.vault_id + entry["account_id"] + "privileged").encode()
-            try:
-                privileged = SecretBytes(p.unseal(priv, _unb64(entry["privileged_grant"]), ad))
-            except (DecryptionFailed, ValueError):
-                privileged = None
-        if privileged is not None and \
-                p.fingerprint(p.public_of(bytes(privileged))) != entry.get("privileged_fpr"):
-            privileged = None  # a forged grant: not the key this account was enrolled with
+        held = []
+        ad = (self.vault_id + entry["account_id"] + "privileged").encode()
+        for grant in (entry.get("privileged_next"), entry.get("privileged_grant")):
+            if grant:
+                try:
+                    held.append(SecretBytes(p.unseal(priv, _unb64(grant), ad)))
+                except (DecryptionFailed, ValueError):
+                    continue
         signing = None
         expected = entry.get("signer") or self.doc.get("signer")  # unbound entries: checked at unlock
         if entry.get("signing_grant") and expected:
@@ -343,9 +365,68 @@ class KeyFile:
         if not data_keys:
             raise VaultDamaged(_("This account holds no working key for the database. Ask the "
                                  "administrator to enrol it again."))
+        fpr = self._follow_links(entry, priv)
+        # The current key is only one whose fingerprint this account's verified chain ends at (a forged
+        # grant is never used to seal or to stand for the attorney key); any other held key is an older
+        # one, kept only to open values a half-done rotation has not re-sealed yet.
+        current = [k for k in held if p.fingerprint(p.public_of(bytes(k))) == fpr]
+        older = tuple(k for k in held if p.fingerprint(p.public_of(bytes(k))) != fpr)
         return UnlockedKeys(entry["account_id"], SecretBytes(priv), tuple(reversed(data_keys)),
-                            privileged, entry.get("privileged_fpr") or "", signer=entry.get("signer"),
-                            signing_key=signing, unlock_key=SecretBytes(key))
+                            current[0] if current else None, fpr, signer=entry.get("signer"),
+                            signing_key=signing, unlock_key=SecretBytes(key), privileged_older=older)
+
+    # ----- privileged-key rotation links ---------------------------------------------------------
+
+    def _link_body(self, entry: dict, old_fpr: str, new_fpr: str) -> bytes:
+        return canonical({"vault_id": self.vault_id, "account_id": entry["account_id"], "from": old_fpr,
+                          "to": new_fpr})
+
+    def add_privileged_link(self, entry: dict, old_private: SecretBytes, new_fpr: str) -> None:
+        """Vouch to this account that the sealing key moved on to `new_fpr`.
+
+        The MAC key is X25519(old privileged private, account public): only a holder of the old key (or
+        the account itself) can make it, and the account checks it with its own private key. The account's
+        enrolled fingerprint (authenticated under its passphrase) is where its chain starts."""
+        old_public = p.public_of(bytes(old_private))
+        old_fpr = chain_end(entry)
+        if p.fingerprint(old_public) != old_fpr:
+            raise VaultDamaged(_("The attorney key being replaced is not the one this account holds."))
+        key = p.pair_key(bytes(old_private), _unb64(entry["public_key"]), info=b"clinic-intake privileged link v1")
+        link = {"from_public": _b64(old_public), "to": new_fpr,
+                "mac": p.mac(key, self._link_body(entry, old_fpr, new_fpr))}
+        entry["privileged_links"] = [*entry.get("privileged_links", []), link]
+
+    def _follow_links(self, entry: dict, account_private: bytes) -> str:
+        fpr = entry.get("privileged_fpr") or ""
+        for link in entry.get("privileged_links", []):
+            try:
+                old_public = _unb64(link["from_public"])
+                key = p.pair_key(account_private, old_public, info=b"clinic-intake privileged link v1")
+                good = p.fingerprint(old_public) == fpr and \
+                    p.mac_ok(key, self._link_body(entry, fpr, link["to"]), link["mac"])
+            except (KeyError, TypeError, ValueError):
+                good = False
+            if not good:
+                raise _damaged()
+            fpr = link["to"]
+        return fpr
+
+    def grant_privileged_next(self, entry: dict, new_private: SecretBytes | None) -> None:
+        """Rotation, phase one: the new privileged key beside the old one (None: this account gets none)."""
+        if new_private is None:
+            entry.pop("privileged_next", None)
+            return
+        ad = (self.vault_id + entry["account_id"] + "privileged").encode()
+        entry["privileged_next"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(new_private), ad))
+
+    def keep_only_next_privileged(self) -> None:
+        """Rotation, last phase: the new privileged key replaces the old one everywhere."""
+        for entry in self._entries():
+            entry["privileged_grant"] = entry.pop("privileged_next", None)
+
+    def entries(self) -> list[dict]:
+        """Every account and the recovery entry."""
+        return self._entries()
 
     def unlock(self, name: str, passphrase: str, device_secret: SecretBytes) -> UnlockedKeys:
         entry = self.find(name)

@@ -11,8 +11,8 @@ from clinic.access import Can
 from clinic.clients import intake as rules
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
-from clinic.referrals.csvfile import MAX_CSV_BYTES
 from clinic.letters.disclosure import Group, Service
+from clinic.referrals.csvfile import MAX_CSV_BYTES
 from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.repos.referrals import PartnerRepo

@@ -205,7 +205,7 @@ class Referrals:
             return blob
         self._v.require(Can.VIEW_SEALED)
         try:
-            return p.unseal(bytes(self._v.keys.privileged_private), blob, self._letter_ad(referral_id))
+            return self._v.keys.unseal_privileged(blob, self._letter_ad(referral_id))
         except (p.DecryptionFailed, TypeError):
             raise PermissionDenied(_("This letter holds attorney-only information; your account cannot "
                                      "open it.")) from None

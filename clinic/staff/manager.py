@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from clinic import models as m
 from clinic.access import Can
@@ -13,9 +13,28 @@ from clinic.i18n import LANGUAGES, _
 from clinic.keys import device, roster
 from clinic.keys.keyfile import KeyFile
 from clinic.session import Session
+from clinic.staff import privileged
 from clinic.staff.rules import check_passphrase, check_staff_name
 from clinic.storage.db import DatabaseError, rekey, transaction
 from clinic.storage.repos.staff import StaffRepo
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What `staff remove` did, and what an older copy still gives the removed person."""
+
+    name: str
+    held_privileged: bool
+    resealed: privileged.Resealed | None
+
+    def old_copies(self) -> str:
+        if self.held_privileged:
+            return _("Backups and copies made before today still open with {name}'s old passphrase, "
+                     "attorney-only values included. Nothing written from now on can be read with "
+                     "their old keys. Make a new backup now and destroy the older ones.").format(name=self.name)
+        return _("Backups and copies made before today still open with {name}'s old passphrase (everything "
+                 "but attorney-only values). Nothing written from now on can be read with their old keys. "
+                 "Make a new backup now and destroy the older ones.").format(name=self.name)
 
 
 class StaffManager:
@@ -63,6 +82,7 @@ class StaffManager:
         if self._repo().by_name(name) is not None:
             raise ValidationError("name", _("There is already a staff member called {name}.")
                                   .format(name=name))
+        self._settle()
         keyfile = KeyFile.load(self._v.home.keys)
         _pub, fpr = self._v.privileged_public()
         entry, _key = keyfile.enrol(name=name, passphrase=passphrase, privileged_fpr=fpr,
@@ -82,6 +102,7 @@ class StaffManager:
         staff, old_account = self._get(name)
         if not staff.active:
             raise PermissionDenied(_("{name} was removed; add them again as new staff.").format(name=name))
+        self._settle()
         keyfile = KeyFile.load(self._v.home.keys)
         self._check_signed_role(keyfile, staff, old_account)
         keyfile.remove(old_account)
@@ -97,22 +118,50 @@ class StaffManager:
         return self._repo().get(staff.id)
 
     def set_role(self, name: str, role: m.Role) -> m.Staff:
+        """Change a role. Demotion from attorney or admin also rotates the privileged key (see
+        clinic/staff/privileged.py), so the person's old key material opens nothing sealed from now on."""
         self._v.require(Can.MANAGE_STAFF)
         staff, account = self._get(name)
         role = m.Role(role)
         if staff.id == self._v.user.id and role is not m.Role.ADMIN:
             raise PermissionDenied(_("You cannot remove your own administrator role."))
+        self._settle()
+        demoted = staff.role.privileged and not role.privileged
+        if demoted and self._v.keys.privileged_private is None:
+            raise PermissionDenied(_("Your account does not hold the attorney key. Ask the administrator."))
         keyfile = KeyFile.load(self._v.home.keys)
         self._check_signed_role(keyfile, staff, account)
         entry = keyfile.by_id(account)
         if entry is not None:
-            keyfile.grant_privileged(entry, self._v.keys.privileged_private if role.privileged else None)
+            if not demoted:  # a demotion drops the grant by rotating the attorney key, below
+                keyfile.grant_privileged(entry, self._v.keys.privileged_private if role.privileged else None)
             keyfile.assign_role(entry, role, self._v.keys.signing_key)
         with transaction(self._v.conn):
             self._repo().set_role(staff.id, role)
+            if demoted:
+                privileged.mark_due(self._v.conn)
             self._v.audit("staff.role", f"staff:{staff.id}", role=role.value)
         keyfile.save(self._v.integrity_key(), signer=self._v.keys.signing_key)
+        if demoted:
+            self._rotate_privileged()  # drops the demoted account's grant of the attorney key
         return self._repo().get(staff.id)
+
+    def _settle(self) -> None:
+        """Finish any key change left half done before starting another."""
+        if KeyFile.load(self._v.home.keys).pending_rotation:
+            self.finish_rotation()
+        if privileged.is_due(self._v):
+            self._rotate_privileged()
+
+    def _rotate_privileged(self, progress=None) -> privileged.Resealed:
+        if KeyFile.load(self._v.home.keys).pending_rotation:
+            self.finish_rotation()
+        return privileged.rotate(self._v, progress=progress)
+
+    def finish_privileged_rotation(self, progress=None) -> privileged.Resealed | None:
+        """Finish a privileged-key rotation that is owed or was cut off (the admin unlock calls this)."""
+        self._v.require(Can.MANAGE_STAFF)
+        return self._rotate_privileged(progress) if privileged.is_due(self._v) else None
 
     def set_language(self, language: str) -> None:
         """The acting user's own UI language, remembered for their next unlock."""
@@ -122,29 +171,37 @@ class StaffManager:
             self._repo().set_language(self._v.user.id, language)
         self._v.user = self._repo().get(self._v.user.id)
 
-    def remove(self, name: str) -> None:
-        """Revoke an account and rotate the data key, so a kept copy of the key file opens nothing new.
+    def remove(self, name: str, *, progress=None) -> Removal:
+        """Revoke an account and rotate the data key, so a kept copy of the key file opens nothing new;
+        for an attorney or admin, the privileged key too (every sealed value is re-sealed).
 
         Two-phase and crash-safe: new grants for everyone left, then rekey, then drop the old grants.
-        A kill at any step leaves every remaining account and the recovery key able to unlock.
+        A kill at any step leaves every remaining account and the recovery key able to unlock; running
+        it again (or the next admin unlock) finishes what was cut off.
         """
         self._v.require(Can.MANAGE_STAFF)
         staff, account = self._get(name)
         if staff.id == self._v.user.id:
             raise PermissionDenied(_("You cannot remove your own account."))
+        if staff.role.privileged and self._v.keys.privileged_private is None:
+            raise PermissionDenied(_("Your account does not hold the attorney key. Ask the administrator."))
         if not staff.active:
             keyfile = KeyFile.load(self._v.home.keys)
             if keyfile.pending_rotation:  # a removal cut off inside its rotation: finish it
                 self.finish_rotation()
-                return
-            if keyfile.by_id(account) is None:
+            elif keyfile.by_id(account) is not None:  # a removal cut off before its rotation: finish it
+                self.rotate_data_key(remove_account=account)
+            elif not privileged.is_due(self._v):
                 raise ValidationError("name", _("{name} was already removed.").format(name=staff.name))
-            self.rotate_data_key(remove_account=account)  # a removal cut off before its rotation: finish it
-            return
-        with transaction(self._v.conn):
-            self._repo().revoke(staff.id)
-            self._v.audit("staff.remove", f"staff:{staff.id}")
-        self.rotate_data_key(remove_account=account)
+        else:
+            with transaction(self._v.conn):
+                self._repo().revoke(staff.id)
+                if staff.role.privileged:
+                    privileged.mark_due(self._v.conn)
+                self._v.audit("staff.remove", f"staff:{staff.id}")
+            self.rotate_data_key(remove_account=account)
+        resealed = self._rotate_privileged(progress) if privileged.is_due(self._v) else None
+        return Removal(staff.name, staff.role.privileged, resealed)
 
     def new_recovery_key(self) -> str:
         """Replace the recovery key (the old one stops working); returns the new one, to show once."""
@@ -153,6 +210,7 @@ class StaffManager:
         self._v.require(Can.MANAGE_STAFF)
         if self._v.keys.privileged_private is None:
             raise PermissionDenied(_("Your account does not hold the attorney key. Ask the administrator."))
+        self._settle()
         text, secret = recovery.generate()
         keyfile = KeyFile.load(self._v.home.keys)
         _pub, fpr = self._v.privileged_public()

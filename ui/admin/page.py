@@ -1,10 +1,6 @@
-"""Administration (admins only): staff accounts, a new recovery key, and the clinic's settings.
+"""Administration (admins only): staff, a new recovery key, settings, retention (ui/admin/retention.py).
 
-Staff changes (add, reset, role, remove) call the core on the GUI thread under a busy cursor: they write
-through the vault's connection, which belongs to the GUI thread, and their Argon2 step takes ~0.2 s
-(remove also re-keys the database, seconds only for a very large vault). A nested event loop or a second
-connection on a worker would be worse than that short pause.
-"""
+Staff changes run on the GUI thread under a busy cursor (the vault's connection belongs to it)."""
 
 from __future__ import annotations
 
@@ -38,6 +34,7 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import N_, _, current_language
+from ui.admin.retention import RetentionDialog
 from ui.context import Page
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors, labelled
@@ -157,11 +154,13 @@ class AdminPage(Page):
         self.recovery_box = QGroupBox()
         self.recovery_text = QLabel()
         self.recovery_text.setWordWrap(True)
-        self.recovery_button = QPushButton()
+        self.recovery_button, self.retention_button = QPushButton(), QPushButton()
         self.recovery_button.clicked.connect(self.new_recovery_key)
+        self.retention_button.clicked.connect(lambda: self._open(RetentionDialog(self, self.ctx)))
         recovery_layout = QVBoxLayout(self.recovery_box)
         recovery_layout.addWidget(self.recovery_text)
-        recovery_layout.addWidget(self.recovery_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for button in (self.recovery_button, self.retention_button):
+            recovery_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.settings_box = QGroupBox()
         self.settings_errors = FieldErrors()
@@ -215,6 +214,7 @@ class AdminPage(Page):
         self.recovery_text.setText(_("If the recovery kit is lost, or someone may have seen it, make a new "
                                      "key. The old key stops working at once."))
         self.recovery_button.setText(_("Make a new recovery &key…"))
+        self.retention_button.setText(_("Re&tention and purge…"))
         self.settings_box.setTitle(_("Clinic settings"))
         for label, text in zip(self.settings_labels, (_("Clinic &name:"), _("A&ddress:"), _("P&hone:"),
                                                       _("&Idle lock after:")), strict=True):

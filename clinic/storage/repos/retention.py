@@ -1,0 +1,238 @@
+"""SQL for retention: what is due for deletion, legal holds, deleting a client, case or intake entirely,
+and making the freed bytes unrecoverable."""
+
+from __future__ import annotations
+
+import json
+
+from clinic.clock import now_iso
+from clinic.storage.db import Connection
+
+_ENDED = "('closed', 'rejected')"
+# A client some held case protects: nothing of theirs is deleted while the hold lasts.
+_HELD_CLIENT = "SELECT k.client_id FROM cases k JOIN legal_holds h ON h.case_id = k.id"
+
+
+# A case is due when it ended (closed or rejected) before the case limit, or when its intake never became
+# a case: recorded before the intake limit and still open with nothing done on it (no status change,
+# note, document or referral). Uses the aliases k (cases) and i (its intake).
+_CASE_DUE = f"""
+    (k.status IN {_ENDED} AND k.closed_at IS NOT NULL AND k.closed_at < :case)
+    OR (k.status = 'open' AND i.recorded_at < :intake
+        AND NOT EXISTS (SELECT 1 FROM case_status_changes h WHERE h.case_id = k.id)
+        AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.case_id = k.id)
+        AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.case_id = k.id)
+        AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = k.id))"""
+
+
+def _ids(conn: Connection, sql: str, args=()) -> list[int]:
+    return [r[0] for r in conn.execute(sql, args)]
+
+
+def _marks(ids) -> str:
+    return ",".join("?" * len(ids))
+
+
+class RetentionRepo:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # ----- legal holds ---------------------------------------------------------------------------
+
+    def hold(self, case_id: int, reason: str, by: int) -> None:
+        self.conn.execute("INSERT INTO legal_holds (case_id, reason, placed_at, placed_by) VALUES (?,?,?,?) "
+                          "ON CONFLICT(case_id) DO UPDATE SET reason = excluded.reason", (case_id, reason,
+                                                                                          now_iso(), by))
+
+    def release(self, case_id: int) -> bool:
+        return self.conn.execute("DELETE FROM legal_holds WHERE case_id = ?", (case_id,)).rowcount > 0
+
+    def holds(self) -> list[tuple[int, str, str, str, str]]:
+        """(case id, client ref, reason, placed at, placed by name), oldest first."""
+        return list(self.conn.execute(
+            "SELECT h.case_id, c.ref, h.reason, h.placed_at, s.name FROM legal_holds h "
+            "JOIN cases k ON k.id = h.case_id JOIN clients c ON c.id = k.client_id "
+            "JOIN staff s ON s.id = h.placed_by ORDER BY h.placed_at"))
+
+    def held_cases_of(self, client_id: int) -> list[int]:
+        return _ids(self.conn, "SELECT h.case_id FROM legal_holds h JOIN cases k ON k.id = h.case_id "
+                               "WHERE k.client_id = ? ORDER BY h.case_id", (client_id,))
+
+    def case_exists(self, case_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is not None
+
+    # ----- what is due ---------------------------------------------------------------------------
+
+    def clients_due(self, *, intake_before: str, case_before: str) -> list[int]:
+        """Clients with nothing left to keep: every case of theirs is due, no preparedness plan, no hold."""
+        return _ids(self.conn, f"""
+            SELECT c.id FROM clients c
+            WHERE c.created_at < :intake
+              AND NOT EXISTS (SELECT 1 FROM cases k JOIN intakes i ON i.id = k.intake_id
+                              WHERE k.client_id = c.id AND NOT ({_CASE_DUE}))
+              AND NOT EXISTS (SELECT 1 FROM intakes i WHERE i.client_id = c.id AND i.recorded_at >= :intake)
+              AND NOT EXISTS (SELECT 1 FROM preparedness_plans pp WHERE pp.client_id = c.id)
+              AND c.id NOT IN ({_HELD_CLIENT})
+            ORDER BY c.id""", {"intake": intake_before, "case": case_before})
+
+    def cases_due(self, *, intake_before: str, case_before: str, skip_clients: list[int]) -> list[int]:
+        """Due cases (see _CASE_DUE) of clients who are otherwise kept; never a held case."""
+        skip = set(skip_clients)
+        return [r[0] for r in self.conn.execute(f"""
+            SELECT k.id, k.client_id FROM cases k JOIN intakes i ON i.id = k.intake_id
+            WHERE ({_CASE_DUE}) AND k.id NOT IN (SELECT case_id FROM legal_holds) ORDER BY k.id""",
+            {"intake": intake_before, "case": case_before}) if r[1] not in skip]
+
+    def intakes_due(self, *, intake_before: str, skip_clients: list[int], skip_cases: list[int]) -> list[int]:
+        """Intakes that never became a case (or whose cases go now), older than the intake limit."""
+        skip_cases_set = set(skip_cases)
+        out = []
+        for intake_id, client_id in self.conn.execute(f"""
+                SELECT i.id, i.client_id FROM intakes i WHERE i.recorded_at < ?
+                  AND i.client_id NOT IN ({_HELD_CLIENT}) ORDER BY i.id""", (intake_before,)).fetchall():
+            if client_id in skip_clients:
+                continue
+            cases = _ids(self.conn, "SELECT id FROM cases WHERE intake_id = ?", (intake_id,))
+            if all(k in skip_cases_set for k in cases):
+                out.append(intake_id)
+        return out
+
+    def letters_due(self, *, before: str) -> list[int]:
+        return _ids(self.conn, f"""
+            SELECT l.id FROM letters l JOIN referrals r ON r.id = l.referral_id
+            WHERE l.rendered_at < ? AND r.client_id NOT IN ({_HELD_CLIENT}) ORDER BY l.id""", (before,))
+
+    def documents_due(self, *, before: str) -> list[int]:
+        """Documents of cases that ended before the document limit (never of an open or held case)."""
+        return _ids(self.conn, f"""
+            SELECT d.id FROM documents d JOIN cases k ON k.id = d.case_id
+            WHERE k.status IN {_ENDED} AND k.closed_at < ? AND k.client_id NOT IN ({_HELD_CLIENT})
+            ORDER BY d.id""", (before,))
+
+    def client_of_case(self, case_id: int) -> int:
+        return self.conn.execute("SELECT client_id FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+
+    def count(self, table: str, column: str, ids: list[int]) -> int:
+        """Rows of `table` whose `column` is one of `ids` (table and column are ours, never input)."""
+        total = 0
+        for chunk in _chunks(ids):
+            total += self.conn.execute(f"SELECT count(*) FROM {table} WHERE {column} IN ({_marks(chunk)})",
+                                       chunk).fetchone()[0]
+        return total
+
+    def cases_of(self, client_ids: list[int]) -> list[int]:
+        return [i for chunk in _chunks(client_ids) for i in _ids(
+            self.conn, f"SELECT id FROM cases WHERE client_id IN ({_marks(chunk)})", chunk)]
+
+    def intakes_of(self, client_ids: list[int]) -> list[int]:
+        return [i for chunk in _chunks(client_ids) for i in _ids(
+            self.conn, f"SELECT id FROM intakes WHERE client_id IN ({_marks(chunk)})", chunk)]
+
+    # ----- deleting --------------------------------------------------------------------------------
+
+    def delete_letters(self, letter_ids: list[int]) -> None:
+        self._delete("letters", "id", letter_ids)
+
+    def delete_documents(self, document_ids: list[int]) -> None:
+        self._delete("documents", "id", document_ids)
+
+    def delete_cases(self, case_ids: list[int]) -> None:
+        parties = self._select("parties", "case_id", case_ids)
+        self._redact_matches(set(), set(parties))
+        self._delete("conflict_keys", "ref_id", parties, extra="source = 'party' AND ")
+        self._delete("parties", "id", parties)
+        referrals = self._select("referrals", "case_id", case_ids)
+        self._delete("letters", "referral_id", referrals)
+        self._delete("referrals", "id", referrals)
+        for table in ("notes", "documents", "deadlines", "case_status_changes", "case_legal_aid",
+                      "conflict_checks", "legal_holds"):
+            self._delete(table, "case_id", case_ids)
+        self._delete("cases", "id", case_ids)
+
+    def delete_intakes(self, intake_ids: list[int]) -> None:
+        self.delete_cases(self._select("cases", "intake_id", intake_ids))
+        parties = self._select("parties", "intake_id", intake_ids)
+        self._redact_matches(set(), set(parties))
+        self._delete("conflict_keys", "ref_id", parties, extra="source = 'party' AND ")
+        self._delete("parties", "id", parties)
+        for table in ("intake_needs", "income_lines", "eligibility_results", "sealed_values"):
+            self._delete(table, "intake_id", intake_ids)
+        self._delete("intakes", "id", intake_ids)
+
+    def delete_clients(self, client_ids: list[int]) -> None:
+        """Every row about these clients, in an order the foreign keys accept."""
+        self.delete_cases(self.cases_of(client_ids))
+        self.delete_intakes(self.intakes_of(client_ids))
+        referrals = self._select("referrals", "client_id", client_ids)
+        self._delete("letters", "referral_id", referrals)
+        self._delete("referrals", "id", referrals)
+        parties = self._select("parties", "client_id", client_ids)
+        self._redact_matches(set(client_ids), set(parties))
+        self._delete("conflict_keys", "ref_id", parties, extra="source = 'party' AND ")
+        self._delete("parties", "id", parties)
+        self._delete("conflict_keys", "ref_id", client_ids, extra="source = 'client' AND ")
+        for table in ("phones", "sealed_values", "preparedness_documents", "preparedness_plans"):
+            self._delete(table, "client_id", client_ids)
+        self._delete("client_search", "rowid", client_ids)
+        self._delete("clients", "id", client_ids)
+
+    def client_names(self, client_id: int) -> list[str]:
+        """Each word of the client's names (to keep them out of an audited reason)."""
+        row = self.conn.execute("SELECT given_names, family_name_1, family_name_2, preferred_name FROM clients "
+                                "WHERE id = ?", (client_id,)).fetchone()
+        return [w for part in row or () for w in (part or "").split()]
+
+    def clients_of_intakes(self, intake_ids: list[int]) -> list[int]:
+        return [i for chunk in _chunks(intake_ids) for i in _ids(
+            self.conn, f"SELECT DISTINCT client_id FROM intakes WHERE id IN ({_marks(chunk)})", chunk)]
+
+    def select(self, table: str, column: str, ids: list[int]) -> list[int]:
+        """Ids of `table` rows whose `column` is one of `ids` (table and column are ours, never input)."""
+        return self._select(table, column, ids)
+
+    def _redact_matches(self, clients: set[int], parties: set[int]) -> None:
+        """Other cases' conflict checks keep what they matched; a deleted client or party keeps no name there."""
+        if not clients and not parties:
+            return
+        gone = {("client", i) for i in clients} | {("party", i) for i in parties}
+        for check_id, text in self.conn.execute("SELECT id, matches FROM conflict_checks "
+                                                "WHERE match_count > 0").fetchall():
+            matches = json.loads(text)
+            changed = False
+            for x in matches:
+                if (x.get("source"), x.get("id")) in gone:
+                    x.update(name="", ref="", id=0, reasons=[], forgotten=True)
+                    changed = True
+            if changed:
+                self.conn.execute("UPDATE conflict_checks SET matches = ? WHERE id = ?",
+                                  (json.dumps(matches), check_id))
+
+    def _select(self, table: str, column: str, ids: list[int]) -> list[int]:
+        return [i for chunk in _chunks(ids) for i in _ids(
+            self.conn, f"SELECT id FROM {table} WHERE {column} IN ({_marks(chunk)})", chunk)]
+
+    def _delete(self, table: str, column: str, ids: list[int], *, extra: str = "") -> None:
+        for chunk in _chunks(ids):
+            self.conn.execute(f"DELETE FROM {table} WHERE {extra}{column} IN ({_marks(chunk)})", chunk)
+
+    # ----- making it unrecoverable -----------------------------------------------------------------
+
+    def scrub(self) -> None:
+        """After the deletes have committed: merge the search index (its deleted terms linger in old
+        segments until then), fold the WAL into the file and empty it, and rebuild the file without
+        free pages. secure_delete (on for every connection) has already zeroed freed cells."""
+        self.conn.execute("INSERT INTO client_search (client_search) VALUES ('optimize')")
+        self.checkpoint()
+        self.conn.execute("VACUUM")
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise BlockingIOError("another connection holds the database open")
+
+
+def _chunks(ids: list[int], size: int = 500):
+    ids = list(ids)
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
