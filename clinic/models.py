@@ -106,6 +106,9 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+# Cases someone still has to act on: the queue shows these first, by default.
+ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.ACCEPTED)
+
 CASE_STATUS_LABELS = {
     CaseStatus.OPEN: N_("Open"),
     CaseStatus.ACCEPTED: N_("Accepted"),
@@ -326,6 +329,7 @@ class CaseRow:
 @dataclass(frozen=True, slots=True)
 class CaseFilter:
     status: CaseStatus | None = None
+    open_work: bool = False  # only cases still to work on (ACTIVE_STATUSES); the case queue's default
     need: Need | None = None
     urgency: Urgency | None = None
     assigned_to: StaffId | None = None

@@ -50,6 +50,9 @@ class CaseRepo:
         if f.status:
             where.append("k.status = ?")
             args.append(f.status.value)
+        elif f.open_work:
+            where.append(f"k.status IN ({','.join('?' * len(m.ACTIVE_STATUSES))})")
+            args += [s.value for s in m.ACTIVE_STATUSES]
         if f.need:
             where.append("(k.need = ? OR EXISTS (SELECT 1 FROM intake_needs n WHERE n.intake_id = "
                          "k.intake_id AND n.need = ?))")
