@@ -353,6 +353,71 @@ class Case:
 
 
 @dataclass(frozen=True, slots=True)
+class ClientDetails:
+    """A client's own details as corrected after intake (the whole set; unchanged fields are kept)."""
+
+    given_names: str
+    family_name_1: str
+    family_name_2: str = ""
+    preferred_name: str = ""
+    date_of_birth: dt.date | None = None
+    phones: tuple[Phone, ...] = ()
+    address: str = ""
+    language: str = "es"
+    interpreter_needed: bool = False
+
+    @classmethod
+    def of(cls, c: Client) -> ClientDetails:
+        return cls(c.given_names, c.family_name_1, c.family_name_2, c.preferred_name, c.date_of_birth,
+                   c.phones, c.address, c.language, c.interpreter_needed)
+
+
+class DeadlineKind(StrEnum):
+    HEARING = "hearing"
+    CHECK_IN = "check_in"
+    FILING = "filing"
+    OTHER = "other"
+
+
+DEADLINE_KIND_LABELS = {
+    DeadlineKind.HEARING: N_("Court hearing"),
+    DeadlineKind.CHECK_IN: N_("ICE check-in"),
+    DeadlineKind.FILING: N_("Filing deadline"),
+    DeadlineKind.OTHER: N_("Other deadline"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineDraft:
+    kind: DeadlineKind
+    due_date: dt.date
+    note: str = ""
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    id: int
+    case_id: CaseId
+    kind: DeadlineKind
+    due_date: dt.date
+    note: str
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One corrected field, as the history keeps it: who, when, and the old and new values as text."""
+
+    at: dt.datetime
+    by_name: str
+    target: str  # "client:<id>" or "deadline:<id>"
+    field: str
+    old_value: str
+    new_value: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClientFile:
     """A client's file as the acting user may see it. Sealed values are never in it: reveal them."""
 

@@ -83,7 +83,8 @@ class Vault:
         self.user = user
         self.vault_id = keyfile.vault_id
         self.staff = StaffManager(self)
-        self.clients = Clients(self)
+        # The conflict index follows a corrected name; composed here so services never reach for siblings.
+        self.clients = Clients(self, index_names=lambda *name: self.conflicts.index_client(*name))
         self.intakes = Intakes(self)
         self.cases = Cases(self)
         self.sealed = Sealed(self)

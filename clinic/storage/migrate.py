@@ -424,9 +424,27 @@ _V8 = """
     );
 """
 
+# Corrections after intake (issue 14): each changed field of a client or a case deadline, with its old
+# and new value as text, who and when. The audit row names only the ids; the values live here, inside
+# the encrypted database, so a client's history goes with the client.
+_V9 = """
+    CREATE TABLE change_history (
+        id INTEGER PRIMARY KEY,
+        client_id INTEGER NOT NULL REFERENCES clients(id),
+        target TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old_value TEXT NOT NULL DEFAULT '',
+        new_value TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        by_staff INTEGER NOT NULL REFERENCES staff(id)
+    );
+    CREATE INDEX change_history_client ON change_history(client_id, id);
+    CREATE INDEX deadlines_case ON deadlines(case_id, due_date);
+"""
+
 # A migration is a SQL script (run whole inside one transaction: sqlcipher3's executescript commits
 # any open transaction, so BEGIN and COMMIT are part of the script).
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 LATEST = len(MIGRATIONS)
 
 
