@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import shiboken6
-from babel.numbers import format_currency
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,12 +29,13 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import N_, _
+from ui.cases.deadlines import DeadlinesBox
 from ui.cases.documents import DocumentsPane
 from ui.cases.status import SealedSection, StatusDialog, value_label
 from ui.context import AppContext
 from ui.kit import keys
 from ui.kit.errors import show_error
-from ui.kit.format import babel_locale, fmt_date, fmt_moment
+from ui.kit.format import fmt_date, fmt_moment, format_money
 from ui.kit.forms import FieldErrors, labelled, set_accessible
 from ui.kit.tablemodel import Column, RowTableModel
 
@@ -89,6 +89,9 @@ class CaseFileView(QWidget):
         self.documents_box = QGroupBox()
         self.documents = DocumentsPane(ctx)
         QVBoxLayout(self.documents_box).addWidget(self.documents)
+        self.deadlines = DeadlinesBox(ctx)
+        self.deadlines.changed.connect(self._deadlines_changed)
+        right.addWidget(self.deadlines)
         right.addWidget(self.history_box)
         right.addWidget(self.documents_box)
         grid.addLayout(right, 2, 1)
@@ -209,6 +212,7 @@ class CaseFileView(QWidget):
             self.intake_labels[key].setText(text)
             set_accessible(self.intake_values[key], text)
         self.sealed.retranslate()
+        self.deadlines.retranslate()
         self.notes_box.setTitle(_("Notes"))
         set_accessible(self.notes, _("Notes, oldest first"))
         self.note_label.setText(_("New &note"))
@@ -259,8 +263,7 @@ class CaseFileView(QWidget):
         values = dict.fromkeys(self.intake_values, "")
         if i is not None:
             income = "" if i.monthly_income is None else _("{amount} a month").format(
-                amount=format_currency(i.monthly_income, "USD", format="¤#,##0", currency_digits=False,
-                                locale=babel_locale()))
+                amount=format_money(i.monthly_income))
             values.update(
                 recorded=fmt_moment(i.recorded_at), volunteer=i.recorded_by_name,
                 channel=_(m.CHANNEL_LABELS[i.channel]), site=i.site,
@@ -270,6 +273,9 @@ class CaseFileView(QWidget):
                 detained_family_member=_("Yes") if i.detained_family_member else _("No"), notes=i.notes)
         for key, text in values.items():
             self.intake_values[key].setText(text)
+            label = self.intake_labels[key].text()  # a screen reader hears the field and its value
+            set_accessible(self.intake_values[key], _("{field}: {value}").format(field=label, value=text)
+                           if text else label)
 
     # ----- loading -------------------------------------------------------------------------------
 
@@ -289,6 +295,7 @@ class CaseFileView(QWidget):
         self._data = _Loaded(case, file, intake, v.cases.notes(case_id), v.cases.history(case_id), attorneys)
         self.refer_button.setVisible(self.ctx.can(Can.MAKE_REFERRALS))
         self.documents.set_case(case_id, list(file.documents))
+        self.deadlines.load(case_id)
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
 
@@ -303,6 +310,7 @@ class CaseFileView(QWidget):
             self._dialog.clear()
         self._dialog = None
         self.sealed.clear()
+        self.deadlines.clear()
         self.documents.clear()
         self.note_errors.clear()
         self.note_edit.clear()
@@ -343,6 +351,12 @@ class CaseFileView(QWidget):
         self._dialog.saved.connect(self._status_saved)
         self._dialog.open()
         return self._dialog
+
+    def _deadlines_changed(self) -> None:
+        if self._data is not None:
+            self._data.case = self.ctx.v.cases.get(self._data.case.id)  # its next date follows the deadlines
+            self._render()
+            self._changed("cases")
 
     def _status_saved(self, case: m.Case) -> None:
         if self._data is None or case.id != self._data.case.id:
