@@ -91,6 +91,7 @@ class ReferralDialog(QDialog):
         self._fields: tuple = ()
         self._preview_key: tuple | None = None
         self._consented_to: tuple | None = None
+        self._defaults_for: int | None = None  # the partner whose profile was last ticked as the default
         self._closed = False
         try:
             self.client_file = ctx.v.clients.get(client_id)
@@ -134,6 +135,10 @@ class ReferralDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         self.consent = _named(QCheckBox(), "consentGiven")
+        # The sentence names the partner in full: a checkbox cannot wrap, so it sits in a label beside it.
+        self.consent_text = _note("consentText")
+        self.consent_text.setBuddy(self.consent)
+        self.consent_text.mousePressEvent = lambda _e: self.consent.toggle() if self.consent.isEnabled() else None
         self.consent_note = _note("consentNote")
 
         self.labels: dict[str, QLabel] = {}
@@ -171,7 +176,7 @@ class ReferralDialog(QDialog):
         self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
         consent_row = QFormLayout()  # full width: the sentence names the partner; errors show under it
-        consent_row.addRow(self.consent)
+        consent_row.addRow(self.consent, self.consent_text)
         consent_row.addRow(self.consent_note)
         bottom = QHBoxLayout()
         bottom.addWidget(self.busy)
@@ -324,13 +329,19 @@ class ReferralDialog(QDialog):
         outside = partner is not None and any(g not in allowed for g in Group if g is not Group.SEALED)
         note = _("Greyed out: not in this partner's disclosure profile.") if outside else ""
         self.groups.set_allowed(allowed, reason=reason, note=note)
+        if partner is not None and partner.id != self._defaults_for:
+            # Choosing a partner ticks its whole profile except sealed (as the CLI and the README say);
+            # the person unticks what the client does not agree to share.
+            self._defaults_for = partner.id
+            self.groups.blockSignals(True)
+            self.groups.set_ticked({g.value for g in allowed if g is not Group.SEALED})
+            self.groups.blockSignals(False)
         warning = lsc_warning(partner) if partner else None
         self.lsc.setText(warning or "")
         self.lsc.setVisible(bool(warning))
         name = partner.name if partner else ""
         sentence = _("The client agreed to share exactly this information with {partner}")
-        short = name if len(name) <= 60 else name[:59] + "…"  # a checkbox cannot wrap
-        self.consent.setText(sentence.format(partner=short))
+        self.consent_text.setText(sentence.format(partner=name))
         set_accessible(self.consent, sentence.format(partner=name))
 
     def _update_preview(self) -> None:
