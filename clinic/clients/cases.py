@@ -160,8 +160,8 @@ class Cases:
             if case.next_date and not repo.for_case(case_id):
                 repo.add(case_id, m.DeadlineDraft(m.DeadlineKind.OTHER, case.next_date))
             deadline_id = repo.add(case_id, d)
-            self._record(case, deadline_id, [(k, "", v) for k, v in self._deadline_text(d).items() if v],
-                         "deadline.add")
+            added = [(k, "", v) for k, v in self._deadline_text(d).items() if v and (k, v) != ("done", "no")]
+            self._record(case, deadline_id, added, "deadline.add")
         return repo.get(deadline_id)
 
     def edit_deadline(self, deadline_id: int, draft: m.DeadlineDraft) -> m.Deadline:

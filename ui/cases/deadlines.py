@@ -124,7 +124,6 @@ class DeadlinesBox(QGroupBox):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumHeight(110)
         self.table.activated.connect(lambda _i: self.edit_selected())
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -156,6 +155,10 @@ class DeadlinesBox(QGroupBox):
     def show_deadlines(self, case_id: int | None, deadlines: list[m.Deadline]) -> None:
         self.case_id = case_id
         self.model.set_rows(deadlines)
+        header, rows = self.table.verticalHeader(), min(len(deadlines), 6)  # as tall as its rows, up to six
+        shown = sum(header.sectionSize(i) for i in range(rows)) or header.defaultSectionSize()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + shown
+                                  + 2 * self.table.frameWidth() + 2)
         self.empty.setVisible(not deadlines)
         self.table.setVisible(bool(deadlines))
         may = case_id is not None and self.ctx.can(Can.REVIEW_CASES)

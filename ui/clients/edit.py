@@ -45,12 +45,18 @@ class _PhoneEditor(QWidget):
         super().__init__(parent)
         self.number, self.label = QLineEdit(), QLineEdit()
         self.call, self.text_ok, self.message = QCheckBox(), QCheckBox(), QCheckBox()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.number, 2)
-        layout.addWidget(self.label, 1)
+        self.number.setMinimumWidth(self.number.fontMetrics().horizontalAdvance("+1 (213) 555-0101 ") + 12)
+        top, choices = QHBoxLayout(), QHBoxLayout()  # the number and its label, then the three choices
+        top.addWidget(self.number, 2)
+        top.addWidget(self.label, 1)
         for box in (self.call, self.text_ok, self.message):
-            layout.addWidget(box)
+            choices.addWidget(box)
+        choices.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addLayout(choices)
         phone = phone or m.Phone("", safe_to_leave_message=False)
         self.number.setText(phone.number)
         self.label.setText(phone.label)
@@ -128,8 +134,8 @@ class ClientDetailsDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(640)
         self.retranslate()
+        self.resize(max(640, self.sizeHint().width()), self.sizeHint().height())
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Correct the client's details"))
@@ -259,11 +265,9 @@ def corrections_box(changes: list[m.Change], model: RowTableModel) -> QGroupBox:
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
-    table.resizeRowsToContents()
-    rows = min(len(changes), 6)
+    rows = min(len(changes), 8)  # more scroll inside the table
     table.setFixedHeight(table.horizontalHeader().sizeHint().height()
-                         + rows * table.verticalHeader().defaultSectionSize() * 2 + 6)
-    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+                         + rows * table.verticalHeader().defaultSectionSize() + 6)
     layout.addWidget(table)
     return box
 

@@ -232,13 +232,13 @@ class ClientFileView(QWidget):
             theme.set_flag(demo, theme.DEMO, True)
             layout.addWidget(demo)
         layout.addWidget(self._person_box(f.client))
-        if self.changes:
-            layout.addWidget(corrections_box(self.changes, self.changes_model))
         layout.addWidget(self._intakes_box(f.intakes))
         if self.ctx.can(Can.VIEW_CLIENTS):
             layout.addWidget(self._cases_box(f.cases))
             layout.addWidget(self._notes_box(f.notes))
             layout.addWidget(self._documents_box(f.documents))
+        if self.changes:
+            layout.addWidget(corrections_box(self.changes, self.changes_model))
         layout.addWidget(self._sealed_box(f))
         self._content_layout.insertWidget(0, body)
         self._body = body
