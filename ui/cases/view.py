@@ -207,6 +207,7 @@ class CaseFileView(QWidget):
         self.assign_button.setText(_("Assign"))
         self.assign_me_button.setText(_("Assign to &me"))
         self.intake_box.setTitle(_("Intake"))
+        self.scroll.setAccessibleName(_("Case file"))  # the scroll area is a tab stop (Page Down scrolls)
         for key, msgid in INTAKE_ROWS:
             text = _(msgid) if msgid else intake_rules.label(key)
             self.intake_labels[key].setText(text)

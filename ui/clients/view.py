@@ -169,6 +169,7 @@ class ClientFileView(QWidget):
 
     def retranslate(self) -> None:
         self.placeholder.setText(_("Choose a client to see their file."))
+        self.scroll.setAccessibleName(_("Client file"))  # the scroll area is a tab stop (Page Down scrolls)
         self.documents_model.retranslate()
         self.changes_model.retranslate()
         self._render()

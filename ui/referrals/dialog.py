@@ -102,7 +102,7 @@ class ReferralDialog(QDialog):
         self._fill()
         ctx.signals.locked.connect(self._locked)
         ctx.signals.language_changed.connect(self._language_changed)
-        self.resize(1180, 720)
+        self.resize(1180, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         self.retranslate()
 
     # ----- building -----------------------------------------------------------------------------------
