@@ -127,6 +127,7 @@ class SealedField(StrEnum):
     REMOVAL_HISTORY = "removal_history"
     CRIMINAL_HISTORY = "criminal_history"
     DETENTION_DETAILS = "detention_details"
+    DETAINED_RELATIVE = "detained_relative"  # the detained family member: name, A-number, where held, next hearing
     PRIVILEGED_NOTES = "privileged_notes"
 
 
@@ -137,6 +138,7 @@ SEALED_LABELS = {
     SealedField.REMOVAL_HISTORY: N_("Removal proceedings history"),
     SealedField.CRIMINAL_HISTORY: N_("Criminal history"),
     SealedField.DETENTION_DETAILS: N_("Detention details"),
+    SealedField.DETAINED_RELATIVE: N_("Detained relative's details"),
     SealedField.PRIVILEGED_NOTES: N_("Privileged notes"),
 }
 

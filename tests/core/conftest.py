@@ -183,8 +183,9 @@ def states() -> Callable[[Path], dict[str, tuple[str, int, int]]]:
 # ----- the command line -----------------------------------------------------------------------------
 
 def cli_command() -> list[str]:
-    script = Path(sys.executable).with_name("clinic-intake")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "clinic.cli.main"]
+    """The CLI of the code under test: `python -m` from the repository (the venv's `clinic-intake` script
+    imports whichever checkout the venv was installed from, which may be another worktree)."""
+    return [sys.executable, "-m", "clinic.cli.main"]
 
 
 def cli_env(*, home: Home | Path | None, user: str | None = None, passphrase: str | None = None,

@@ -113,3 +113,19 @@ def test_a_deadline_needs_a_real_kind_and_a_plausible_date(open_vault, template)
         v.cases.add_deadline(case_id, m.DeadlineDraft(m.DeadlineKind.HEARING, dt.date(1027, 3, 9)))
     assert err.value.field == "due_date"
     assert v.cases.deadlines(case_id) == []
+
+
+def test_a_detained_relatives_name_facility_and_hearing_have_a_sealed_place(open_vault, template):
+    """Issue 14: they had nowhere to go. A volunteer can write them at intake and never read them back."""
+    import dataclasses as dc
+
+    from tests.core.conftest import sample_draft
+
+    details = "Juan Pérez, A-201-555-999, held at Adelanto; bond hearing 2027-01-12"
+    volunteer = open_vault("volunteer")
+    receipt = volunteer.intakes.record(dc.replace(sample_draft(), given_names="Elena", family_name_1="Ruiz",
+                                                  sealed={m.SealedField.DETAINED_RELATIVE: details}))
+    with pytest.raises(PermissionDenied):
+        volunteer.sealed.reveal(receipt.client_id)
+    assert open_vault("attorney").sealed.reveal(receipt.client_id)[m.SealedField.DETAINED_RELATIVE] == details
+    assert volunteer.clients.lookup("Adelanto") == []  # never indexed
