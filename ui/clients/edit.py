@@ -265,9 +265,9 @@ def corrections_box(changes: list[m.Change], model: RowTableModel) -> QGroupBox:
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
-    rows = min(len(changes), 8)  # more scroll inside the table
+    header, rows = table.verticalHeader(), min(len(changes), 8)  # as tall as its rows; more scroll inside
     table.setFixedHeight(table.horizontalHeader().sizeHint().height()
-                         + rows * table.verticalHeader().defaultSectionSize() + 6)
+                         + sum(header.sectionSize(i) for i in range(rows)) + 2 * table.frameWidth() + 6)
     layout.addWidget(table)
     return box
 
