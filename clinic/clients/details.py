@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from clinic import models as m
 from clinic.clients import intake as intake_rules
@@ -23,15 +24,12 @@ def problems(details: m.ClientDetails) -> list[ValidationError]:
 
 
 def as_text(field: str, value) -> str:
-    """How the history keeps a value: dates in ISO form, phones one per line with their flags."""
+    """How the history keeps a value: dates in ISO form, phones as a JSON list with their safety choices."""
     if value is None:
         return ""
-    if field == "phones":
-        return "\n".join(
-            " ".join(x for x in (p.number, f"({p.label})" if p.label else "",
-                                 "call" if p.safe_to_call else "", "text" if p.safe_to_text else "",
-                                 "message" if p.safe_to_leave_message else "") if x)
-            for p in value)
+    if field == "phones":  # JSON, so each screen can say the safety choices in its own language
+        return json.dumps([{"number": p.number, "label": p.label, "call": p.safe_to_call, "text": p.safe_to_text,
+                            "message": p.safe_to_leave_message} for p in value], ensure_ascii=False)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if hasattr(value, "isoformat"):

@@ -62,7 +62,8 @@ def test_a_coordinator_corrects_a_name_from_the_file_and_sees_the_old_value_in_t
     assert not dialog.isVisible(), [dialog.errors.message(w) for w in dialog.errors.marked]
     texts = "\n".join(all_texts(view))
     assert "María García" in texts and "555 0199" in texts
-    assert "Corrections (2)" in texts and "Garcia" in texts and "555 0101" in texts  # the old values
+    assert "Corrections (2)" in texts and "Garcia" in texts  # the old values, the phones' choices in words
+    assert "555 0101 · Safe to call · Safe to text · Do NOT leave a message" in texts
     assert ctx.v.clients.get(recorded.client_id).client.family_name_1 == "García"
 
 

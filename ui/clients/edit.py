@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -227,7 +228,21 @@ def _field_name(c: m.Change) -> str:
     return name
 
 
+def _phones(text: str) -> str:
+    """The phones a correction stored (JSON), one per line with the safety choices in words."""
+    try:
+        phones = json.loads(text)
+        return "\n".join(" · ".join(x for x in (
+            p["number"], p["label"], _("Safe to call") if p["call"] else _("Do NOT call"),
+            _("Safe to text") if p["text"] else _("Do NOT text"),
+            _("May leave a message") if p["message"] else _("Do NOT leave a message")) if x) for p in phones) or "—"
+    except (ValueError, TypeError, KeyError):
+        return text
+
+
 def _value(field: str, text: str) -> str:
+    if field == "phones":
+        return _phones(text)
     if not text:
         return "—"
     if field in ("date_of_birth", "due_date"):
@@ -265,6 +280,7 @@ def corrections_box(changes: list[m.Change], model: RowTableModel) -> QGroupBox:
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    table.resizeRowsToContents()  # a phones row holds one line per phone
     header, rows = table.verticalHeader(), min(len(changes), 8)  # as tall as its rows; more scroll inside
     table.setFixedHeight(table.horizontalHeader().sizeHint().height()
                          + sum(header.sectionSize(i) for i in range(rows)) + 2 * table.frameWidth() + 6)
