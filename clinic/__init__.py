@@ -22,6 +22,7 @@ _FACE = {
     "version_text": "clinic.about:version_text",
     "cli_main": "clinic.cli.main:main",
     "intake_rules": "clinic.clients.intake",
+    "client_details_problems": "clinic.clients.details:problems",
     "MAX_DOCUMENT_BYTES": "clinic.clients.documents:MAX_DOCUMENT_BYTES",
     "MAX_CSV_BYTES": "clinic.referrals.csvfile:MAX_CSV_BYTES",
     "read_csv_text": "clinic.referrals.csvfile:read_csv_text",
@@ -68,6 +69,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.about import version_text as version_text
     from clinic.cli.main import main as cli_main  # noqa: F401
     from clinic.clients import intake as intake_rules  # noqa: F401
+    from clinic.clients.details import problems as client_details_problems  # noqa: F401
     from clinic.clients.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
     from clinic.conflicts import parties as conflict_parties  # noqa: F401
     from clinic.conflicts.parties import VOLUNTEER_NOTICE as CONFLICT_NOTICE  # noqa: F401

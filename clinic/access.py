@@ -13,6 +13,7 @@ class Can(StrEnum):
     RECORD_INTAKE = "record_intake"
     LOOKUP_CLIENT = "lookup_client"  # name, date of birth and last visit only
     VIEW_CLIENTS = "view_clients"  # whole files, except sealed values
+    EDIT_CLIENTS = "edit_clients"  # correct a client's details after intake (kept in the history)
     VIEW_SEALED = "view_sealed"
     REVIEW_CASES = "review_cases"  # status, assignment
     ADD_NOTES = "add_notes"
@@ -37,7 +38,7 @@ class Can(StrEnum):
 
 
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}
-_READERS = _EVERYONE | {Can.VIEW_CLIENTS, Can.ADD_NOTES, Can.ATTACH_DOCUMENTS, Can.MAKE_REFERRALS,
+_READERS = _EVERYONE | {Can.VIEW_CLIENTS, Can.EDIT_CLIENTS, Can.ADD_NOTES, Can.ATTACH_DOCUMENTS, Can.MAKE_REFERRALS,
                         Can.VIEW_INCIDENTS, Can.VERIFY_INCIDENTS, Can.PUBLISH_REPORTS}
 
 PERMISSIONS: dict[Role, frozenset[Can]] = {

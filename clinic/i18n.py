@@ -60,6 +60,21 @@ def current_language() -> str:
     return getattr(_state, "lang", None) or _default_language[0]
 
 
+# Numbers and money as read in the US in either language: "$2,300" in Spanish too (es_US), never "US$2.300".
+NUMBER_LOCALES = {"es": "es_US", "en": "en_US"}
+
+
+def format_money(amount: int | None, lang: str | None = None) -> str:
+    """Whole dollars in `lang` (default: the current language), the one money format of app and letters."""
+    if amount is None:
+        return ""
+    # babel loads when money is first shown, not at start-up
+    from babel.numbers import format_currency
+
+    return format_currency(amount, "USD", format="¤#,##0", currency_digits=False,
+                           locale=NUMBER_LOCALES.get(lang or current_language(), "en_US"))
+
+
 def _(message: str) -> str:
     return translator_for(current_language()).gettext(message)
 

@@ -69,7 +69,8 @@ class Vault:
         self.eligibility = Eligibility(s)
         self.conflicts = Conflicts(s)
         self.cases = Cases(s, conflicts=self.conflicts)
-        self.clients = Clients(s)
+        # The conflict index follows a corrected name; composed here so services never reach for siblings.
+        self.clients = Clients(s, index_names=self.conflicts.index_client)
         self.sealed = Sealed(s)
         self.documents = Documents(s, cases=self.cases)
         self.intakes = Intakes(s, conflicts=self.conflicts, eligibility=self.eligibility)

@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         ctx.signals.open_client.connect(self._open_client)
         ctx.signals.open_case.connect(self._open_case)
         ctx.signals.refer_client.connect(self._refer_client)
-        self.resize(1280, 800)
+        self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))
         if vault is not None:

@@ -11,9 +11,10 @@ from clinic.i18n import _
 from clinic.session import Session
 from clinic.storage.db import transaction
 from clinic.storage.fts import fts_query
-from clinic.storage.repos.cases import CaseRepo
+from clinic.storage.repos.cases import CaseRepo, DeadlineRepo
 from clinic.storage.repos.clients import ClientRepo
 from clinic.storage.repos.conflicts import CaseCodesRepo
+from clinic.storage.repos.history import HistoryRepo
 
 
 class Cases:
@@ -116,3 +117,64 @@ class Cases:
         self._v.require(Can.VIEW_CLIENTS)
         return self._repo().notes(case_id=case_id)
 
+
+    # ----- hearings and deadlines (attorneys); the case's next date is the soonest one not done -----
+
+    def deadlines(self, case_id: int) -> list[m.Deadline]:
+        self._v.require(Can.VIEW_CLIENTS)
+        self.get(case_id)
+        return DeadlineRepo(self._v.conn).for_case(case_id)
+
+    @staticmethod
+    def _check_deadline(d: m.DeadlineDraft) -> m.DeadlineDraft:
+        try:
+            kind = m.DeadlineKind(d.kind)
+        except ValueError:
+            raise ValidationError("deadline_kind", _("Choose what kind of date this is from the list.")) from None
+        if d.due_date is None:
+            raise ValidationError("due_date", _("{field} is required.").format(field=intake_rules.label("due_date")))
+        intake_rules._check_date("due_date", d.due_date)
+        note = intake_rules._check_text("deadline_note", d.note, m.MAX_SHORT, multiline=True)
+        return m.DeadlineDraft(kind, d.due_date, note, bool(d.done))
+
+    @staticmethod
+    def _deadline_text(d: m.DeadlineDraft | m.Deadline) -> dict[str, str]:
+        return {"deadline_kind": d.kind.value, "due_date": d.due_date.isoformat(), "deadline_note": d.note,
+                "done": "yes" if d.done else "no"}
+
+    def _record(self, case: m.Case, deadline_id: int, changed: list[tuple[str, str, str]], action: str) -> None:
+        ids = HistoryRepo(self._v.conn).add(client_id=case.client_id, target=f"deadline:{deadline_id}",
+                                            changes=changed, by=self._v.user.id)
+        DeadlineRepo(self._v.conn).sync_next_date(case.id)
+        self._v.audit(action, f"case:{case.id}", deadline=deadline_id, changes=ids)
+
+    def add_deadline(self, case_id: int, draft: m.DeadlineDraft) -> m.Deadline:
+        """Add a hearing, check-in or deadline. The date the intake gave becomes the case's first entry."""
+        self._v.require(Can.REVIEW_CASES)
+        case = self.get(case_id)
+        d = self._check_deadline(draft)
+        repo = DeadlineRepo(self._v.conn)
+        with transaction(self._v.conn):
+            if case.next_date and not repo.for_case(case_id):
+                repo.add(case_id, m.DeadlineDraft(m.DeadlineKind.OTHER, case.next_date))
+            deadline_id = repo.add(case_id, d)
+            added = [(k, "", v) for k, v in self._deadline_text(d).items() if v and (k, v) != ("done", "no")]
+            self._record(case, deadline_id, added, "deadline.add")
+        return repo.get(deadline_id)
+
+    def edit_deadline(self, deadline_id: int, draft: m.DeadlineDraft) -> m.Deadline:
+        """Change a deadline's kind, date, note or whether it is done; the old values go to the history."""
+        self._v.require(Can.REVIEW_CASES)
+        repo = DeadlineRepo(self._v.conn)
+        old = repo.get(deadline_id)
+        if old is None:
+            raise NotFound(_("No deadline with that number."))
+        case = self.get(old.case_id)
+        d = self._check_deadline(draft)
+        before, after = self._deadline_text(old), self._deadline_text(d)
+        changed = [(k, before[k], after[k]) for k in before if before[k] != after[k]]
+        if changed:
+            with transaction(self._v.conn):
+                repo.update(deadline_id, d)
+                self._record(case, deadline_id, changed, "deadline.edit")
+        return repo.get(deadline_id)

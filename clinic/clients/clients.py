@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from collections.abc import Callable
 
 from rapidfuzz import fuzz
 
 from clinic import models as m
 from clinic.access import Can
+from clinic.clients import details as client_details
 from clinic.clients.common import VOLUNTEER_WINDOW, not_found
 from clinic.clock import now
 from clinic.errors import PermissionDenied
@@ -20,12 +22,15 @@ from clinic.storage.fts import fts_query, ref_prefix, tokens
 from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.clients import ClientRepo, IntakeRepo
 from clinic.storage.repos.documents import DocumentRepo
+from clinic.storage.repos.history import HistoryRepo
 from clinic.storage.repos.sealed import SealedRepo
 
 
 class Clients:
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, *,
+                 index_names: Callable[[int, str, str, str, str], None] | None = None):
         self._v = session
+        self._index_names = index_names  # the conflict index's (client_id, given, family 1, family 2, preferred)
 
     def _repo(self) -> ClientRepo:
         return ClientRepo(self._v.conn)
@@ -134,3 +139,36 @@ class Clients:
         return m.ClientFile(client, tuple(intakes), cases, notes, documents,
                             tuple(SealedRepo(conn).fields_for_client(client_id)))
 
+
+    def update(self, client_id: int, details: m.ClientDetails) -> m.Client:
+        """Correct a client's details after intake. Each changed field goes to the history with its old
+        value; the audit row names only the history rows' ids. Sealed fields are not edited here."""
+        self._v.require(Can.EDIT_CLIENTS)
+        repo = self._repo()
+        old = repo.get(client_id)
+        if old is None:
+            raise not_found()
+        found = client_details.problems(details)
+        if found:
+            raise found[0]
+        details = dataclasses.replace(details, phones=tuple(details.phones),
+                                      interpreter_needed=bool(details.interpreter_needed))
+        changed = client_details.changes(m.ClientDetails.of(old), details)
+        if not changed:
+            return old
+        conn = self._v.conn
+        with transaction(conn):
+            repo.update_details(client_id, details)
+            ids = HistoryRepo(conn).add(client_id=client_id, target=f"client:{client_id}", changes=changed,
+                                        by=self._v.user.id)
+            repo.reindex(client_id)
+            if self._index_names:
+                self._index_names(client_id, details.given_names, details.family_name_1, details.family_name_2,
+                                  details.preferred_name)
+            self._v.audit("client.edit", f"client:{client_id}", changes=ids)
+        return repo.get(client_id)
+
+    def history(self, client_id: int) -> list[m.Change]:
+        """Every correction to the client and their cases' deadlines, oldest first (who, when, old, new)."""
+        self._v.require(Can.VIEW_CLIENTS)
+        return HistoryRepo(self._v.conn).for_client(client_id)

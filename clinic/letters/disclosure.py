@@ -8,9 +8,9 @@ from enum import StrEnum
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
-from clinic.i18n import N_, _, using_language
+from clinic.i18n import N_, _, format_money, using_language
 from clinic.models import (
     CASE_STATUS_LABELS,
     LANGUAGE_LABELS,
@@ -268,4 +268,4 @@ def _number(value: int | None, lang: str) -> str | None:
 
 
 def _money(value: int | None, lang: str) -> str | None:
-    return None if value is None else format_currency(value, "USD", locale=babel_locale(lang))
+    return None if value is None else format_money(value, lang)

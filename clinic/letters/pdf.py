@@ -79,23 +79,29 @@ def _markup(text: str) -> str:
 class _Styles:
     """The paragraph styles of a letter; built after reportlab is imported."""
 
-    def __init__(self):
+    def __init__(self, *, compact: bool = False):
         from reportlab.lib.enums import TA_CENTER
         from reportlab.lib.styles import ParagraphStyle
 
-        base = ParagraphStyle("body", fontName=SANS, fontSize=10, leading=13.5, spaceAfter=6,
+        # Compact: a letter a little over one page is set tighter, so it stays on one (render_letter).
+        self.compact = compact
+        self.pad, self.gap = (1, 0.6) if compact else (2, 1.0)  # table cell padding; scale of spacers
+        base = ParagraphStyle("body", fontName=SANS, fontSize=9.5 if compact else 10,
+                              leading=12 if compact else 13.5, spaceAfter=3.5 if compact else 6,
                               splitLongWords=1)
         self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=9, leading=12, spaceAfter=0)
+        self.small = ParagraphStyle("small", parent=base, fontSize=8.5 if compact else 9,
+                                    leading=10.5 if compact else 12, spaceAfter=0)
         self.grey = ParagraphStyle("grey", parent=self.small, textColor=GREY)
         self.bold = ParagraphStyle("bold", parent=base, fontName=SANS_BOLD)
         self.label = ParagraphStyle("label", parent=self.small, fontName=SANS_BOLD)
         # Headings keep with what follows, so none is left alone at the foot of a page.
         self.heading = ParagraphStyle("heading", parent=base, fontName=SANS_BOLD, fontSize=11,
-                                      leading=14, spaceBefore=8, spaceAfter=4, keepWithNext=1)
-        self.section = ParagraphStyle("section", parent=base, fontName=SANS_BOLD, fontSize=9.5,
-                                      leading=12, spaceBefore=6, spaceAfter=2, textColor=GREY,
+                                      leading=14, spaceBefore=5 if compact else 8, spaceAfter=3 if compact else 4,
                                       keepWithNext=1)
+        self.section = ParagraphStyle("section", parent=base, fontName=SANS_BOLD, fontSize=9.5,
+                                      leading=12, spaceBefore=3 if compact else 6, spaceAfter=1 if compact else 2,
+                                      textColor=GREY, keepWithNext=1)
         self.clinic = ParagraphStyle("clinic", parent=base, fontName=SANS_BOLD, fontSize=14,
                                      leading=17, spaceAfter=2)
         self.title = ParagraphStyle("title", parent=base, fontName=SANS_BOLD, fontSize=20,

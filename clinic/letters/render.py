@@ -7,6 +7,7 @@ re-exported here for the preparedness and report renderers, which use them as `l
 from __future__ import annotations
 
 import datetime as dt
+import io
 from itertools import zip_longest
 
 from clinic.letters.compose import (
@@ -54,13 +55,32 @@ def render_letter(content: LetterContent) -> bytes:
                     " · ".join(v.page_label for v in content.versions))]
     else:
         story, footers = [], []
+        compact = _Styles(compact=True)
         for i, version in enumerate(content.versions):
             if i:
                 story.append(PageBreak())
             story.append(_section_mark(i))
-            story.extend(_single(version, st))
+            # A letter just over a page (its closing pushed onto page 2) is set tighter when that keeps it
+            # on one page; a longer one keeps the normal type.
+            tight = not _fits_a_page(_single(version, st)) and _fits_a_page(_single(version, compact))
+            story.extend(_single(version, compact if tight else st))
             footers.append((version.footer, version.page_label))
     return _build(story, footers, content.versions[0].lang)
+
+
+def _fits_a_page(story: list) -> bool:
+    """Whether `story` fits one page's frame: its flowables measured, not drawn (a PDF build costs more)."""
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import KeepTogether
+
+    canvas, height = Canvas(io.BytesIO(), initialFontName=SANS), 0.0
+    # A KeepTogether reports an impossible height on its own: measure what it holds.
+    for flowable in (f for item in story for f in (item._content if isinstance(item, KeepTogether) else [item])):
+        height += (flowable.wrapOn(canvas, TEXT_W, TEXT_H)[1] + flowable.getSpaceBefore()
+                   + flowable.getSpaceAfter())
+        if height > TEXT_H:
+            return False
+    return True
 
 
 def _letterhead(v: LetterVersion, st) -> list:
@@ -69,18 +89,18 @@ def _letterhead(v: LetterVersion, st) -> list:
     return [
         *_paras(v.letterhead[0] if v.letterhead else "", st.clinic),
         *_paras("\n".join(v.letterhead[1:]), st.grey),
-        HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=6, spaceAfter=14),
+        HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=6 * st.gap, spaceAfter=14 * st.gap),
         *_paras("\n".join(v.recipient), st.body),
-        Spacer(1, 8),
+        Spacer(1, 8 * st.gap),
     ]
 
 
 def _single(v: LetterVersion, st) -> list:
     """One language, top to bottom."""
-    from reportlab.platypus import Spacer
+    from reportlab.platypus import KeepTogether, Spacer
 
     story = _letterhead(v, st)
-    story += [*_paras(v.date, st.body), Spacer(1, 4), *_paras(v.reference, st.bold), Spacer(1, 4)]
+    story += [*_paras(v.date, st.body), Spacer(1, 4 * st.gap), *_paras(v.reference, st.bold), Spacer(1, 4 * st.gap)]
     for text in (v.salutation, *v.body):
         story += _paras(text, st.body)
     story += _paras(v.fields_heading, st.heading)
@@ -89,11 +109,13 @@ def _single(v: LetterVersion, st) -> list:
     for section in v.sections:
         story += _paras(section.heading, st.section)
         story += [_field_table(row, st) for row in section.rows]
-    story.append(Spacer(1, 10))
+    # The closing and signature never stand alone on a page: they keep with the last row above them.
+    ending = [story.pop()] if v.sections else []
+    ending.append(Spacer(1, 10 * st.gap))
     for text in v.closing:
-        story += _paras(text, st.body)
-    story += [Spacer(1, 28), *_paras("\n".join(v.signature), st.body)]
-    return story
+        ending += _paras(text, st.body)
+    ending += [Spacer(1, 28 * st.gap), *_paras("\n".join(v.signature), st.body)]
+    return [*story, KeepTogether(ending)]
 
 
 def _field_table(row, st):
@@ -103,8 +125,8 @@ def _field_table(row, st):
     return _table(data, [TEXT_W * 0.3, TEXT_W * 0.7], (
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), st.pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), st.pad),
         ("LINEBELOW", (0, -1), (-1, -1), 0.25, (0.8, 0.8, 0.8)),
     ))
 

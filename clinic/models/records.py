@@ -10,6 +10,7 @@ from clinic.models.vocabulary import (
     CaseStatus,
     Channel,
     ClientId,
+    DeadlineKind,
     DocumentId,
     IntakeId,
     Need,
@@ -198,6 +199,7 @@ class CaseRow:
 @dataclass(frozen=True, slots=True)
 class CaseFilter:
     status: CaseStatus | None = None
+    open_work: bool = False  # only cases still to work on (ACTIVE_STATUSES); the case queue's default
     need: Need | None = None
     urgency: Urgency | None = None
     assigned_to: StaffId | None = None
@@ -218,6 +220,56 @@ class Case:
     opened_at: dt.datetime
     next_date: dt.date | None
     urgency: Urgency = Urgency.ROUTINE
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDetails:
+    """A client's own details as corrected after intake (the whole set; unchanged fields are kept)."""
+
+    given_names: str
+    family_name_1: str
+    family_name_2: str = ""
+    preferred_name: str = ""
+    date_of_birth: dt.date | None = None
+    phones: tuple[Phone, ...] = ()
+    address: str = ""
+    language: str = "es"
+    interpreter_needed: bool = False
+
+    @classmethod
+    def of(cls, c: Client) -> ClientDetails:
+        return cls(c.given_names, c.family_name_1, c.family_name_2, c.preferred_name, c.date_of_birth,
+                   c.phones, c.address, c.language, c.interpreter_needed)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineDraft:
+    kind: DeadlineKind
+    due_date: dt.date
+    note: str = ""
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    id: int
+    case_id: CaseId
+    kind: DeadlineKind
+    due_date: dt.date
+    note: str
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One corrected field, as the history keeps it: who, when, and the old and new values as text."""
+
+    at: dt.datetime
+    by_name: str
+    target: str  # "client:<id>" or "deadline:<id>"
+    field: str
+    old_value: str
+    new_value: str
 
 
 @dataclass(frozen=True, slots=True)

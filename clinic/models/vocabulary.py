@@ -104,6 +104,9 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+# Cases someone still has to act on: the queue shows these first, by default.
+ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.ACCEPTED)
+
 CASE_STATUS_LABELS = {
     CaseStatus.OPEN: N_("Open"),
     CaseStatus.ACCEPTED: N_("Accepted"),
@@ -122,6 +125,7 @@ class SealedField(StrEnum):
     REMOVAL_HISTORY = "removal_history"
     CRIMINAL_HISTORY = "criminal_history"
     DETENTION_DETAILS = "detention_details"
+    DETAINED_RELATIVE = "detained_relative"  # the detained family member: name, A-number, where held, next hearing
     PRIVILEGED_NOTES = "privileged_notes"
 
 
@@ -132,6 +136,7 @@ SEALED_LABELS = {
     SealedField.REMOVAL_HISTORY: N_("Removal proceedings history"),
     SealedField.CRIMINAL_HISTORY: N_("Criminal history"),
     SealedField.DETENTION_DETAILS: N_("Detention details"),
+    SealedField.DETAINED_RELATIVE: N_("Detained relative's details"),
     SealedField.PRIVILEGED_NOTES: N_("Privileged notes"),
 }
 
@@ -145,3 +150,18 @@ MAX_SEALED = 20_000
 MAX_PHONES = 5
 MAX_HOUSEHOLD = 50
 MAX_MONTHLY_INCOME = 1_000_000
+
+
+class DeadlineKind(StrEnum):
+    HEARING = "hearing"
+    CHECK_IN = "check_in"
+    FILING = "filing"
+    OTHER = "other"
+
+
+DEADLINE_KIND_LABELS = {
+    DeadlineKind.HEARING: N_("Court hearing"),
+    DeadlineKind.CHECK_IN: N_("ICE check-in"),
+    DeadlineKind.FILING: N_("Filing deadline"),
+    DeadlineKind.OTHER: N_("Other deadline"),
+}

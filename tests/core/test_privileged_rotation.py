@@ -21,29 +21,13 @@ from clinic.keys import recovery
 from clinic.keys.keyfile import KeyFile
 from clinic.storage.db import connect
 from clinic.vault import Vault
-from tests.core.conftest import REPO, sample_draft
+from tests.fixtures.core import REPO, sample_draft
+from tests.fixtures.rotation import _opens_any, _sealed_blobs
 
 LATER = "A999888777-DESPUES"
+
+
 ATTEMPTS = 24
-
-
-def _sealed_blobs(db, data_key) -> list[tuple[int, str, bytes]]:
-    conn = connect(db, data_key, expect_schema=True)
-    try:
-        return [(r[0], r[1], bytes(r[2])) for r in conn.execute(
-            "SELECT client_id, field, ciphertext FROM sealed_values")]
-    finally:
-        conn.close()
-
-
-def _opens_any(private, vault_id: str, blobs) -> bool:
-    for client_id, field, blob in blobs:
-        try:
-            p.unseal(bytes(private), blob, f"{vault_id}|{client_id}|{field}".encode())
-            return True
-        except p.DecryptionFailed:
-            continue
-    return False
 
 
 def _legal_partner(vault: Vault) -> int:

@@ -6,43 +6,20 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from clinic import models as m
 from clinic.errors import NotFound, PermissionDenied, UserError, ValidationError
 from clinic.maintenance import purge
 from clinic.maintenance.retention import Retention, RetentionSettings
-from tests.core.conftest import REPO, STAFF, cli_env
+from tests.fixtures.core import REPO, STAFF, cli_env
+from tests.fixtures.purge import GONE, _age, _decrypted_pages, _draft, _found
 
 PAGE, RESERVE = 4096, 80  # SQLCipher 4 defaults: AES-256-CBC, 16-byte IV + 64-byte HMAC-SHA512 per page
-OLD = (dt.datetime.now(dt.UTC) - dt.timedelta(days=365 * 9)).isoformat(timespec="microseconds")
 
-# Canaries of this test only: names, notes and file contents of synthetic people.
-GONE = {"intake_name": "Zqxpurgaintake", "intake_note": "NOTAQXCANARIOINTAKE", "sealed": "A777QX0001",
-        "case_name": "Zqxpurgacaso", "case_note": "NOTAQXCANARIOCASO", "document": "DOCQXCANARIO",
-        "letter": "CARTAQXCANARIO"}
+
 KEPT = {"recent": "Zqxguardada", "held": "Zqxretenida"}
-
-
-def _draft(family: str, note: str = "", sealed: dict | None = None) -> m.IntakeDraft:
-    return m.IntakeDraft(given_names="Prueba", family_name_1=family, date_of_birth=dt.date(1980, 1, 2),
-                         phones=(m.Phone("+1 213 555 0142"),), language="es", needs=(m.Need.HOUSING,),
-                         urgency=m.Urgency.ROUTINE, consent_to_store=True, notes=note, sealed=sealed or {})
-
-
-def _age(vault, receipt, *, closed: bool) -> None:
-    """Move a client's records nine years back (the test's own synthetic data, through raw SQL)."""
-    if closed:
-        vault.cases.set_status(receipt.case_id, m.CaseStatus.CLOSED, "terminado")
-    c = vault.conn
-    c.execute("UPDATE clients SET created_at = ? WHERE id = ?", (OLD, receipt.client_id))
-    c.execute("UPDATE intakes SET recorded_at = ? WHERE client_id = ?", (OLD, receipt.client_id))
-    c.execute("UPDATE cases SET opened_at = ?, closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE ? END "
-              "WHERE client_id = ?", (OLD, OLD, receipt.client_id))
-    c.execute("UPDATE letters SET rendered_at = ?", (OLD,)) if closed else None
 
 
 @pytest.fixture
@@ -66,39 +43,6 @@ def seeded(template, home, open_vault):
     held = admin.intakes.record(_draft(KEPT["held"], "nota retenida"))
     _age(admin, held, closed=True)
     return admin, gone_intake, gone_case, recent, held
-
-
-def _decrypted_pages(folder: Path, key: bytes) -> list[bytes]:
-    """Every page of clinic.db and every frame of clinic.db-wal, decrypted with the data key; -shm raw."""
-    def page(raw: bytes, first: bool) -> bytes:
-        iv = raw[PAGE - RESERVE:PAGE - RESERVE + 16]
-        d = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
-        return d.update(raw[16 if first else 0:PAGE - RESERVE]) + d.finalize()
-
-    out = []
-    db = (folder / "clinic.db").read_bytes()
-    out += [page(db[o:o + PAGE], o == 0) for o in range(0, len(db) - PAGE + 1, PAGE)]
-    wal = folder / "clinic.db-wal"
-    if wal.exists():
-        data, off = wal.read_bytes(), 32
-        while off + 24 + PAGE <= len(data):
-            pgno = int.from_bytes(data[off:off + 4], "big")
-            out.append(page(data[off + 24:off + 24 + PAGE], pgno == 1))
-            off += 24 + PAGE
-    shm = folder / "clinic.db-shm"
-    if shm.exists():
-        out.append(shm.read_bytes())
-    return out
-
-
-def _found(pages: list[bytes], words) -> set[str]:
-    folded = [p.lower() for p in pages]
-    hits = set()
-    for word in words:
-        for enc in (word.lower().encode("utf-8"), word.lower().encode("utf-16-le")):
-            if any(enc in p for p in folded):
-                hits.add(word)
-    return hits
 
 
 def test_after_a_purge_no_byte_of_the_purged_records_is_left_in_the_files(template, home, seeded, open_vault):

@@ -14,8 +14,8 @@ from clinic.errors import UserError
 from clinic.home import Home
 from clinic.maintenance import purge
 from clinic.vault import Vault
-from tests.core.test_privileged_rotation import _opens_any, _sealed_blobs
-from tests.core.test_purge import GONE, _age, _decrypted_pages, _draft, _found
+from tests.fixtures.purge import GONE, _age, _decrypted_pages, _draft, _found
+from tests.fixtures.rotation import _opens_any, _sealed_blobs
 
 
 @contextlib.contextmanager

@@ -93,7 +93,7 @@ class DocumentViewer(QDialog):
         layout.addWidget(self._build_body(), 1)
         layout.addWidget(self.saved_note)
         layout.addWidget(self.buttons)
-        self.resize(820, 760)
+        self.resize(820, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         self.retranslate()
 
     def _build_body(self) -> QWidget:

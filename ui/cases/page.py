@@ -69,6 +69,8 @@ def _next_date_text(day: dt.date | None) -> str:
 
 
 # The queue is for triage: when a case was opened is in the case file, which leaves room for names.
+OPEN_WORK = "open-work"  # the status filter's default: ACTIVE_STATUSES
+
 CASE_COLUMNS = (
     Column(N_("Reference"), lambda r: r.client_ref),
     Column(N_("Client"), lambda r: r.client_name),
@@ -110,7 +112,10 @@ class CasesPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self.status = self._combo([s.value for s in m.CaseStatus])
+        self.status = self._combo([OPEN_WORK, *[s.value for s in m.CaseStatus]])
+        self.status.blockSignals(True)  # the list is not built yet
+        self.status.setCurrentIndex(1)  # open work first: rejected and closed cases only when asked
+        self.status.blockSignals(False)
         self.need = self._combo([n.value for n in m.Need])
         self.urgency = self._combo([u.value for u in m.Urgency])
         self.hearing = self._combo(HEARING_WINDOWS[1:])
@@ -219,7 +224,10 @@ class CasesPage(Page):
         for combo, (enum, names) in labels.items():
             combo.setItemText(0, _("Any"))
             for i in range(1, combo.count()):
-                combo.setItemText(i, _(names[enum(combo.itemData(i))]))
+                if combo.itemData(i) == OPEN_WORK:
+                    combo.setItemText(i, _("Open work (open or accepted)"))
+                else:
+                    combo.setItemText(i, _(names[enum(combo.itemData(i))]))
         self.hearing.setItemText(0, _("Any date"))
         for i in range(1, self.hearing.count()):
             n = self.hearing.itemData(i)
@@ -252,7 +260,9 @@ class CasesPage(Page):
         def chosen(combo: QComboBox, enum):  # item data comes back from Qt as plain str
             return None if combo.currentData() is None else enum(combo.currentData())
 
-        return m.CaseFilter(status=chosen(self.status, m.CaseStatus), need=chosen(self.need, m.Need),
+        open_work = self.status.currentData() == OPEN_WORK
+        return m.CaseFilter(status=None if open_work else chosen(self.status, m.CaseStatus),
+                            open_work=open_work, need=chosen(self.need, m.Need),
                             urgency=chosen(self.urgency, m.Urgency),
                             assigned_to=self.ctx.v.user.id if mine else None,
                             hearing_within_days=self.hearing.currentData(), text=self.text.text())

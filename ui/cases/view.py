@@ -28,6 +28,7 @@ from clinic import intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.i18n import N_, _
+from ui.cases.deadlines import DeadlinesBox
 from ui.cases.documents import DocumentsPane
 from ui.cases.status import SealedSection, StatusDialog, value_label
 from ui.context import AppContext
@@ -87,6 +88,9 @@ class CaseFileView(QWidget):
         self.documents_box = QGroupBox()
         self.documents = DocumentsPane(ctx)
         QVBoxLayout(self.documents_box).addWidget(self.documents)
+        self.deadlines = DeadlinesBox(ctx)
+        self.deadlines.changed.connect(self._deadlines_changed)
+        right.addWidget(self.deadlines)
         right.addWidget(self.history_box)
         right.addWidget(self.documents_box)
         grid.addLayout(right, 2, 1)
@@ -202,11 +206,13 @@ class CaseFileView(QWidget):
         self.assign_button.setText(_("Assign"))
         self.assign_me_button.setText(_("Assign to &me"))
         self.intake_box.setTitle(_("Intake"))
+        self.scroll.setAccessibleName(_("Case file"))  # the scroll area is a tab stop (Page Down scrolls)
         for key, msgid in INTAKE_ROWS:
             text = _(msgid) if msgid else intake_rules.label(key)
             self.intake_labels[key].setText(text)
             set_accessible(self.intake_values[key], text)
         self.sealed.retranslate()
+        self.deadlines.retranslate()
         self.notes_box.setTitle(_("Notes"))
         set_accessible(self.notes, _("Notes, oldest first"))
         self.note_label.setText(_("New &note"))
@@ -267,6 +273,9 @@ class CaseFileView(QWidget):
                 detained_family_member=_("Yes") if i.detained_family_member else _("No"), notes=i.notes)
         for key, text in values.items():
             self.intake_values[key].setText(text)
+            label = self.intake_labels[key].text()  # a screen reader hears the field and its value
+            set_accessible(self.intake_values[key], _("{field}: {value}").format(field=label, value=text)
+                           if text else label)
 
     # ----- loading -------------------------------------------------------------------------------
 
@@ -286,6 +295,7 @@ class CaseFileView(QWidget):
         self._data = _Loaded(case, file, intake, v.cases.notes(case_id), v.cases.history(case_id), attorneys)
         self.refer_button.setVisible(self.ctx.can(Can.MAKE_REFERRALS))
         self.documents.set_case(case_id, list(file.documents))
+        self.deadlines.load(case_id)
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
 
@@ -300,6 +310,7 @@ class CaseFileView(QWidget):
             self._dialog.clear()
         self._dialog = None
         self.sealed.clear()
+        self.deadlines.clear()
         self.documents.clear()
         self.note_errors.clear()
         self.note_edit.clear()
@@ -336,6 +347,12 @@ class CaseFileView(QWidget):
         self._dialog.saved.connect(self._status_saved)
         self._dialog.open()
         return self._dialog
+
+    def _deadlines_changed(self) -> None:
+        if self._data is not None:
+            self._data.case = self.ctx.v.cases.get(self._data.case.id)  # its next date follows the deadlines
+            self._render()
+            self._changed("cases")
 
     def _status_saved(self, case: m.Case) -> None:
         if self._data is None or case.id != self._data.case.id:

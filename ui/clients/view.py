@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.access import Can
 from clinic.i18n import N_, _
+from ui.clients.edit import CHANGE_COLUMNS, correct_button, corrections_box
 from ui.context import AppContext
 from ui.kit import clipboard, keys, theme
 from ui.kit.format import (
@@ -77,7 +78,10 @@ class _Rows:
         name = QLabel(label)
         name.setTextFormat(Qt.TextFormat.PlainText)
         self.grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
-        self.grid.addWidget(text_label(value), row, 1)
+        shown = text_label(value)
+        shown.setAccessibleName(_("{field}: {value}").format(field=label, value=value))  # a reader hears both
+        name.setAccessibleName(label)
+        self.grid.addWidget(shown, row, 1)
 
     def add_layout(self, layout) -> None:
         self.grid.addLayout(layout, self.grid.rowCount(), 0, 1, 2)
@@ -105,6 +109,10 @@ class ClientFileView(QWidget):
         self.reveal_button: QPushButton | None = None
         self.case_buttons: dict[int, QPushButton] = {}
         self.refer_button: QPushButton | None = None
+        self.correct_button: QPushButton | None = None
+        self.details_dialog = None  # the open correction dialog, closed by clear()
+        self.changes: list[m.Change] = []
+        self.changes_model = RowTableModel(CHANGE_COLUMNS, parent=self)
 
         self.placeholder = QLabel()
         self.placeholder.setWordWrap(True)
@@ -142,17 +150,23 @@ class ClientFileView(QWidget):
         """Show a file; values revealed earlier are dropped (fresh data: ask again, audited again)."""
         self._revealed = None
         self._file = client_file
+        self.changes = self.ctx.v.clients.history(client_file.client.id) if self.ctx.can(Can.VIEW_CLIENTS) else []
         self._render()
 
     def clear(self) -> None:
         """Forget the file and any revealed values; every widget showing them goes."""
         self._file = None
         self._revealed = None
+        self.changes = []
+        if self.details_dialog is not None and shiboken6.isValid(self.details_dialog):
+            self.details_dialog.clear()
         self._render()
 
     def retranslate(self) -> None:
         self.placeholder.setText(_("Choose a client to see their file."))
+        self.scroll.setAccessibleName(_("Client file"))  # the scroll area is a tab stop (Page Down scrolls)
         self.documents_model.retranslate()
+        self.changes_model.retranslate()
         self._render()
 
     def reveal(self) -> None:
@@ -180,7 +194,9 @@ class ClientFileView(QWidget):
         self.reveal_button = None
         self.case_buttons = {}
         self.refer_button = None
+        self.correct_button = None
         self.documents_model.set_rows([])
+        self.changes_model.set_rows([])
         if self._body is None:
             return
         body, self._body = self._body, None
@@ -216,6 +232,8 @@ class ClientFileView(QWidget):
             layout.addWidget(self._cases_box(f.cases))
             layout.addWidget(self._notes_box(f.notes))
             layout.addWidget(self._documents_box(f.documents))
+        if self.changes:
+            layout.addWidget(corrections_box(self.changes, self.changes_model))
         layout.addWidget(self._sealed_box(f))
         self._content_layout.insertWidget(0, body)
         self._body = body
@@ -241,6 +259,9 @@ class ClientFileView(QWidget):
         rows.append((_("Client since"), format_date(c.created_at)))
         for label, value in rows:
             form.add(label, value)
+        if self.ctx.can(Can.EDIT_CLIENTS):
+            self.correct_button = correct_button(self.ctx, c, self)
+            form.grid.addWidget(self.correct_button, form.grid.rowCount(), 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
         return box
 
     def _intakes_box(self, intakes: tuple[m.Intake, ...]) -> QGroupBox:

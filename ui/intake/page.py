@@ -134,6 +134,7 @@ class IntakePage(Page):
 
     def retranslate(self) -> None:
         self.form.retranslate(reader_sees_sealed=self.ctx.can(Can.VIEW_SEALED))
+        self.scroll.setAccessibleName(_("Intake form"))  # the scroll area is a tab stop (Page Down scrolls)
         self.duplicates_box.setTitle(_("Possible returning clients"))
         self.same_button.setText(_("S&ame person"))
         self.undo_button.setText(_("&Undo"))

@@ -8,10 +8,11 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 from clinic import models as m
 from clinic.i18n import N_, _, current_language
+from clinic.i18n import format_money as i18n_format_money
 
 
 @cache
@@ -45,10 +46,8 @@ def format_when(value: dt.datetime | None) -> str:
 
 
 def format_money(amount: int | None) -> str:
-    """Whole dollars ($1,200); '' for none."""
-    if amount is None:
-        return ""
-    return format_currency(amount, "USD", format="¤#,##0", currency_digits=False, locale=ui_locale())
+    """Whole dollars in the UI language: the core's one money format (clinic.i18n.format_money)."""
+    return i18n_format_money(amount)
 
 
 def format_number(n: int) -> str:

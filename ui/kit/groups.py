@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from clinic import Group, Service
 from clinic.i18n import _
@@ -21,7 +21,7 @@ def groups_text(values) -> str:
     return ", ".join(_(g.label) for g in known)
 
 
-class GroupChecks(QWidget):
+class GroupChecks(QGroupBox):
     """A checkbox per disclosure group with its description as help, and a note saying why one is off.
 
     `changed` fires when a tick changes (not when set_allowed() unticks what is no longer allowed).
@@ -31,6 +31,10 @@ class GroupChecks(QWidget):
 
     def __init__(self, *, prefix: str, help_below: bool, parent: QWidget | None = None):
         super().__init__(parent)
+        # A group box without a frame or title: screen readers hear the boxes as one named group (its
+        # accessible name is the form label's), sighted people see the plain list.
+        self.setFlat(True)
+        self.setStyleSheet("QGroupBox { border: none; margin: 0px; padding: 0px; }")
         self.help_below = help_below
         self.boxes = {g: QCheckBox() for g in Group}
         self.help = {g: QLabel() for g in Group} if help_below else {}

@@ -226,7 +226,7 @@ class LetterPreview(QDialog):
         self.view.pageNavigator().currentPageChanged.connect(lambda _page: self._update_nav())
         ctx.signals.locked.connect(self.clear)
         ctx.signals.language_changed.connect(self._language_changed)
-        self.resize(900, 760)
+        self.resize(900, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         self.retranslate()
         self.print_button.setFocus()
 

@@ -65,6 +65,7 @@ class ReferralDialog(QDialog):
         self._fields: tuple = ()
         self._preview_key: tuple | None = None
         self._consented_to: tuple | None = None
+        self._defaults_for: int | None = None  # the partner whose profile was last ticked as the default
         self._closed = False
         loaded = VaultOp(ctx, self, lambda v: (v.clients.get(client_id), {p.id: p for p in v.partners.list()})) \
             .failure(self._could_not_load).run()
@@ -74,7 +75,7 @@ class ReferralDialog(QDialog):
         self._fill()
         ctx.signals.locked.connect(self._locked)
         ctx.signals.language_changed.connect(self._language_changed)
-        self.resize(1180, 720)
+        self.resize(1180, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         self.retranslate()
 
     def _could_not_load(self, exc: UserError) -> None:
@@ -214,13 +215,19 @@ class ReferralDialog(QDialog):
         outside = partner is not None and any(g not in allowed for g in Group if g is not Group.SEALED)
         note = _("Greyed out: not in this partner's disclosure profile.") if outside else ""
         self.groups.set_allowed(allowed, reason=reason, note=note)
+        if partner is not None and partner.id != self._defaults_for:
+            # Choosing a partner ticks its whole profile except sealed (as the CLI and the README say);
+            # the person unticks what the client does not agree to share.
+            self._defaults_for = partner.id
+            self.groups.blockSignals(True)
+            self.groups.set_ticked({g.value for g in allowed if g is not Group.SEALED})
+            self.groups.blockSignals(False)
         warning = lsc_warning(partner) if partner else None
         self.lsc.setText(warning or "")
         self.lsc.setVisible(bool(warning))
         name = partner.name if partner else ""
         sentence = _("The client agreed to share exactly this information with {partner}")
-        short = name if len(name) <= 60 else name[:59] + "…"  # a checkbox cannot wrap
-        self.consent.setText(sentence.format(partner=short))
+        self.consent_text.setText(sentence.format(partner=name))
         set_accessible(self.consent, sentence.format(partner=name))
 
     def _update_preview(self) -> None:

@@ -66,6 +66,11 @@ def setup_ui(dialog) -> None:
         row.addWidget(button)
     row.addStretch(1)
     dialog.consent = _named(QCheckBox(), "consentGiven")
+    # The sentence names the partner in full: a checkbox cannot wrap, so it sits in a label beside it.
+    dialog.consent_text = _note("consentText")
+    dialog.consent_text.setBuddy(dialog.consent)
+    dialog.consent_text.mousePressEvent = \
+        lambda _e: dialog.consent.toggle() if dialog.consent.isEnabled() else None
     dialog.consent_note = _note("consentNote")
 
     dialog.labels: dict[str, QLabel] = {}
@@ -103,7 +108,7 @@ def setup_ui(dialog) -> None:
     dialog.buttons.addButton(dialog.create_button, QDialogButtonBox.ButtonRole.ActionRole)
     dialog.buttons.rejected.connect(dialog.reject)
     consent_row = QFormLayout()  # full width: the sentence names the partner; errors show under it
-    consent_row.addRow(dialog.consent)
+    consent_row.addRow(dialog.consent, dialog.consent_text)
     consent_row.addRow(dialog.consent_note)
     bottom = QHBoxLayout()
     bottom.addWidget(dialog.busy)

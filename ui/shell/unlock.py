@@ -43,7 +43,9 @@ class LanguageSwitch(QWidget):
         self.setObjectName("languageSwitch")
         self.setStyleSheet(  # the chosen language must be obvious at a glance, not a faint grey
             f"QToolButton {{ padding: 3px 8px; }} QToolButton:checked {{ background: {theme.COLORS['focus']}; "
-            f"color: {theme.COLORS['highlight_text']}; font-weight: bold; border-radius: 3px; }}")
+            f"color: {theme.COLORS['highlight_text']}; font-weight: bold; border-radius: 3px; }}"
+            # The style's own focus rectangle is lost under a style sheet: draw one a keyboard user sees.
+            f"QToolButton:focus {{ border: 2px solid {theme.COLORS['focus']}; border-radius: 3px; }}")
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self.buttons: dict[str, QToolButton] = {}

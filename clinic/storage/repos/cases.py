@@ -51,6 +51,9 @@ class CaseRepo:
         if f.status:
             where.append("k.status = ?")
             args.append(f.status.value)
+        elif f.open_work:
+            where.append(f"k.status IN ({','.join('?' * len(m.ACTIVE_STATUSES))})")
+            args += [s.value for s in m.ACTIVE_STATUSES]
         if f.need:
             where.append("(k.need = ? OR EXISTS (SELECT 1 FROM intake_needs n WHERE n.intake_id = "
                          "k.intake_id AND n.need = ?))")
@@ -114,3 +117,37 @@ class CaseRepo:
                     f"JOIN staff s ON s.id = n.author_id WHERE {where} ORDER BY n.created_at, n.id",  # noqa: S608
                     (arg,))]
 
+
+
+class DeadlineRepo:
+    """A case's hearings and deadlines; the case's next_date follows the soonest one not done."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    @staticmethod
+    def _row(r) -> m.Deadline:
+        return m.Deadline(r[0], m.CaseId(r[1]), m.DeadlineKind(r[2]), parse_date(r[3]), r[4], bool(r[5]))
+
+    def for_case(self, case_id: int) -> list[m.Deadline]:
+        return [self._row(r) for r in self.conn.execute(
+            "SELECT id, case_id, kind, due_date, note, done FROM deadlines WHERE case_id = ? "
+            "ORDER BY done, due_date, id", (case_id,))]
+
+    def get(self, deadline_id: int) -> m.Deadline | None:
+        r = self.conn.execute("SELECT id, case_id, kind, due_date, note, done FROM deadlines WHERE id = ?",
+                              (deadline_id,)).fetchone()
+        return self._row(r) if r else None
+
+    def add(self, case_id: int, d: m.DeadlineDraft) -> int:
+        cur = self.conn.execute("INSERT INTO deadlines (case_id, kind, due_date, note, done) VALUES (?,?,?,?,?)",
+                                (case_id, d.kind.value, iso_date(d.due_date), d.note, int(d.done)))
+        return cur.lastrowid
+
+    def update(self, deadline_id: int, d: m.DeadlineDraft) -> None:
+        self.conn.execute("UPDATE deadlines SET kind = ?, due_date = ?, note = ?, done = ? WHERE id = ?",
+                          (d.kind.value, iso_date(d.due_date), d.note, int(d.done), deadline_id))
+
+    def sync_next_date(self, case_id: int) -> None:
+        self.conn.execute("UPDATE cases SET next_date = (SELECT min(due_date) FROM deadlines WHERE case_id = ? "
+                          "AND done = 0) WHERE id = ?", (case_id, case_id))

@@ -52,6 +52,15 @@ class ClientRepo:
         if d.address:
             self.conn.execute("UPDATE clients SET address = ? WHERE id = ?", (d.address, client_id))
 
+    def update_details(self, client_id: int, d: m.ClientDetails) -> None:
+        self.conn.execute(
+            "UPDATE clients SET given_names = ?, family_name_1 = ?, family_name_2 = ?, preferred_name = ?, "
+            "sort_key = ?, date_of_birth = ?, address = ?, language = ?, interpreter_needed = ? WHERE id = ?",
+            (d.given_names, d.family_name_1, d.family_name_2, d.preferred_name,
+             sort_key(d.family_name_1, d.family_name_2, d.given_names), iso_date(d.date_of_birth), d.address,
+             d.language, int(d.interpreter_needed), client_id))
+        self.replace_phones(client_id, d.phones)
+
     def replace_phones(self, client_id: int, phones: tuple[m.Phone, ...]) -> None:
         self.conn.execute("DELETE FROM phones WHERE client_id = ?", (client_id,))
         self.conn.executemany(

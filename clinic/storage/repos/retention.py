@@ -171,7 +171,7 @@ class RetentionRepo:
         self._delete("conflict_keys", "ref_id", parties, extra="source = 'party' AND ")
         self._delete("parties", "id", parties)
         self._delete("conflict_keys", "ref_id", client_ids, extra="source = 'client' AND ")
-        for table in ("phones", "sealed_values", "preparedness_documents", "preparedness_plans"):
+        for table in ("phones", "sealed_values", "preparedness_documents", "preparedness_plans", "change_history"):
             self._delete(table, "client_id", client_ids)
         self._delete("client_search", "rowid", client_ids)
         self._delete("clients", "id", client_ids)

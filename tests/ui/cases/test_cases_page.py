@@ -203,3 +203,14 @@ def test_retranslate_switches_to_spanish(page):
     assert p.status.itemText(0) == "Cualquiera"
     assert p.model.headerData(1, Qt.Orientation.Horizontal) == "Cliente"
     assert p.count.text() == "4 casos"
+
+
+def test_the_default_shows_open_work_soonest_deadline_first(page, template, make_ctx):  # noqa: F811
+    """Issue 14: rejected and closed cases are not the first thing seen; Any still lists them."""
+    attorney = make_ctx("attorney")
+    attorney.v.cases.set_status(template.cases["Núñez"], m.CaseStatus.REJECTED, "Outside the service area")
+    p = page()
+    assert p.status.currentData() == "open-work" and p.status.currentText() == "Open work (open or accepted)"
+    assert [r.client_name for r in p.model.rows] == ["Pedro Ramírez", "María García", "Ngozi Okafor"]
+    p.status.setCurrentIndex(0)
+    assert "Núñez" in families(p) and len(p.model.rows) == 4

@@ -169,11 +169,11 @@ def test_user_text_is_never_markup(view_for, make_ctx):
 
 
 def test_spanish_view_formats_dates_and_flags_in_spanish(view_for, recorded, spanish):
-    """In Spanish: dates like '14 mar 1987', money like 'US$1.200', flags in Spanish."""
+    """In Spanish: dates like '14 mar 1987', money like "$1,200" (one format: es_US, as in English), flags in Spanish."""
     view, _ctx = view_for("attorney")
     view.load(recorded.client_id)
     texts = "\n".join(all_texts(view))
-    assert "14 mar 1987" in texts and "US$1.200" in texts
+    assert "14 mar 1987" in texts and "$1,200" in texts and "US$" not in texts
     assert "NO deje mensaje" in texts
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 
 import ui.kit.printing
 from clinic import models as m
@@ -146,3 +148,35 @@ def batch(qtbot, open_ctx, ref_template, runner, tmp_path, monkeypatch):
 
     monkeypatch.setattr(ui.kit.printing, "ask_printer", ask)
     return ctx, asked, out
+
+
+VAULT_FILES = {"clinic.db", "clinic.db-wal", "clinic.db-shm", "clinic.keys", "clinic.keys.bak"}
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch, ref_home):
+    """An empty TMPDIR for the test; afterwards it must still be empty and the home only vault files."""
+    folder = tmp_path / "tmpdir"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    assert list(folder.iterdir()) == []
+    assert {p.name for p in ref_home.path.iterdir()} <= VAULT_FILES
+
+
+@pytest.fixture
+def preview(qtbot, open_ctx, ref_template, private_tmp):
+    """A coordinator's letter to the food bank (identity and household only), rendered and kept, previewed."""
+    from ui.kit.preview import LetterPreview, render_and_store
+
+    ctx = open_ctx("coordinator")
+    referral = make_referral(ctx, ref_template.clients[0][0], ref_template.food_id, {"identity", "household"})
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    got = []
+    render_and_store(ctx, referral.id, owner=owner, on_done=got.append, on_error=lambda exc: pytest.fail(repr(exc)))
+    widget = LetterPreview(ctx, ctx.v.referrals.get(referral.id), got[0])
+    widget.show()
+    yield ctx, referral, widget
+    widget.clear()

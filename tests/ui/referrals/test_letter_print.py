@@ -9,16 +9,14 @@ from __future__ import annotations
 import io
 import os
 import statistics
-import tempfile
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from clinic.letters.compose import default_filename
 from tests.fixtures.referrals import CANARIES, audit_actions, make_referral
@@ -26,33 +24,6 @@ from tests.fixtures.referrals import CANARIES, audit_actions, make_referral
 VAULT_FILES = {"clinic.db", "clinic.db-wal", "clinic.db-shm", "clinic.keys", "clinic.keys.bak"}
 
 
-@pytest.fixture
-def private_tmp(tmp_path, monkeypatch, ref_home):
-    """An empty TMPDIR for the test; afterwards it must still be empty and the home only vault files."""
-    folder = tmp_path / "tmpdir"
-    folder.mkdir()
-    monkeypatch.setenv("TMPDIR", str(folder))
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    assert list(folder.iterdir()) == []
-    assert {p.name for p in ref_home.path.iterdir()} <= VAULT_FILES
-
-
-@pytest.fixture
-def preview(qtbot, open_ctx, ref_template, private_tmp):
-    """A coordinator's letter to the food bank (identity and household only), rendered and kept, previewed."""
-    from ui.kit.preview import LetterPreview, render_and_store
-
-    ctx = open_ctx("coordinator")
-    referral = make_referral(ctx, ref_template.clients[0][0], ref_template.food_id, {"identity", "household"})
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    got = []
-    render_and_store(ctx, referral.id, owner=owner, on_done=got.append, on_error=lambda exc: pytest.fail(repr(exc)))
-    widget = LetterPreview(ctx, ctx.v.referrals.get(referral.id), got[0])
-    widget.show()
-    yield ctx, referral, widget
-    widget.clear()
 
 
 def _text(pdf: bytes) -> str:

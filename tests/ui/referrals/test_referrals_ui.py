@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 
 from clinic import models as m
@@ -31,6 +32,11 @@ def test_disclosed_list_is_profile_and_ticks_and_changes_live(dialog_for, ref_te
     """The list shows exactly the fields of (partner profile ∩ ticked groups), updated on every change."""
     ctx, dialog = dialog_for()
     choose(dialog.partner, ref_template.legal_id)
+    # Issue 14: choosing a partner ticks its whole profile except sealed, as the README says.
+    profile = set(dialog.partners[ref_template.legal_id].disclosure)
+    assert dialog.ticked() == profile - {"sealed"} and dialog.disclosed_fields()
+    for box in dialog.group_boxes.values():
+        box.setChecked(False)
     assert dialog.disclosed_fields() == ()
     dialog.group_boxes[Group.IDENTITY].setChecked(True)
     assert {f.group for f in dialog.disclosed_fields()} == {Group.IDENTITY}
@@ -44,7 +50,8 @@ def test_disclosed_list_is_profile_and_ticks_and_changes_live(dialog_for, ref_te
     choose(dialog.partner, ref_template.food_id)
     assert not dialog.group_boxes[Group.CONTACT].isEnabled()
     assert not dialog.group_boxes[Group.CONTACT].isChecked()
-    assert {f.group for f in dialog.disclosed_fields()} == {Group.IDENTITY}
+    # Another partner: its own profile is ticked (identity and household), never more.
+    assert {f.group for f in dialog.disclosed_fields()} == {Group.IDENTITY, Group.HOUSEHOLD}
     dialog.group_boxes[Group.HOUSEHOLD].setChecked(True)
     shown = {f.group.value for f in dialog.disclosed_fields()}
     assert shown == set(ctx.v.referrals.disclosable(ref_template.food_id, dialog.ticked())) == {"identity",
@@ -85,9 +92,9 @@ def test_consent_checkbox_is_required_and_unticks_when_the_list_changes(dialog_f
     assert dialog.create() is None
     assert dialog.errors.is_marked(dialog.consent)
     assert ctx.v.referrals.list() == []
-    assert "Banco de Comida del Valle" in dialog.consent.text()
+    assert "Banco de Comida del Valle" in dialog.consent_text.text()
     dialog.consent.setChecked(True)
-    dialog.group_boxes[Group.HOUSEHOLD].setChecked(True)
+    dialog.group_boxes[Group.HOUSEHOLD].setChecked(False)
     assert not dialog.consent.isChecked() and dialog.consent_note.text()
 
 
@@ -258,3 +265,39 @@ def test_enter_in_the_finder_reaches_the_results_and_enter_again_refers(page_for
     qtbot.keyClick(picker.table, Qt.Key.Key_Return)
     dialogs = [w for w in page.windows if isinstance(w, ReferralDialog)]
     assert len(dialogs) == 1 and dialogs[0].client_id == ref_template.clients[1][0]
+
+
+def test_the_consent_sentence_names_a_long_partner_in_full(dialog_for, ref_template, qtbot):
+    """Issue 14: the sentence wraps beside its tick box instead of cutting the partner's name."""
+    ctx, dialog = dialog_for("coordinator")
+    long_name = "Centro Comunitario de Defensa Legal para Trabajadores Inmigrantes del Valle de San Fernando"
+    partner = ctx.v.partners.add(m.PartnerDraft(name=long_name, services=("food_relief",), disclosure=("identity",)))
+    dialog.partners[partner.id] = partner
+    dialog.partner.addItem(long_name, partner.id)
+    choose(dialog.partner, partner.id)
+    assert long_name in dialog.consent_text.text() and "…" not in dialog.consent_text.text()
+    assert long_name in dialog.consent.accessibleName()
+    assert dialog.consent_text.buddy() is dialog.consent
+    dialog.show()
+    qtbot.mouseClick(dialog.consent_text, Qt.MouseButton.LeftButton)
+    assert dialog.consent.isChecked()
+
+
+def test_sealed_is_never_ticked_by_default(dialog_for, ref_template):
+    """Even for an attorney writing to a legal partner whose profile includes sealed details."""
+    _ctx, dialog = dialog_for("attorney")
+    choose(dialog.partner, ref_template.legal_id)
+    assert "sealed" in dialog.partners[ref_template.legal_id].disclosure
+    assert dialog.group_boxes[Group.SEALED].isEnabled() and not dialog.group_boxes[Group.SEALED].isChecked()
+
+
+@pytest.mark.parametrize("typed", ["full", "part", "lower"])
+def test_the_client_picker_finds_a_client_by_reference(page_for, ref_template, typed):
+    """Issue 14: the picker says "by name, phone or reference"; a reference, or its start, finds them."""
+    _ctx, page = page_for()
+    client_id, ref = ref_template.clients[1][0], ref_template.clients[1][1]
+    picker = page.new_referral()
+    picker.search.setText({"full": ref, "part": ref[2:7], "lower": ref.lower()}[typed])
+    picker.run_search()
+    assert [c.id for c in picker.model.rows] == [client_id]
+    assert picker.model.rows[0].display_name  # a real row, with the client's name

@@ -1,6 +1,5 @@
 """Administration → Retention and purge: the limits, the counts due, and a purge after confirming them."""
 
-# ruff: noqa: F811 - the shared fixtures are imported by name (tests/ui/test_app_fixtures.py)
 
 import datetime as dt
 
@@ -9,15 +8,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 import clinic
 from clinic import models as m
-from tests.ui.test_app_fixtures import (  # noqa: F401 - fixtures
-    ctx,
-    english,
-    home,
-    prefs,
-    ui_template,
-    unlock,
-    window,
-)
+from tests.fixtures.app import unlock
 
 OLD = (dt.datetime.now(dt.UTC) - dt.timedelta(days=200)).isoformat(timespec="microseconds")
 
