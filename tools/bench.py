@@ -572,6 +572,7 @@ def main() -> int:
         run_companion("bench_batch.py", timeout=900)
         run_companion("bench_incidents.py", timeout=900)
         run_companion("bench_crash.py", timeout=600)
+        run_companion("bench_conflicts.py", timeout=1800)
         run_companion("bench_session.py", timeout=900)
     print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
     return 0
