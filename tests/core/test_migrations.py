@@ -150,3 +150,16 @@ def test_the_search_index_rebuild_keeps_every_entry_and_adds_a_phones_local_digi
     assert found('"5550100"') == [1] and found('"nu"*') == [1] and found('"nota"') == [1]
     assert found('"5550101"') == []
     assert conn.execute("INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)")
+
+
+def test_phone_digits_are_indexed_for_numbers_saved_before_the_index(db):
+    """The phone-digits migration indexes every stored number by all its digits, the last ten and the last
+    seven, so "323555" and "55501" find a client saved with "+1 (323) 555-0100" before it existed."""
+    conn, _path, _key = db
+    migrate.migrate(conn, target=1)
+    _fill_v1(conn)
+    with transaction(conn):
+        conn.execute("UPDATE phones SET number = '+1 (323) 555-0100'")
+    migrate.migrate(conn)
+    rows = conn.execute("SELECT digits, client_id FROM phone_digits ORDER BY digits").fetchall()
+    assert rows == [("13235550100", 1), ("3235550100", 1), ("5550100", 1)]
