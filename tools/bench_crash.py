@@ -30,7 +30,7 @@ from clinic.vault import Vault  # noqa: E402
 
 WRITER = ROOT / "tests" / "crashwriter.py"
 KILLS = 200
-MAX_DELAY = 0.3
+MAX_DELAY = float(os.environ.get("CRASH_MAX_DELAY", "0.3"))
 
 
 def run(kills: int, seed: int) -> dict:
