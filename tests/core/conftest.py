@@ -183,14 +183,16 @@ def states() -> Callable[[Path], dict[str, tuple[str, int, int]]]:
 # ----- the command line -----------------------------------------------------------------------------
 
 def cli_command() -> list[str]:
-    script = Path(sys.executable).with_name("clinic-intake")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "clinic.cli.main"]
+    """The CLI of the code under test. Not the venv's `clinic-intake` script: that imports the checkout the
+    venv was installed from, which may be another worktree with another schema (cli_env sets PYTHONPATH)."""
+    return [sys.executable, "-m", "clinic.cli.main"]
 
 
 def cli_env(*, home: Home | Path | None, user: str | None = None, passphrase: str | None = None,
             tmpdir: Path | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLINIC_")}
     env["CLINIC_LANG"] = "en"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     if home is not None:
         env["CLINIC_HOME"] = str(home.path if isinstance(home, Home) else home)
     if user is not None:
