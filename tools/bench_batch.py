@@ -10,10 +10,12 @@ What it does
      (what the app runs in the background) per letter: p50/p95 against the 100 ms target. Beside it,
      reportlab alone rendering the same composed text, and the ratio between the two (the letters
      benchmark's `reportlab_alone` from tools/bench_letters.py when present, else a bare canvas).
-  3. The batch: BatchPrintDialog, offscreen, with the real threaded TaskRunner, printing every pending
-     letter into one PDF-format QPrinter (US Letter, 1200 dpi device, pages painted at 300 dpi as the app
-     does), against the 60 s target. A 20 ms QTimer runs throughout; the longest gap between its ticks
-     is how long the UI could not answer input.
+  3. The batch: BatchPrintDialog, offscreen, with the real threaded TaskRunner and its worker processes,
+     printing every pending letter into one PDF-format QPrinter (US Letter, 1200 dpi device, pages
+     rasterised at 300 dpi as the app does), against the 60 s target. A 20 ms QTimer runs throughout; the
+     longest gap between its ticks is how long the UI could not answer input (target 50 ms). Beside the
+     wall time: the CPU of the app's own process, its peak RSS and the size of the printed PDF, since a
+     loaded machine stretches the wall time and the gaps while the CPU figures hold.
 Figures are wall-clock (time.perf_counter); the first render is a warm-up and not counted.
 """
 
@@ -40,6 +42,7 @@ from clinic.vault import Vault  # noqa: E402
 
 RENDER_TARGET = 0.100
 BATCH_TARGET = 60.0
+GAP_TARGET = 0.050  # the UI's longest pause while printing (was a 0.5 s assertion in tests/ui/test_batch_print.py)
 CLIENTS = 200
 
 
@@ -183,11 +186,13 @@ def bench_batch(vault: Vault, home: Home, out: Path, *, spooler: list[str] | Non
     loop = QEventLoop()
     dialog.finished_batch.connect(lambda _summary: loop.quit())
     ticker.start()
+    cpu0 = time.process_time()
     start = time.perf_counter()
     phases["gathering"] = start
     if dialog.start():
         loop.exec()
     end = time.perf_counter()
+    cpu = time.process_time() - cpu0
     ticker.stop()
     runner.wait_idle()
     gaps = [b - a for a, b in zip([start, *ticks], [*ticks, end], strict=True)]
@@ -195,10 +200,17 @@ def bench_batch(vault: Vault, home: Home, out: Path, *, spooler: list[str] | Non
     result = {"total": end - start, "printed": dialog.printed, "of": dialog.total, "summary": dialog.summary.text(),
               "max_gap": max(gaps), "p99_gap": pct(gaps, 0.99), "ticks": len(ticks),
               "gather": marks[1] - marks[0], "render": marks[2] - marks[1], "print": marks[3] - marks[2],
-              "size": out.stat().st_size if out.exists() else 0}
+              "size": out.stat().st_size if out.exists() else 0, "cpu": cpu,
+              "rss_peak": _peak_rss()}
     dialog.deleteLater()
     app.processEvents()
     return result
+
+
+def _peak_rss() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _paint_pages(_printer) -> None:
@@ -225,17 +237,22 @@ def table(render: dict, batch: dict, letters: int, queued: dict | None = None) -
         (f"batch: {batch['printed']} of {batch['of']} letters printed", f"{batch['total']:.1f} s", "—",
          "<= 60 s", "—", "—", "ok" if batch["total"] <= BATCH_TARGET else "MISSED"),
         ("  gather on GUI thread (slices)", f"{batch['gather']:.2f} s", "—", "—", "—", "—", ""),
-        ("  render in background (1 task)", f"{batch['render']:.2f} s", "—", "—", "—", "—", ""),
-        ("  store + print, a page per turn", f"{batch['print']:.1f} s", "—", "—", "—", "—", ""),
+        ("  make the letters (worker processes)", f"{batch['render']:.2f} s", "—", "—", "—", "—", ""),
+        ("  rasterise (workers) + store + paint a strip per turn", f"{batch['print']:.1f} s", "—", "—", "—",
+         "—", ""),
         ("UI: longest gap between 20 ms ticks", f"{batch['max_gap'] * 1000:.0f} ms",
-         f"p99 {batch['p99_gap'] * 1000:.0f} ms", "answers input", "—", "—", f"{batch['ticks']} ticks"),
+         f"p99 {batch['p99_gap'] * 1000:.0f} ms", "<= 50 ms", "—", "—",
+         ("ok" if batch["max_gap"] <= GAP_TARGET else "MISSED") + f" ({batch['ticks']} ticks)"),
+        ("  CPU of the app's process (workers apart)", f"{batch['cpu']:.1f} s", "—", "—", "—", "—", ""),
+        ("  app process peak RSS", f"{batch['rss_peak'] / 1e6:.0f} MB", "—", "flat", "—", "—", ""),
     ]
     if queued is not None:
         rows[2:2] = [
             (f"batch to a system queue (lp): {queued['printed']} of {queued['of']}", f"{queued['total']:.1f} s",
              "—", "<= 60 s", "—", "—", "ok" if queued["total"] <= BATCH_TARGET else "MISSED"),
             ("  UI: longest gap between 20 ms ticks", f"{queued['max_gap'] * 1000:.0f} ms",
-             f"p99 {queued['p99_gap'] * 1000:.0f} ms", "answers input", "—", "—", f"{queued['ticks']} ticks"),
+             f"p99 {queued['p99_gap'] * 1000:.0f} ms", "<= 50 ms", "—", "—",
+             ("ok" if queued["max_gap"] <= GAP_TARGET else "MISSED") + f" ({queued['ticks']} ticks)"),
         ]
         rows[4] = (f"batch to a PDF-format printer (pages painted): {batch['printed']} of {batch['of']}",
                    *rows[4][1:])
@@ -251,6 +268,7 @@ def table(render: dict, batch: dict, letters: int, queued: dict | None = None) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=500)
+    parser.add_argument("--painted-only", action="store_true", help="skip the system-queue (lp) batch")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="clinic-bench-batch-"))
     try:
@@ -259,10 +277,12 @@ def main() -> int:
         vault = build(home, args.letters)
         print(f"vault with {args.letters} pending referrals built in {time.perf_counter() - t:.1f} s", flush=True)
         render = bench_render(vault)
-        queued = bench_batch(vault, home, scratch / "unused.pdf", spooler=stand_in_lp(scratch))
-        vault.lock()
-        home = Home(scratch / "home2")  # a letter printed once is no longer pending: a fresh set
-        vault = build(home, args.letters)
+        queued = None
+        if not args.painted_only:
+            queued = bench_batch(vault, home, scratch / "unused.pdf", spooler=stand_in_lp(scratch))
+            vault.lock()
+            home = Home(scratch / "home2")  # a letter printed once is no longer pending: a fresh set
+            vault = build(home, args.letters)
         batch = bench_batch(vault, home, scratch / "printed.pdf")
         vault.lock()
         print(table(render, batch, args.letters, queued))

@@ -65,6 +65,9 @@ def _self_test(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen bundle's print workers (ui.kit.raster) start through here
     argv = sys.argv[1:] if argv is None else argv
     _choose_keyring_when_frozen()
     if "--self-test" in argv:

@@ -18,7 +18,7 @@ from clinic.errors import PermissionDenied
 from clinic.i18n import _
 from clinic.session import Session
 from clinic.storage.db import transaction
-from clinic.storage.fts import fts_query, ref_prefix, tokens
+from clinic.storage.fts import fts_query, ref_prefix, tokens, typed_digits
 from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.clients import ClientRepo, IntakeRepo
 from clinic.storage.repos.documents import DocumentRepo
@@ -53,6 +53,9 @@ class Clients:
         repo = self._repo()
         ref = ref_prefix(text)
         ids = repo.ids_by_ref_prefix(ref, limit) if ref else []
+        digits = typed_digits(text)
+        if digits and not ids:  # phone digits: a range on their own index, never an FTS prefix merge
+            ids = repo.ids_by_phone_digits(digits, limit)
         match = fts_query(text)
         if match and not ids:
             ids = repo.search_ids(match, limit)

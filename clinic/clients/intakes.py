@@ -32,17 +32,21 @@ class Intakes:
 
         Then the case is checked for conflicts (the client and every party named); a volunteer learns only
         that there is a possible conflict for an attorney to review."""
-        receipt = self.record_many([draft], is_demo=is_demo)[0]
-        check = self._conflicts.check_case(receipt.case_id)
-        return dataclasses.replace(receipt, possible_conflict=check.possible_conflict)
+        return self.record_many([draft], is_demo=is_demo, check=True)[0]
 
-    def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False) -> list[m.IntakeReceipt]:
-        """Save several intakes in one transaction (imports, the demo vault): all or none."""
+    def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False,
+                    check: bool = False) -> list[m.IntakeReceipt]:
+        """Save several intakes in one transaction (imports, the demo vault): all or none. With `check`,
+        each case's conflict check runs in the same transaction (bulk imports check on demand instead)."""
         self._v.require(Can.RECORD_INTAKE)
         drafts = [intake_rules.validate(intake_rules.with_defaults(d)) for d in drafts]
         sealer = Sealer(self._v) if any(d.sealed for d in drafts) else None
         with transaction(self._v.conn):
-            return [self._record_one(d, sealer, is_demo) for d in drafts]
+            receipts = [self._record_one(d, sealer, is_demo) for d in drafts]
+            if check:
+                receipts = [dataclasses.replace(r, possible_conflict=self._conflicts.run_check_in_transaction(
+                    r.case_id)) for r in receipts]
+            return receipts
 
     def _record_one(self, draft: m.IntakeDraft, sealer: Sealer | None, is_demo: bool) -> m.IntakeReceipt:
         conn = self._v.conn

@@ -54,16 +54,26 @@ class Conflicts:
         keys: set[str] = set()
         for name in client_names(given, family_1, family_2, preferred):
             keys |= matcher.index_keys(matcher.person_name(name))
-        ConflictIndexRepo(self._v.conn).put("client", client_id, keys)
+        repo = ConflictIndexRepo(self._v.conn)
+        repo.put("client", client_id, keys)
+        if repo.indexed_upto() == client_id - 1:  # the usual case: the newest client, nothing pending
+            repo.mark_indexed_upto(client_id)
 
     def _index_pending(self) -> None:
         repo = ConflictIndexRepo(self._v.conn)
         pending = repo.pending_clients()
-        if pending:
+        if not pending:
+            return
+        if self._v.conn.in_transaction:
+            self._index(pending)
+        else:
             with transaction(self._v.conn):
-                for cid, given, f1, f2, preferred in pending:
-                    self.index_client(cid, given, f1, f2, preferred)
-                repo.mark_indexed_upto(pending[-1][0])
+                self._index(pending)
+
+    def _index(self, pending) -> None:
+        for cid, given, f1, f2, preferred in pending:
+            self.index_client(cid, given, f1, f2, preferred)
+        ConflictIndexRepo(self._v.conn).mark_indexed_upto(pending[-1][0])
 
     # ----- parties ------------------------------------------------------------------------------------
 
@@ -154,19 +164,25 @@ class Conflicts:
     def check_case(self, case_id: int) -> ConflictCheck:
         """Check the client and every party on the case against the whole vault; store and audit it."""
         self._v.require(Can.LOOKUP_CLIENT)
-        case = CaseRepo(self._v.conn).get(case_id)
-        if case is None:
+        if CaseRepo(self._v.conn).get(case_id) is None:
             raise NotFound(_("No case with that number."))
+        with transaction(self._v.conn):
+            self.run_check_in_transaction(case_id)
+        return self._view(ConflictCheckRepo(self._v.conn).latest(case_id), current=True)
+
+    def run_check_in_transaction(self, case_id: int) -> bool:
+        """The check itself, inside the caller's transaction (an intake's save runs it in its own, so the
+        intake and its first check are saved together, with one sync). True when something matched."""
+        case = CaseRepo(self._v.conn).get(case_id)
         names, version = self._case_names(case)
         matches = self._match(names, own_client=case.client_id)
         stored = [{"checked": x.checked_name, "source": x.source, "id": x.record_id, "ref": x.client_ref,
                    "name": x.name, "score": x.score, "reasons": list(x.reasons)} for x in matches]
-        repo = ConflictCheckRepo(self._v.conn)
-        with transaction(self._v.conn):
-            check_id = repo.add(case_id=case_id, parties_version=version, by=self._v.user.id, matches=stored)
-            self._v.audit("conflict.check", f"case:{case_id}", check=check_id,
-                          matched=[f"{x.source}:{x.record_id}" for x in matches])
-        return self._view(repo.latest(case_id), current=True)
+        check_id = ConflictCheckRepo(self._v.conn).add(case_id=case_id, parties_version=version,
+                                                       by=self._v.user.id, matches=stored)
+        self._v.audit("conflict.check", f"case:{case_id}", check=check_id,
+                      matched=[f"{x.source}:{x.record_id}" for x in matches])
+        return bool(matches)
 
     def check_names(self, names: list[tuple[str, dt.date | None, bool]]) -> ConflictCheck:
         """An on-demand check of names not (yet) on a case; audited, not stored."""

@@ -177,3 +177,16 @@ def test_a_gap_in_the_numbering_is_refused(monkeypatch, tmp_path):
     monkeypatch.setattr(migrate.resources, "files", lambda _package: tmp_path)
     with pytest.raises(RuntimeError, match="0003_c.sql"):
         migrate._load()
+
+
+def test_phone_digits_are_indexed_for_numbers_saved_before_the_index(db):
+    """The phone-digits migration indexes every stored number by all its digits, the last ten and the last
+    seven, so "323555" and "55501" find a client saved with "+1 (323) 555-0100" before it existed."""
+    conn, _path, _key = db
+    migrate.migrate(conn, target=1)
+    _fill_v1(conn)
+    with transaction(conn):
+        conn.execute("UPDATE phones SET number = '+1 (323) 555-0100'")
+    migrate.migrate(conn)
+    rows = conn.execute("SELECT digits, client_id FROM phone_digits ORDER BY digits").fetchall()
+    assert rows == [("13235550100", 1), ("3235550100", 1), ("5550100", 1)]

@@ -30,6 +30,7 @@ from ui.kit.format import format_date
 from ui.kit.forms import set_accessible
 from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel, SortProxy
+from ui.kit.tables import FIT_ROWS
 
 SOON_DAYS = 7  # hearings and deadlines this close are marked
 HEARING_WINDOWS = (None, 7, 14, 30)
@@ -289,6 +290,7 @@ class CasesPage(Page):
         self._fitted = True
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)  # measure the last column by its text, not the space left
+        header.setResizeContentsPrecision(FIT_ROWS)  # the visible rows first, never every case
         self.table.resizeColumnsToContents()
         for column, (low, high) in COLUMN_BOUNDS.items():
             self.table.setColumnWidth(column, max(low, min(high, self.table.columnWidth(column))))

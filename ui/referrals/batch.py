@@ -1,19 +1,23 @@
 """Print today's pending referral letters in one go, with progress and cancel, the UI answering throughout.
 
 Three phases, none of which blocks the event loop: gather each letter's data on the GUI thread (the vault's
-connection lives there) in slices of ~20 ms; render every letter in ONE TaskRunner task (pure, slow);
-then keep each letter in the vault and paint it onto the printer one page per event-loop turn. The batch
-is one print job; nothing is written anywhere but the printer.
+connection lives there) in slices of ~20 ms; make every letter in worker processes (ui.kit.raster: reportlab
+holds the GIL, so a thread would still stall the GUI); then keep each letter in the vault and print it. A
+system queue gets each letter's PDF; any other printer gets page images, rasterised in the workers a few
+letters ahead and painted here a strip per event-loop turn. The batch is one print job; nothing is written
+anywhere but the printer.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import deque
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Signal
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,14 +33,16 @@ from clinic.access import Can
 from clinic.errors import UserError
 from clinic.i18n import _
 from ui.context import AppContext
-from ui.kit import printing
+from ui.kit import printing, raster
 from ui.kit.errors import show_error
 from ui.kit.ops import VaultOp
-from ui.referrals.letters import batch_summary, render_letters
+from ui.referrals.letters import batch_summary
 
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.02  # GUI-thread work per event-loop turn while gathering
+AHEAD = 3  # letters rasterised ahead of the one being painted (each ~17 MB of page images at 300 dpi)
+WAIT_MS = 5  # how often to look again while the next letter's images are not ready
 IDLE, GATHERING, RENDERING, PRINTING, DONE = "idle", "gathering", "rendering", "printing", "done"
 
 
@@ -61,10 +67,12 @@ class BatchPrintDialog(QDialog):
         self._handle = None
         self._painter: QPainter | None = None
         self._spooler: list[str] | None = None
+        self._pool: raster.LetterPool | None = None
+        self._ahead: deque[Future] = deque()  # page images being made for self._letters[0], [1], ...
+        self._pages: list[raster.PageImage] | None = None  # the letter being painted
+        self._image = None
         self._pages_in_job = 0
-        self._doc: QPdfDocument | None = None
-        self._buffer: QBuffer | None = None
-        self._page = 0
+        self._page = self._row = 0
         # One step per event-loop turn through a timer, not a posted event (QTimer.singleShot(0) posts one):
         # posted events are served before timers, so a chain of them would starve the app's own timers.
         self._turn = QTimer(self)
@@ -130,15 +138,20 @@ class BatchPrintDialog(QDialog):
             return False
         printer.setDocName(_("Referral letters"))  # what a print queue shows: never a name
         self.printer = printer
+        try:
+            self._pool = raster.LetterPool()  # the workers start while the letters are gathered
+        except OSError:
+            log.error("no worker processes for the batch; letters are made on a thread")
+            self._pool = None
         self.state = GATHERING
         self._set_progress(0, len(self._queue))
         self.show()
         self._next_turn(self._gather_slice)
         return True
 
-    def _next_turn(self, step) -> None:
+    def _next_turn(self, step, delay_ms: int = 0) -> None:
         self._step = step
-        self._turn.start()
+        self._turn.start(delay_ms)
 
     # ----- phase 1: gather on the GUI thread, a slice per turn ----------------------------------------
 
@@ -167,7 +180,8 @@ class BatchPrintDialog(QDialog):
             self.state = RENDERING
             self._set_progress(0, len(self._requests))
             requests, self._requests = self._requests, []
-            self._handle = self.ctx.runner.run(render_letters, requests, owner=self, on_done=self._rendered,
+            self._handle = self.ctx.runner.run(raster.render_letters, requests, self._pool, owner=self,
+                                               on_done=self._rendered,
                                                on_error=self._render_failed, on_progress=self._set_progress)
 
     # ----- phase 2: render in the background ----------------------------------------------------------
@@ -197,68 +211,108 @@ class BatchPrintDialog(QDialog):
             show_error(self, UserError(_("The printer could not be opened. Check that it is connected and "
                                          "try again.")))
             return
+        self._painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)  # no JPEG of the text
         self.state = PRINTING
         self._set_progress(0, len(letters))
         self._next_turn(self._print_step)
 
-    # ----- phase 3: store and print, one page per turn ------------------------------------------------
+    # ----- phase 3: store and print, a strip of a page per turn --------------------------------------
 
     def _print_step(self) -> None:
-        """One short step per turn: keep-and-load a letter, or paint one page, or record the print."""
+        """One short step per turn: hand a letter to the queue, or keep a letter and load its images, or
+        paint one strip of a page, or record the print."""
         if self.state != PRINTING:
             return
+        wait = False
         if self._spooler is not None:
             if self.cancelled or not self._letters:
                 self._finish()
                 return
             self._spool_next()
-        elif self._doc is None:  # between letters: the only place a cancel takes effect
+        elif self._pages is None:  # between letters: the only place a cancel takes effect
             if self.cancelled or not self._letters:
                 self._finish()
                 return
-            self._open_next()
-        elif self._page < self._doc.pageCount():
-            if self._pages_in_job:
-                self.printer.newPage()
-            printing.paint_page(self._painter, self.printer, self._doc, self._page)
-            self._pages_in_job += 1
-            self._page += 1
+            wait = not self._open_next()
+        elif self._page < len(self._pages):
+            self._paint_strip()
         else:
             self._letter_done()
         if self.state == PRINTING:
-            self._next_turn(self._print_step)
+            self._next_turn(self._print_step, WAIT_MS if wait else 0)
+
+    def _rasterise_ahead(self) -> None:
+        dpi = min(self.printer.resolution(), printing.MAX_PRINT_DPI)
+        while len(self._ahead) < min(AHEAD, len(self._letters)):
+            pdf = self._letters[len(self._ahead)][1]
+            self._ahead.append(self._page_images(pdf, dpi))
+
+    def _page_images(self, pdf: bytes | None, dpi: int) -> Future:
+        if pdf is None:
+            future: Future = Future()
+            future.set_result(None)
+            return future
+        if self._pool is not None:
+            try:
+                return self._pool.pages(pdf, dpi)
+            except (BrokenProcessPool, RuntimeError):
+                self._pool = None
+        future = Future()
+        try:
+            future.set_result(raster.rasterise(pdf, dpi))  # no workers: here, a letter at a time
+        except ValueError as exc:
+            future.set_exception(exc)
+        return future
 
     def _open_next(self) -> bool:
-        """Keep the next letter in the vault and load it for painting; False when it has to be skipped."""
-        referral_id, pdf = self._letters[0]
-        if pdf is None:
-            self._letters.pop(0)
-            self.failed += 1
-            self._advance()
+        """Keep the next letter in the vault once its page images are ready; False while they are not."""
+        self._rasterise_ahead()
+        if not self._ahead[0].done():
             return False
+        referral_id, pdf = self._letters[0]
+        future = self._ahead.popleft()
+        try:
+            pages = future.result()
+        except BrokenProcessPool:
+            self._pool = None
+            self._ahead.appendleft(self._page_images(pdf, min(self.printer.resolution(), printing.MAX_PRINT_DPI)))
+            return False
+        except Exception:  # an unreadable letter is skipped, never shown
+            pages = None
+        if pdf is None or not pages:
+            self._skip()
+            return True
         try:
             self.ctx.v.referrals.store_letter(referral_id, pdf)
         except UserError:
             if self.ctx.vault is None:
                 self._abort()
-                return False
-            self._letters.pop(0)
-            self.failed += 1
-            self._advance()
-            return False
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self._doc = QPdfDocument(self)
-        self._doc.load(self._buffer)
-        self._page = 0
-        if self._doc.status() != QPdfDocument.Status.Ready or self._doc.pageCount() < 1:
-            self._drop_doc()
-            self._letters.pop(0)
-            self.failed += 1
-            self._advance()
-            return False
+                return True
+            self._skip()
+            return True
+        self._pages, self._page, self._row = pages, 0, 0
         return True
+
+    def _skip(self) -> None:
+        self._letters.pop(0)
+        self.failed += 1
+        self._advance()
+
+    def _paint_strip(self) -> None:
+        page = self._pages[self._page]
+        if self._row == 0:
+            if self._pages_in_job:
+                self.printer.newPage()
+            self._pages_in_job += 1
+            self._image = raster.to_qimage(page)
+        rows = min(raster.STRIP_ROWS, page.height - self._row)
+        area = QRectF(self._painter.viewport())
+        scale = min(area.width() / page.width, area.height() / page.height)
+        self._painter.drawImage(QRectF(0, self._row * scale, page.width * scale, rows * scale), self._image,
+                                QRectF(0, self._row, page.width, rows))
+        self._row += rows
+        if self._row >= page.height:
+            self._page, self._row, self._image = self._page + 1, 0, None
 
     def _spool_next(self) -> None:
         """Keep the next letter in the vault and hand its PDF to the print queue (one letter per turn)."""
@@ -289,7 +343,7 @@ class BatchPrintDialog(QDialog):
 
     def _letter_done(self) -> None:
         referral_id, _pdf = self._letters.pop(0)
-        self._drop_doc()
+        self._pages = self._image = None
         try:
             self.ctx.v.referrals.record_output(referral_id, "print")
         except UserError:
@@ -301,15 +355,14 @@ class BatchPrintDialog(QDialog):
         if self.state == PRINTING:
             self._set_progress(self.progress.maximum() - len(self._letters), self.progress.maximum())
 
-    def _drop_doc(self) -> None:
-        if self._doc is not None:
-            self._doc.close()
-            self._doc.deleteLater()
-        if self._buffer is not None:
-            self._buffer.close()
-            self._buffer.setData(QByteArray())
-            self._buffer.deleteLater()
-        self._doc, self._buffer = None, None
+    def _drop_work(self) -> None:
+        for future in self._ahead:
+            future.cancel()
+        self._ahead.clear()
+        self._pages = self._image = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     # ----- cancel, finish, lock -----------------------------------------------------------------------
 
@@ -327,7 +380,7 @@ class BatchPrintDialog(QDialog):
         if self._painter is not None:
             self._painter.end()  # sends the job with the letters painted so far
             self._painter = None
-        self._drop_doc()
+        self._drop_work()
         was_running = self.state != IDLE
         self.state = DONE
         self._letters, self._requests, self._queue = [], [], []

@@ -144,6 +144,9 @@ class ClientRepo:
             "SELECT notes FROM intakes WHERE client_id = ? AND notes != '' UNION ALL "
             "SELECT n.body FROM notes n JOIN cases k ON k.id = n.case_id WHERE k.client_id = ?",
             (client_id, client_id))]
+        self.conn.execute("DELETE FROM phone_digits WHERE client_id = ?", (client_id,))
+        self.conn.executemany("INSERT OR IGNORE INTO phone_digits (digits, client_id) VALUES (?, ?)",
+                              [(p, client_id) for p in phones if p.isdigit()])
         self.conn.execute("DELETE FROM client_search WHERE rowid = ?", (client_id,))
         self.conn.execute("INSERT INTO client_search (rowid, names, phones, notes) VALUES (?,?,?,?)",
                           (client_id, names, " ".join(phones), "\n".join(notes)))
@@ -165,6 +168,18 @@ class ClientRepo:
             return found
         return [r[0] for r in self.conn.execute(
             "SELECT rowid FROM client_search WHERE client_search MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
+
+    def ids_by_phone_digits(self, digits: str, limit: int) -> list[int]:
+        """Clients with a phone whose digits (all, the last ten or the last seven) start with `digits`: a
+        range on the phone_digits key, so the cost is the rows returned, whatever the vault's size."""
+        out: dict[int, None] = {}
+        for (client_id,) in self.conn.execute(
+                "SELECT client_id FROM phone_digits WHERE digits >= ? AND digits < ? ORDER BY digits LIMIT ?",
+                (digits, digits + ":", limit * 3)):  # ':' sorts right after '9'
+            out[client_id] = None
+            if len(out) == limit:
+                break
+        return list(out)
 
     def ids_by_ref_prefix(self, prefix: str, limit: int) -> list[int]:
         """Clients whose reference starts with `prefix` (upper case, as stored): a range on its index."""

@@ -50,10 +50,13 @@ class ConflictIndexRepo:
 
     def pending_clients(self) -> list[tuple[int, str, str, str, str]]:
         """Clients added since the index was last brought up to date (ids only grow)."""
-        upto = self.conn.execute("SELECT value FROM settings WHERE key = 'conflict_indexed_upto'").fetchone()
         return list(self.conn.execute(
             "SELECT id, given_names, family_name_1, family_name_2, preferred_name FROM clients "
-            "WHERE id > ? ORDER BY id", (int(upto[0]) if upto else 0,)))
+            "WHERE id > ? ORDER BY id", (self.indexed_upto(),)))
+
+    def indexed_upto(self) -> int:
+        upto = self.conn.execute("SELECT value FROM settings WHERE key = 'conflict_indexed_upto'").fetchone()
+        return int(upto[0]) if upto else 0
 
     def mark_indexed_upto(self, client_id: int) -> None:
         self.conn.execute("INSERT INTO settings (key, value) VALUES ('conflict_indexed_upto', ?) "

@@ -171,7 +171,8 @@ class RetentionRepo:
         self._delete("conflict_keys", "ref_id", parties, extra="source = 'party' AND ")
         self._delete("parties", "id", parties)
         self._delete("conflict_keys", "ref_id", client_ids, extra="source = 'client' AND ")
-        for table in ("phones", "sealed_values", "preparedness_documents", "preparedness_plans", "change_history"):
+        for table in ("phones", "sealed_values", "preparedness_documents", "preparedness_plans", "change_history",
+                      "phone_digits"):
             self._delete(table, "client_id", client_ids)
         self._delete("client_search", "rowid", client_ids)
         self._delete("clients", "id", client_ids)

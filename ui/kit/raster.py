@@ -1,0 +1,172 @@
+"""Letters made and turned into page images in worker processes, for printers that take page images.
+
+Measured here (PySide6 6.11): `QPdfDocument.render` and `QPainter.drawImage` hold Python's GIL for the whole
+call (30-60 ms a page at 300 dpi), so on a thread they stop the GUI as surely as on the GUI thread. Worker
+processes do the slow, pure part instead: reportlab makes the letter, pdfium rasterises each page at the
+printer's resolution, composited on white as 8-bit grey (a quarter of the bytes of ARGB, and no alpha mask
+for the print engine to write). The GUI thread only paints the images, a strip at a time (`STRIP_ROWS`).
+
+The workers are spawned (a fresh interpreter: nothing of the parent's state, no fork of a threaded Qt
+process), hold no vault, and get and give data only through the pool's pipes: nothing touches the disk.
+This module imports no widget, so a worker loads only QtGui, QtPdf and the letter code.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+STRIP_ROWS = 256  # rows of a page image painted per event-loop turn (~3-6 ms at 300 dpi)
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """One page as 8-bit grey pixels, `bytes_per_line` apart; `dpi` says how large it prints."""
+
+    width: int
+    height: int
+    bytes_per_line: int
+    dpi: int
+    pixels: bytes
+
+
+def _worker_start() -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crashing worker leaves no letter in a core file
+    except (ImportError, ValueError, OSError):
+        pass
+    import PySide6.QtPdf  # noqa: F401  (loaded once per worker, not per letter)
+
+
+def warm() -> bool:
+    """A no-op job that makes a new worker load the letter code (reportlab) before the first letter."""
+    import clinic
+
+    clinic.render_letter  # noqa: B018  (the face imports the module on first use)
+    return True
+
+
+def make_letter(request) -> bytes:
+    """Compose and render one letter (reportlab). Runs in a worker."""
+    from clinic import compose_letter, render_letter
+
+    return render_letter(compose_letter(request))
+
+
+def rasterise(pdf: bytes, dpi: int) -> list[PageImage]:
+    """Every page of `pdf` as grey pixels at `dpi`, on white. Runs in a worker; raises ValueError when the
+    PDF cannot be read."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtPdf import QPdfDocument
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    try:
+        if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+            raise ValueError("unreadable PDF")
+        pages = []
+        for index in range(document.pageCount()):
+            points = document.pagePointSize(index)
+            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            rendered = document.render(index, size)  # ARGB with a transparent background
+            grey = QImage(size, QImage.Format.Format_Grayscale8)
+            grey.fill(Qt.GlobalColor.white)
+            painter = QPainter(grey)
+            painter.drawImage(0, 0, rendered)
+            painter.end()
+            pages.append(PageImage(grey.width(), grey.height(), grey.bytesPerLine(), dpi, bytes(grey.constBits())))
+        return pages
+    finally:
+        document.close()
+        buffer.close()
+
+
+def workers() -> int:
+    """One worker per core but one (the GUI process paints meanwhile), at least one."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+class LetterPool:
+    """The worker processes of one print batch. GUI thread only; `close()` when the batch ends."""
+
+    def __init__(self, processes: int | None = None):
+        self._pool = ProcessPoolExecutor(max_workers=processes or workers(),
+                                         mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_worker_start)
+        self._warm = [self._pool.submit(warm) for _ in range(processes or workers())]
+
+    def letter(self, request) -> Future:
+        return self._pool.submit(make_letter, request)
+
+    def pages(self, pdf: bytes, dpi: int) -> Future:
+        return self._pool.submit(rasterise, pdf, dpi)
+
+    def close(self) -> None:
+        """Drop every job not started; workers exit once their current job is done."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def to_qimage(page: PageImage):
+    """A QImage over the page's pixels (keep `page` alive while the image is used)."""
+    from PySide6.QtGui import QImage
+
+    return QImage(page.pixels, page.width, page.height, page.bytes_per_line, QImage.Format.Format_Grayscale8)
+
+
+def render_letters(requests: list, pool: LetterPool | None = None, *, task) -> list[tuple[int, bytes | None]]:
+    """Render every (referral_id, LetterRequest), in `pool`'s worker processes when given; for the TaskRunner.
+    Stops early when cancelled.
+
+    A letter that fails to render is (id, None), logged without its content; the others go on. When the
+    workers die (BrokenProcessPool), the rest are rendered here.
+    """
+    out: list[tuple[int, bytes | None]] = []
+    total = len(requests)
+    try:
+        futures: list[Future] = [pool.letter(request) for _id, request in requests] if pool else []
+    except (BrokenProcessPool, RuntimeError):  # the workers died, or the batch ended meanwhile
+        futures = []
+    try:
+        for done, (referral_id, request) in enumerate(requests, start=1):
+            if task.cancelled:
+                break
+            pdf = _one_letter(referral_id, request, futures[done - 1] if futures else None, task)
+            if task.cancelled:
+                break
+            out.append((referral_id, pdf))
+            task.progress(done, total)
+    finally:
+        for future in futures:
+            future.cancel()
+    return out
+
+
+def _one_letter(referral_id: int, request, future: Future | None, task) -> bytes | None:
+    try:
+        if future is not None:
+            while True:
+                try:
+                    return future.result(timeout=0.1)
+                except TimeoutError:
+                    if task.cancelled:
+                        return None
+                except BrokenProcessPool:
+                    break
+        return make_letter(request)
+    except Exception as exc:  # one bad letter must not sink the batch
+        from ui.kit.errors import format_exception_safely  # widgets: never imported by a worker
+
+        log.error("letter render failed, referral %s\n%s", referral_id, format_exception_safely(exc))
+        return None
