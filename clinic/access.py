@@ -31,6 +31,7 @@ class Can(StrEnum):
 
 
     CLEAR_CONFLICTS = "clear_conflicts"  # record the decision on a case's conflict check
+    MANAGE_BACKUPS = "manage_backups"  # make and check backups (admins; other roles if the admin allows)
 
 
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}

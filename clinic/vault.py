@@ -270,6 +270,8 @@ class Vault:
         check_passphrase(new_passphrase)
         keyfile = KeyFile.load(home.keys)
         rec = keyfile.unlock_recovery(secret)
+        if keyfile.backup_wrap is None:  # a vault made before backups: let its backups open with this key
+            keyfile.add_backup_wrap(secret, rec.private_key)
         device.check_available()
         conn, data_key = _connect_any(home, rec.data_keys)
         try:

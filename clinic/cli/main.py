@@ -269,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_demo)
     s = sub.add_parser("gui", help=_("open the desktop app (the default)"))
     s.set_defaults(fn=cmd_gui)
+    from clinic.cli.commands import backup as backup_cli
     from clinic.cli.commands import legal_aid as legal_aid_cli
     from clinic.cli.commands.incidents import add_commands as add_incident_commands
     from clinic.cli.commands.preparedness import add_commands as add_plan_commands
@@ -278,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_commands(sub)
     add_incident_commands(sub)
     legal_aid_cli.add_commands(sub)
+    backup_cli.add_commands(sub)
     return p
 
 
