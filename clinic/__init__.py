@@ -32,6 +32,12 @@ _FACE = {
     "compose_letter": "clinic.letters.compose:compose_letter",
     "render_letter": "clinic.letters.render:render_letter",
     "render_recovery_kit": "clinic.letters.render:render_recovery_kit",
+    "make_backup": "clinic.maintenance.backup:make_backup",
+    "backup_status": "clinic.maintenance.backup:status",
+    "backup_reminder": "clinic.maintenance.backup:reminder",
+    "may_back_up": "clinic.maintenance.backup:may_back_up",
+    "verify_backup": "clinic.maintenance.verify_backup:verify_backup",
+    "restore_backup": "clinic.maintenance.restore:restore_backup",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -68,6 +74,12 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
+    from clinic.maintenance.backup import make_backup as make_backup
+    from clinic.maintenance.backup import may_back_up as may_back_up
+    from clinic.maintenance.backup import reminder as backup_reminder  # noqa: F401
+    from clinic.maintenance.backup import status as backup_status  # noqa: F401
+    from clinic.maintenance.restore import restore_backup as restore_backup
+    from clinic.maintenance.verify_backup import verify_backup as verify_backup
     from clinic.referrals.service import MAX_CSV_BYTES as MAX_CSV_BYTES
     from clinic.referrals.service import lsc_warning as lsc_warning
     from clinic.vault import Vault as Vault

@@ -544,6 +544,7 @@ def main() -> int:
         run_companion("bench_letters.py", timeout=600)
         run_companion("bench_batch.py", timeout=900)
         run_companion("bench_incidents.py", timeout=900)
+        run_companion("bench_backup.py", timeout=1800)
     print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
     return 0
 

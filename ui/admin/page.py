@@ -1,4 +1,4 @@
-"""Administration (admins only): staff accounts, a new recovery key, and the clinic's settings.
+"""Administration (admins only): staff accounts, backups, a new recovery key, the clinic's settings.
 
 Staff changes (add, reset, role, remove) call the core on the GUI thread under a busy cursor: they write
 through the vault's connection, which belongs to the GUI thread, and their Argon2 step takes ~0.2 s
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import N_, _, current_language
+from ui.admin.backup import BackupBox
 from ui.context import Page
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors, labelled
@@ -154,8 +155,7 @@ class AdminPage(Page):
         staff_layout.addWidget(self.table)
         staff_layout.addLayout(staff_buttons)
 
-        self.recovery_box = QGroupBox()
-        self.recovery_text = QLabel()
+        self.recovery_box, self.recovery_text = QGroupBox(), QLabel()
         self.recovery_text.setWordWrap(True)
         self.recovery_button = QPushButton()
         self.recovery_button.clicked.connect(self.new_recovery_key)
@@ -187,9 +187,9 @@ class AdminPage(Page):
         form.addRow(save_row)
         self.settings_fields = {"clinic_name": self.clinic_name, "clinic_address": self.clinic_address,
                                 "clinic_phone": self.clinic_phone, "idle_lock_minutes": self.idle_minutes}
-        right = QVBoxLayout()
-        right.addWidget(self.settings_box)
-        right.addWidget(self.recovery_box)
+        right, self.backup_box = QVBoxLayout(), BackupBox(ctx, self)
+        for box in (self.backup_box, self.settings_box, self.recovery_box):
+            right.addWidget(box)
         right.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addWidget(self.staff_box, 1)
