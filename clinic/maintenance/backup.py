@@ -122,6 +122,9 @@ def make_backup(vault, folder: str | os.PathLike, *, keep: int | None = None,
     """
     require_backup(vault)
     target = check_folder(folder)
+    if target.resolve() == vault.home.path.resolve():
+        raise UserError(_("Choose a folder outside the clinic folder (a USB stick): a backup beside the vault "
+                          "is lost with it. No backup was made."))
     if keep is not None and keep < 1:
         raise UserError(_("Keep at least one backup."))
     keyfile = KeyFile.load(vault.home.keys)
@@ -184,7 +187,7 @@ def _manifest(vault, keyfile: KeyFile, facts: dict, made_at: dt.datetime, data_k
            "made_at": made_at.isoformat(timespec="seconds"), "app_version": __version__,
            "made_by": vault.user.id, "schema": facts["schema"], "counts": facts["counts"],
            "audit": facts["audit"], "data_key": bytes(data_key).hex(), "db_bytes": db_bytes,
-           "keyfile": json.loads(keyfile.path.read_bytes())}
+           "keyfile": keyfile.doc}  # as loaded (checksum and MAC included) and checked unchanged since
     return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
 
 

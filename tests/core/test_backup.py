@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from clinic import models as m
-from clinic.errors import PermissionDenied
+from clinic.errors import PermissionDenied, UserError
 from clinic.maintenance import backup as b
 from clinic.maintenance import backup_format as fmt
 from clinic.maintenance import verify_backup as vb
@@ -109,6 +109,16 @@ def test_a_missing_folder_is_said_plainly_and_nothing_is_written_anywhere(rich, 
     assert not (tmp_path / "usb-not-plugged").exists()
     after = states(tmp_path)
     assert set(after) == set(before)
+
+
+def test_a_backup_into_the_clinic_folder_itself_is_refused(rich):
+    """--to the vault's own folder: refused in one sentence, nothing written there."""
+    r = rich()
+    before = sorted(p.name for p in r.home.path.iterdir())
+    with pytest.raises(UserError) as err:
+        backup_of(r, r.home.path)
+    assert "outside the clinic folder" in str(err.value)
+    assert sorted(p.name for p in r.home.path.iterdir()) == before
 
 
 def test_only_admins_and_allowed_roles_may_back_up_and_every_backup_is_audited(rich, usb):
