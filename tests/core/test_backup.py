@@ -68,6 +68,30 @@ def test_verify_and_the_temporary_copy_hold_no_plaintext(rich, usb, tmp_path, mo
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_the_scratch_copy_in_the_folder_is_encrypted_while_it_exists(rich, usb, monkeypatch):
+    """Mid-backup, the export's scratch file holds no canary and opens only with the data key."""
+    import sqlcipher3
+
+    r = rich()
+    seen = []
+    real = b._write
+
+    def spying(part, scratch, *args):
+        assert_no_canary(scratch.parent)
+        plain = sqlcipher3.connect(str(scratch))
+        try:
+            with pytest.raises(sqlcipher3.DatabaseError):
+                plain.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            plain.close()
+        seen.append(scratch.stat().st_size)
+        return real(part, scratch, *args)
+
+    monkeypatch.setattr(b, "_write", spying)
+    backup_of(r, usb)
+    assert seen and seen[0] > 0
+
+
 def test_the_backup_is_a_consistent_snapshot_while_another_connection_writes(rich, usb):
     """Counts and audit head in the manifest match the copied database even with a writer in between."""
     r = rich()
