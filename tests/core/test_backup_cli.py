@@ -175,3 +175,45 @@ def test_sigkill_during_backup_create_never_leaves_a_final_file_that_does_not_ve
     assert all(n.startswith(".clinic-backup-") and n.endswith(".part") for n in scratch), scratch
     assert scratch, "no kill landed inside the export or the write (no scratch file was left)"
     assert checked, "no backup ever finished"
+
+
+@pytest.mark.slow
+def test_sigkill_during_restore_leaves_no_half_vault_and_a_rerun_restores(lone_vault, tmp_path):
+    """Kill `restore` at random moments: the target is absent or a whole vault; running it again works."""
+    lone = lone_vault()
+    vault = Vault.unlock(lone.home, *lone.admin)
+    try:
+        case_id = vault.clients.get(lone.client_ref).cases[0].id
+        for i in range(4):
+            vault.documents.attach(case_id, f"scan{i}.bin", os.urandom(4 * 1024 * 1024))
+        path = b.make_backup(vault, tmp_path).path
+    finally:
+        vault.lock()
+    device.delete(lone.vault_id)
+    rng = random.Random(11)
+    env_extra = {"CLINIC_RECOVERY_KEY": lone.recovery_key, "CLINIC_NEW_PASSPHRASE": NEW_PW,
+                 "PYTHONPATH": str(REPO)}
+    kills = 0
+    for i in range(12):
+        target = Home(tmp_path / f"laptop{i}" / "home")
+        env = cli_env(home=target, tmpdir=tmp_path, extra=env_extra)
+        command = [*COMMAND, "restore", str(path), "--admin", lone.admin[0]]
+        proc = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 3.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if target.path.exists():  # it got to the final rename: a whole vault that unlocks
+            Vault.unlock(target, lone.admin[0], NEW_PW).lock()
+            continue
+        again = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                               timeout=180)
+        assert again.returncode == 0, again.stderr
+        admin = Vault.unlock(target, lone.admin[0], NEW_PW)
+        try:
+            assert admin.verify().ok and admin.clients.get(lone.client_ref)
+        finally:
+            admin.lock()
+    assert kills >= 3, "no kill landed while restoring"
