@@ -1,5 +1,5 @@
 import sys
 
-from clinic.cli.common import main
+from clinic.cli.main import main
 
 sys.exit(main())
