@@ -44,6 +44,12 @@ _FACE = {
     "Retention": "clinic.maintenance.retention:Retention",
     "RetentionSettings": "clinic.maintenance.retention:RetentionSettings",
     "purge": "clinic.maintenance.purge",
+    "make_backup": "clinic.maintenance.backup:make_backup",
+    "backup_status": "clinic.maintenance.backup:status",
+    "backup_reminder": "clinic.maintenance.backup:reminder",
+    "may_back_up": "clinic.maintenance.backup:may_back_up",
+    "verify_backup": "clinic.maintenance.verify_backup:verify_backup",
+    "restore_backup": "clinic.maintenance.restore:restore_backup",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -87,8 +93,14 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
     from clinic.maintenance import purge as purge  # noqa: F401
+    from clinic.maintenance.backup import make_backup as make_backup
+    from clinic.maintenance.backup import may_back_up as may_back_up
+    from clinic.maintenance.backup import reminder as backup_reminder  # noqa: F401
+    from clinic.maintenance.backup import status as backup_status  # noqa: F401
+    from clinic.maintenance.restore import restore_backup as restore_backup
     from clinic.maintenance.retention import Retention as Retention
     from clinic.maintenance.retention import RetentionSettings as RetentionSettings
+    from clinic.maintenance.verify_backup import verify_backup as verify_backup
     from clinic.preparedness import model as plan_model  # noqa: F401
     from clinic.referrals.csvfile import MAX_CSV_BYTES as MAX_CSV_BYTES
     from clinic.referrals.csvfile import read_csv_text as read_csv_text

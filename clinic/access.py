@@ -35,6 +35,7 @@ class Can(StrEnum):
     PURGE = "purge"  # apply the retention settings (admins only)
     FORGET_CLIENT = "forget_client"  # delete one client entirely, with a reason
     LEGAL_HOLD = "legal_hold"  # put a case on legal hold, or lift it
+    MANAGE_BACKUPS = "manage_backups"  # make and check backups (admins; other roles if the admin allows)
 
 
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}

@@ -276,6 +276,8 @@ class Vault:
         check_passphrase(new_passphrase)
         keyfile = KeyFile.load(home.keys)
         rec = keyfile.unlock_recovery(secret)
+        if keyfile.backup_wrap is None:  # a vault made before backups: let its backups open with this key
+            keyfile.add_backup_wrap(secret, rec.private_key)
         device.check_available()
         signed = rec.signer is not None and roster.signature_ok(keyfile, rec.signer)
         conn, data_key = _connect_any(home, roster.accepted_data_keys(keyfile, rec, rec.signer) if signed

@@ -70,7 +70,7 @@ from clinic import models as m  # noqa: E402
 from clinic.demo.synthetic import GENERATOR_VERSION, drafts, fold  # noqa: E402
 from clinic.home import Home  # noqa: E402
 from clinic.keys import device  # noqa: E402
-from clinic.storage import migrate as schema  # noqa: E402
+from clinic.storage import migrate as schema  # noqa: E402 - the schema moved to migrate.py
 from clinic.storage.db import PRAGMAS, connect  # noqa: E402
 from clinic.vault import Vault  # noqa: E402
 
@@ -576,6 +576,7 @@ def main() -> int:
         run_companion("bench_crash.py", timeout=600)
         run_companion("bench_conflicts.py", timeout=1800)
         run_companion("bench_session.py", timeout=900)
+        run_companion("bench_backup.py", timeout=1800)
     print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
     return 0
 

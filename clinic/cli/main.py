@@ -178,16 +178,19 @@ def cmd_verify(args) -> int:
             print("\r" + _("Checking the audit log: {done} of {total} entries").format(done=done, total=total),
                   end="" if done < total else "\n", file=sys.stderr, flush=True)
 
+    from clinic.maintenance.backup import rollback_problems
+
     try:
         report = vault.verify(progress=progress)
+        problems = [*report.problems, *rollback_problems(vault)]  # against the head kept at the last backup
     finally:
         vault.lock()
     for item in report.checked:
         print(_("checked: {item}").format(item=item))
-    for problem in report.problems:
+    for problem in problems:
         print(_("PROBLEM: {problem}").format(problem=problem), file=sys.stderr)
-    print(_("All checks passed.") if report.ok else _("Problems were found."))
-    return 0 if report.ok else EXIT_PROBLEM
+    print(_("All checks passed.") if not problems else _("Problems were found."))
+    return 0 if not problems else EXIT_PROBLEM
 
 
 def cmd_recover(args) -> int:
@@ -273,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_demo)
     s = sub.add_parser("gui", help=_("open the desktop app (the default)"))
     s.set_defaults(fn=cmd_gui)
+    from clinic.cli.commands import backup as backup_cli
     from clinic.cli.commands import legal_aid as legal_aid_cli
     from clinic.cli.commands.incidents import add_commands as add_incident_commands
     from clinic.cli.commands.preparedness import add_commands as add_plan_commands
@@ -285,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     from clinic.cli.commands import purge as purge_cli
 
     purge_cli.add_commands(sub, sc)
+    backup_cli.add_commands(sub)
     return p
 
 

@@ -143,3 +143,35 @@ def delete_signer(vault_id: str, folder) -> None:
         _call(lambda backend: backend.delete_password(SERVICE, _signer_name(vault_id, folder)))
     except KeyringUnavailable:
         pass
+
+
+# ----- the audit head at the newest backup, kept outside the folder so a rolled-back vault shows ------------
+
+def load_backup_head(vault_id: str) -> dict | None:
+    """{"id": int, "hash": str, "at": str} of the audit chain when this laptop last backed the vault up."""
+    import json
+
+    value = _call(lambda backend: backend.get_password(SERVICE, f"{vault_id}:backup-head"))
+    if value is None:
+        return None
+    try:
+        doc = json.loads(value)
+        if isinstance(doc, dict) and isinstance(doc.get("id"), int) and isinstance(doc.get("hash"), str):
+            return {"id": doc["id"], "hash": doc["hash"], "at": str(doc.get("at", ""))}
+    except ValueError:
+        pass
+    return None
+
+
+def store_backup_head(vault_id: str, *, id: int, hash: str, at: str) -> None:  # noqa: A002 - the row's names
+    import json
+
+    value = json.dumps({"id": id, "hash": hash, "at": at}, sort_keys=True)
+    _call(lambda backend: backend.set_password(SERVICE, f"{vault_id}:backup-head", value))
+
+
+def delete_backup_head(vault_id: str) -> None:
+    try:
+        _call(lambda backend: backend.delete_password(SERVICE, f"{vault_id}:backup-head"))
+    except KeyringUnavailable:
+        pass

@@ -25,6 +25,12 @@ FORMAT = "clinic-intake-keys"
 VERSION = 3  # 3: an administrators' signature over who holds which key (see clinic/keys/roster.py)
 UNSIGNED_VERSION = 2  # 2: MAC key derived from the data key, epoch and pending rotation recorded
 READABLE_VERSIONS = (1, 2, 3)  # 1 -> 2 at the next unlock; 2 -> 3 at the next administrator unlock
+WRAP_INFO = b"clinic-intake recovery wrap for backups v1"
+
+
+def recovery_wrap_key(recovery_secret: SecretBytes) -> bytes:
+    """The key of the recovery entry's `backup_wrap`: from the recovery key alone, no vault id."""
+    return p.hkdf(bytes(recovery_secret), info=WRAP_INFO)
 
 
 def _b64(b: bytes) -> str:
@@ -274,6 +280,7 @@ class KeyFile:
         key = p.hkdf(bytes(recovery_secret), info=(self.vault_id + "recovery").encode())
         entry["private_key"] = _b64(p.aead_encrypt(key, priv, self._meta(entry)))
         self.doc["recovery"] = entry
+        self.add_backup_wrap(recovery_secret, SecretBytes(priv))
         return entry
 
     def bind_signer(self, entry: dict, unlock_key: SecretBytes, private_key: SecretBytes) -> None:
@@ -284,6 +291,17 @@ class KeyFile:
     def bind_recovery_signer(self, recovery_secret: SecretBytes, private_key: SecretBytes) -> None:
         key = p.hkdf(bytes(recovery_secret), info=(self.vault_id + "recovery").encode())
         self.bind_signer(self.doc["recovery"], SecretBytes(key), private_key)
+
+    def add_backup_wrap(self, recovery_secret: SecretBytes, recovery_private: SecretBytes) -> None:
+        """A second wrapping of the recovery private key that needs no vault id, so that a backup (whose
+        vault id is inside its encryption) opens with the recovery key alone."""
+        self.doc["recovery"]["backup_wrap"] = _b64(p.aead_encrypt(recovery_wrap_key(recovery_secret),
+                                                                  bytes(recovery_private), WRAP_INFO))
+
+    @property
+    def backup_wrap(self) -> bytes | None:
+        value = (self.doc.get("recovery") or {}).get("backup_wrap")
+        return _unb64(value) if isinstance(value, str) else None
 
     def remove(self, account_id: str) -> None:
         self.doc["accounts"] = [a for a in self.accounts if a["account_id"] != account_id]

@@ -23,12 +23,19 @@ import pytest
 import sqlcipher3
 
 from clinic import models as m
-from clinic.crypto.primitives import SecretBytes
 from clinic.home import Home
 from clinic.keys import device
 from clinic.keys.keyfile import UnlockedKeys
 from clinic.vault import Vault
-from tests.fixtures.core import SAMPLE_SEALED, STAFF, cli_command, cli_env, sample_draft
+from tests.fixtures.core import (
+    SAMPLE_SEALED,
+    STAFF,
+    _require_real_keyring,
+    cli_command,
+    cli_env,
+    raw_connection,
+    sample_draft,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -53,15 +60,6 @@ class Template:
     @staticmethod
     def passphrase(role: str) -> str:
         return STAFF[role][1]
-
-
-def _require_real_keyring() -> None:
-    import keyring
-    from keyring.backends import fail, null
-
-    if isinstance(keyring.get_keyring(), fail.Keyring | null.Keyring):
-        pytest.fail("These tests need a real Secret Service keyring: run them through .ci/with-keyring "
-                    "(see Makefile `test`).", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -123,18 +121,6 @@ def module_vaults(template, tmp_path_factory) -> Iterator[Callable[..., Vault]]:
     yield get
     for vault in opened.values():
         vault.lock()
-
-
-@contextlib.contextmanager
-def raw_connection(db: Path, key: SecretBytes | bytes) -> Iterator[sqlcipher3.Connection]:
-    """sqlcipher3 straight at clinic.db with a raw key: what someone holding the data key can do."""
-    conn = sqlcipher3.connect(str(db), isolation_level=None)
-    try:
-        conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        yield conn
-    finally:
-        conn.close()
 
 
 @pytest.fixture

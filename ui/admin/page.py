@@ -1,4 +1,4 @@
-"""Administration (admins only): staff, a new recovery key, settings, retention (ui/admin/retention.py).
+"""Administration (admins only): staff, backups (ui/admin/backup.py), a new recovery key, settings, retention.
 
 Staff changes run on the GUI thread under a busy cursor (the vault's connection belongs to it)."""
 
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import N_, _, current_language
+from ui.admin.backup import BackupBox
 from ui.admin.retention import RetentionDialog
 from ui.context import Page
 from ui.kit.errors import show_error
@@ -151,8 +152,7 @@ class AdminPage(Page):
         staff_layout.addWidget(self.table)
         staff_layout.addLayout(staff_buttons)
 
-        self.recovery_box = QGroupBox()
-        self.recovery_text = QLabel()
+        self.recovery_box, self.recovery_text = QGroupBox(), QLabel()
         self.recovery_text.setWordWrap(True)
         self.recovery_button, self.retention_button = QPushButton(), QPushButton()
         self.recovery_button.clicked.connect(self.new_recovery_key)
@@ -186,9 +186,9 @@ class AdminPage(Page):
         form.addRow(save_row)
         self.settings_fields = {"clinic_name": self.clinic_name, "clinic_address": self.clinic_address,
                                 "clinic_phone": self.clinic_phone, "idle_lock_minutes": self.idle_minutes}
-        right = QVBoxLayout()
-        right.addWidget(self.settings_box)
-        right.addWidget(self.recovery_box)
+        right, self.backup_box = QVBoxLayout(), BackupBox(ctx, self)
+        for box in (self.backup_box, self.settings_box, self.recovery_box):
+            right.addWidget(box)
         right.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addWidget(self.staff_box, 1)

@@ -49,3 +49,13 @@ def ask_open(parent: QWidget | None, title: str, filters: str = "") -> str:
     finally:
         forget_history()
     return path
+
+
+def ask_folder(parent: QWidget | None, title: str) -> str:
+    """An existing folder (a USB stick for a backup), or '' when cancelled."""
+    try:
+        path = QFileDialog.getExistingDirectory(parent, title, str(start_folder()),
+                                                OPTIONS | QFileDialog.Option.ShowDirsOnly)
+    finally:
+        forget_history()
+    return path

@@ -36,6 +36,7 @@ from ui.kit.format import NATIVE_NAMES
 from ui.kit.forms import FieldErrors, labelled
 from ui.kit.passphrase import PassphraseFields
 from ui.kit.printing import RecoveryKeyPanel
+from ui.shell.restore import RestoreDialog
 
 WELCOME, CLINIC, ADMIN, KEY = range(4)
 
@@ -107,9 +108,13 @@ class FirstRunWizard(QDialog):
         (self.spanish if current_language() == "es" else self.english).setChecked(True)
         self.spanish.toggled.connect(lambda on: on and self.choose_language("es"))
         self.english.toggled.connect(lambda on: on and self.choose_language("en"))
+        self.restore_button = QPushButton()
+        self.restore_button.setObjectName("restoreFromBackup")
+        self.restore_button.clicked.connect(self.open_restore)
         page, layout = _page(self.welcome_heading, self.welcome_text, self.language_label, self.spanish,
                              self.english)
         layout.addStretch(1)
+        layout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.stack.addWidget(page)
 
         # The clinic
@@ -315,6 +320,14 @@ class FirstRunWizard(QDialog):
         self.passphrase.set_enabled(not on)
         self._update_buttons()
 
+    def open_restore(self):
+        """A vault made elsewhere: restore its backup instead of making a new one."""
+        dialog = RestoreDialog(self.ctx, self)
+        dialog.completed.connect(lambda vault: (self.completed.emit(vault), self.accept()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     # ----- finishing ---------------------------------------------------------------------------------
 
     def finish(self) -> None:
@@ -357,6 +370,7 @@ class FirstRunWizard(QDialog):
         self.step_label.setVisible(self.step != WELCOME)
         self.step_label.setText(_("Step {step} of {total}").format(step=max(self.step, 1), total=3))
         self.keyring_retry.setText(_("Check &again"))
+        self.restore_button.setText(_("&Restore from a backup…"))
         self.welcome_heading.setText(_("Welcome to Clinic Intake"))
         self.welcome_text.setText(_(
             "This laptop has no clinic vault yet. In three short steps you will make one: the clinic's "
