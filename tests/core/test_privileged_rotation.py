@@ -128,7 +128,8 @@ from clinic.home import Home
 from clinic.keys.keyfile import UnlockedKeys
 from clinic.vault import Vault
 keys = UnlockedKeys(os.environ["K_ACCOUNT"], SecretBytes(b""), (SecretBytes(bytes.fromhex(os.environ["K_DATA"])),),
-                    SecretBytes(bytes.fromhex(os.environ["K_PRIV"])), os.environ["K_FPR"])
+                    SecretBytes(bytes.fromhex(os.environ["K_PRIV"])), os.environ["K_FPR"], signer=os.environ["K_SIGNER"],
+                    signing_key=SecretBytes(bytes.fromhex(os.environ["K_SIGN"])))  # an admin signs the roster
 vault = Vault.open(Home(Path(os.environ["K_HOME"])), keys)
 os.write(1, b"go\n")
 vault.staff.remove(os.environ["K_REMOVE"])
@@ -192,6 +193,7 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
     admin_keys = template.keys["admin"]
     env = {**os.environ, "K_ACCOUNT": admin_keys.account_id, "K_DATA": bytes(admin_keys.data_keys[0]).hex(),
            "K_PRIV": bytes(admin_keys.privileged_private).hex(), "K_FPR": admin_keys.privileged_fpr,
+           "K_SIGN": bytes(admin_keys.signing_key).hex(), "K_SIGNER": admin_keys.signer,
            "K_REMOVE": template.name("attorney"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 

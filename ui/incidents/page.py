@@ -96,6 +96,8 @@ class IncidentsPage(Page):
         self.form.retranslate()
         self.tabs.setTabText(0, _("New report"))
         self.tabs.setTabText(1, _("Reports"))
+        self.tabs.setAccessibleName(_("Hotline"))  # tab bars and scroll areas are tab stops a reader lands on
+        self.scroll.setAccessibleName(_("New report"))
         self.save_button.setText(_("&Save report (Ctrl+Enter)"))
         self.clear_button.setText(_("Clear the form"))
         self.reports.retranslate()

@@ -138,6 +138,8 @@ class PlansPage(Page):
     def retranslate(self) -> None:
         self.tabs.setTabText(0, _("Family plan"))
         self.tabs.setTabText(1, _("Renewals due"))
+        self.tabs.setAccessibleName(_("Preparedness"))  # tab bars and scroll areas are tab stops a reader lands on
+        self.scroll.setAccessibleName(_("Family plan"))
         self.ref_label.setText(_("Client &reference"))
         set_accessible(self.ref_edit, _("Client reference"))
         self.ref_edit.setPlaceholderText(_("C-…"))
