@@ -32,6 +32,8 @@ def roster_of(doc: dict) -> dict:
     def who(entry: dict) -> dict:
         return {"account_id": entry.get("account_id"), "public_key": entry.get("public_key"),
                 "role": entry.get("role"), "privileged_fpr": entry.get("privileged_fpr"),
+                # where the entry's attorney-key rotation links end: a link only an admin signed counts
+                "sealing_fpr": (entry.get("privileged_links") or [{}])[-1].get("to") or entry.get("privileged_fpr"),
                 "privileged": bool(entry.get("privileged_grant")), "signing": bool(entry.get("signing_grant"))}
 
     recovery = doc.get("recovery")

@@ -114,6 +114,13 @@ def test_a_forged_rotation_link_is_refused(template, home, open_vault):
     attacker_private, attacker_public = p.new_keypair()
     entry["privileged_links"] = [{"from_public": keyfile.doc["recovery"]["public_key"],
                                   "to": p.fingerprint(attacker_public), "mac": "00" * 32}]
+    # The app refuses to write a changed roster without an admin's signature ...
+    with pytest.raises(PermissionDenied):
+        keyfile.save(integrity_key_for(admin.data_key, keyfile.vault_id))
+    # ... so the attacker writes it with their own code (MACed, under the old signature).
+    from clinic.keys.signed import roster_of
+
+    keyfile.loaded_roster = roster_of(keyfile.doc)
     keyfile.save(integrity_key_for(admin.data_key, keyfile.vault_id))
     admin.lock()
     with pytest.raises(VaultDamaged):
