@@ -5,6 +5,7 @@ from __future__ import annotations
 from clinic import models as m
 from clinic.access import Can
 from clinic.clients import intake as intake_rules
+from clinic.clients.fields import check_date, check_text
 from clinic.conflicts.service import Conflicts
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
@@ -61,7 +62,7 @@ class Cases:
                 raise ValidationError("closure_category", _("Choose an LSC closure category from the list, and "
                                                             "only when closing."))
             extra["closure_category"] = closure_category
-        reason = intake_rules._check_text("reason", reason, m.MAX_SHORT, multiline=True,
+        reason = check_text("reason", reason, m.MAX_SHORT, multiline=True,
                                           required=status in (m.CaseStatus.REJECTED, m.CaseStatus.CLOSED))
         if m.CaseStatus(status) is m.CaseStatus.ACCEPTED:
             self._conflicts.require_cleared(case_id)
@@ -106,7 +107,7 @@ class Cases:
     def add_note(self, case_id: int, body: str) -> m.Note:
         self._v.require(Can.ADD_NOTES)
         case = self.get(case_id)
-        intake_rules._check_text("notes", body, m.MAX_NOTES, multiline=True, required=True)
+        check_text("notes", body, m.MAX_NOTES, multiline=True, required=True)
         with transaction(self._v.conn):
             note_id = self._repo().add_note(case_id, author=self._v.user.id, body=body)
             ClientRepo(self._v.conn).reindex(case.client_id)
@@ -133,8 +134,8 @@ class Cases:
             raise ValidationError("deadline_kind", _("Choose what kind of date this is from the list.")) from None
         if d.due_date is None:
             raise ValidationError("due_date", _("{field} is required.").format(field=intake_rules.label("due_date")))
-        intake_rules._check_date("due_date", d.due_date)
-        note = intake_rules._check_text("deadline_note", d.note, m.MAX_SHORT, multiline=True)
+        check_date("due_date", d.due_date)
+        note = check_text("deadline_note", d.note, m.MAX_SHORT, multiline=True)
         return m.DeadlineDraft(kind, d.due_date, note, bool(d.done))
 
     @staticmethod

@@ -6,8 +6,8 @@ import mimetypes
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.clients import intake as intake_rules
 from clinic.clients.cases import Cases
+from clinic.clients.fields import check_text
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
 from clinic.session import Session
@@ -27,7 +27,7 @@ class Documents:
     def attach(self, case_id: int, filename: str, content: bytes, mime_type: str = "") -> m.DocumentInfo:
         self._v.require(Can.ATTACH_DOCUMENTS)
         self._cases.get(case_id)
-        filename = intake_rules._check_text("filename", filename.replace("/", "_").replace("\\", "_"),
+        filename = check_text("filename", filename.replace("/", "_").replace("\\", "_"),
                                             m.MAX_NAME, required=True)
         if len(content) > MAX_DOCUMENT_BYTES:
             raise ValidationError("document", _("Documents can be at most {mb} MB.")

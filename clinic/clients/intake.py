@@ -21,31 +21,27 @@ from clinic.eligibility.income import line as income_line
 from clinic.errors import ValidationError
 from clinic.i18n import _
 
-# The shared checks, under the names the services and other rule sets call them by.
-_check_text = check_text
-_check_date = check_date
-
 
 def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
     """Return the draft unchanged when it can be saved; raise ValidationError naming the field."""
     if draft.existing_client is None:
-        _check_text("given_names", draft.given_names, m.MAX_NAME, required=True)
-        _check_text("family_name_1", draft.family_name_1, m.MAX_NAME, required=True)
+        check_text("given_names", draft.given_names, m.MAX_NAME, required=True)
+        check_text("family_name_1", draft.family_name_1, m.MAX_NAME, required=True)
     else:
-        _check_text("given_names", draft.given_names, m.MAX_NAME)
-        _check_text("family_name_1", draft.family_name_1, m.MAX_NAME)
-    _check_text("family_name_2", draft.family_name_2, m.MAX_NAME)
-    _check_text("preferred_name", draft.preferred_name, m.MAX_NAME)
-    _check_text("address", draft.address, m.MAX_SHORT, multiline=True)
-    _check_text("site", draft.site, m.MAX_NAME)
-    _check_text("notes", draft.notes, m.MAX_NOTES, multiline=True)
-    _check_date("date_of_birth", draft.date_of_birth, past=True)
-    _check_date("next_date", draft.next_date)
+        check_text("given_names", draft.given_names, m.MAX_NAME)
+        check_text("family_name_1", draft.family_name_1, m.MAX_NAME)
+    check_text("family_name_2", draft.family_name_2, m.MAX_NAME)
+    check_text("preferred_name", draft.preferred_name, m.MAX_NAME)
+    check_text("address", draft.address, m.MAX_SHORT, multiline=True)
+    check_text("site", draft.site, m.MAX_NAME)
+    check_text("notes", draft.notes, m.MAX_NOTES, multiline=True)
+    check_date("date_of_birth", draft.date_of_birth, past=True)
+    check_date("next_date", draft.next_date)
     if len(draft.phones) > m.MAX_PHONES:
         raise ValidationError("phones", _("At most {n} phone numbers.").format(n=m.MAX_PHONES))
     for phone in draft.phones:
-        _check_text("phone", phone.number, 40)
-        _check_text("phone", phone.label, m.MAX_NAME)
+        check_text("phone", phone.number, 40)
+        check_text("phone", phone.label, m.MAX_NAME)
         digits = sum(ch.isdigit() for ch in phone.number)
         if not PHONE_PATTERN.match(phone.number) or not 3 <= digits <= 20:
             raise ValidationError("phone", _("{field} should be digits, spaces and + ( ) - only.")
@@ -85,7 +81,7 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
     for key, value in draft.sealed.items():
         if not isinstance(key, m.SealedField):
             raise ValidationError("sealed", _("Unknown attorney-only field “{name}”.").format(name=key))
-        _check_text("sealed", value, m.MAX_SEALED, multiline=True)
+        check_text("sealed", value, m.MAX_SEALED, multiline=True)
     return draft
 
 
@@ -129,9 +125,9 @@ def check_party(draft: PartyDraft) -> PartyDraft:
     """A party as typed, checked: a name, a known kind, a sensible relationship and date of birth."""
     if not isinstance(draft, PartyDraft) or draft.kind not in set(PartyKind):
         raise ValidationError("party_kind", _("A party is either adverse or a household member."))
-    _check_text("party_name", draft.name, m.MAX_NAME, required=True)
-    _check_text("relationship", draft.relationship, 60)
-    _check_date("date_of_birth", draft.date_of_birth, past=True)
+    check_text("party_name", draft.name, m.MAX_NAME, required=True)
+    check_text("relationship", draft.relationship, 60)
+    check_date("date_of_birth", draft.date_of_birth, past=True)
     if draft.kind == PartyKind.HOUSEHOLD and draft.is_org:
         raise ValidationError("party_kind", _("A household member is a person, not an organisation."))
     return PartyDraft(PartyKind(draft.kind), draft.name.strip(), draft.relationship.strip(),
@@ -269,7 +265,7 @@ def draft_from_json(obj) -> m.IntakeDraft:
         if fam1 is not None or fam2 is not None:
             raise ValidationError("family_names", _("Give either family_names or family_name_1 and "
                                                     "family_name_2, not both."))
-        fam1, fam2 = split_family_names(_check_text("family_names", get("family_names") or "",
+        fam1, fam2 = split_family_names(check_text("family_names", get("family_names") or "",
                                                     m.MAX_NAME * 2, required=True))
     phones = []
     if get("phone") is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.clients import intake as intake_rules
+from clinic.clients.fields import check_text
 from clinic.errors import ValidationError
 from clinic.i18n import _
 from clinic.session import Session
@@ -25,9 +25,9 @@ class Settings:
 
     def update(self, settings: m.ClinicSettings) -> m.ClinicSettings:
         self._v.require(Can.MANAGE_SETTINGS)
-        intake_rules._check_text("clinic_name", settings.name, m.MAX_NAME, required=True)
-        intake_rules._check_text("clinic_address", settings.address, m.MAX_SHORT, multiline=True)
-        intake_rules._check_text("clinic_phone", settings.phone, 60)
+        check_text("clinic_name", settings.name, m.MAX_NAME, required=True)
+        check_text("clinic_address", settings.address, m.MAX_SHORT, multiline=True)
+        check_text("clinic_phone", settings.phone, 60)
         if not 1 <= settings.idle_lock_minutes <= 120:
             raise ValidationError("idle_lock_minutes", _("The idle lock must be between 1 and 120 minutes."))
         s = SettingsRepo(self._v.conn)

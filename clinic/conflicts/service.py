@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from clinic import models as m
 from clinic.access import Can
 from clinic.clients import intake as intake_rules
+from clinic.clients.fields import check_text
 from clinic.conflicts import matcher
 from clinic.conflicts.parties import (
     ClearResult,
@@ -188,7 +189,7 @@ class Conflicts:
         """An on-demand check of names not (yet) on a case; audited, not stored."""
         self._v.require(Can.LOOKUP_CLIENT)
         for text, _dob, _org in names:
-            intake_rules._check_text("party_name", text, m.MAX_NAME, required=True)
+            check_text("party_name", text, m.MAX_NAME, required=True)
         matches = self._match(names, own_client=None)
         with transaction(self._v.conn):
             self._v.audit("conflict.check", "", matched=[f"{x.source}:{x.record_id}" for x in matches])
@@ -210,7 +211,7 @@ class Conflicts:
         """Record an attorney's decision on the case's latest check (it must be current)."""
         self._v.require(Can.CLEAR_CONFLICTS)
         result = ClearResult(result)
-        note = intake_rules._check_text("note", note, m.MAX_SHORT, multiline=True,
+        note = check_text("note", note, m.MAX_SHORT, multiline=True,
                                         required=result is not ClearResult.NO_CONFLICT)
         repo = ConflictCheckRepo(self._v.conn)
         row = repo.latest(case_id)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from clinic.access import Can
-from clinic.clients import intake as intake_rules
+from clinic.clients.fields import check_text
 from clinic.clock import now
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
@@ -113,5 +113,5 @@ def check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("reason", _("Give a reason."))
-    intake_rules._check_text("reason", reason, MAX_REASON)
+    check_text("reason", reason, MAX_REASON)
     return reason

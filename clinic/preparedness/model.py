@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from clinic import clock
+from clinic.clients.fields import check_text
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _
 
@@ -274,12 +275,11 @@ def _caregiver(field: str, value) -> Caregiver:
 
 def check(plan: Plan, *, today: dt.date | None = None) -> Plan:
     """Raise ValidationError naming the field (with its position) of the first problem; return the plan."""
-    from clinic.clients.intake import _check_text
 
     today = today or clock.today()
 
     def text(field: str, value: str, limit: int = MAX_TEXT, multiline: bool = False) -> None:
-        _check_text(field, value, limit, multiline=multiline)
+        check_text(field, value, limit, multiline=multiline)
 
     def past(field: str, value: dt.date | None) -> None:
         if value is not None and (value > today or value.year < 1900):

@@ -8,7 +8,7 @@ import io
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.clients import intake as rules
+from clinic.clients.fields import check_text
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
 from clinic.letters.disclosure import Group, Service
@@ -36,10 +36,10 @@ def choices(field: str, values, enum) -> tuple[str, ...]:
 
 
 def check_partner(d: m.PartnerDraft) -> m.PartnerDraft:
-    rules._check_text("name", d.name, m.MAX_NAME, required=True)
+    check_text("name", d.name, m.MAX_NAME, required=True)
     for field in ("languages", "phone", "email", "hours"):
-        rules._check_text(field, getattr(d, field), m.MAX_NAME)
-    rules._check_text("address", d.address, m.MAX_SHORT, multiline=True)
+        check_text(field, getattr(d, field), m.MAX_NAME)
+    check_text("address", d.address, m.MAX_SHORT, multiline=True)
     services = choices("services", d.services, Service)
     disclosure = choices("disclosure", d.disclosure, Group)
     if Group.SEALED.value in disclosure and not d.legal_representation:
