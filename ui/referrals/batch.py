@@ -4,20 +4,16 @@ Three phases, none of which blocks the event loop: gather each letter's data on 
 connection lives there) in slices of ~20 ms; make every letter in worker processes (ui.kit.raster: reportlab
 holds the GIL, so a thread would still stall the GUI); then keep each letter in the vault and print it. A
 system queue gets each letter's PDF; any other printer gets page images, rasterised in the workers a few
-letters ahead and painted here a strip per event-loop turn. The batch is one print job; nothing is written
-anywhere but the printer.
+letters ahead and painted here a strip per event-loop turn (ui.kit.pagepaint). The batch is one print job;
+nothing is written anywhere but the printer.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 
-from PySide6.QtCore import QRectF, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,12 +32,12 @@ from ui.context import AppContext
 from ui.kit import printing, raster
 from ui.kit.errors import show_error
 from ui.kit.ops import VaultOp
+from ui.kit.pagepaint import AHEAD, PagePainter
 from ui.referrals.letters import batch_summary
 
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.02  # GUI-thread work per event-loop turn while gathering
-AHEAD = 3  # letters rasterised ahead of the one being painted (each ~17 MB of page images at 300 dpi)
 WAIT_MS = 5  # how often to look again while the next letter's images are not ready
 IDLE, GATHERING, RENDERING, PRINTING, DONE = "idle", "gathering", "rendering", "printing", "done"
 
@@ -65,14 +61,9 @@ class BatchPrintDialog(QDialog):
         self._requests: list = []
         self._letters: list[tuple[int, bytes | None]] = []
         self._handle = None
-        self._painter: QPainter | None = None
         self._spooler: list[str] | None = None
-        self._pool: raster.LetterPool | None = None
-        self._ahead: deque[Future] = deque()  # page images being made for self._letters[0], [1], ...
-        self._pages: list[raster.PageImage] | None = None  # the letter being painted
-        self._image = None
-        self._pages_in_job = 0
-        self._page = self._row = 0
+        self._pool: raster.LetterPool | None = None  # makes the letters, then their page images
+        self._painter: PagePainter | None = None  # printers that take page images
         # One step per event-loop turn through a timer, not a posted event (QTimer.singleShot(0) posts one):
         # posted events are served before timers, so a chain of them would starve the app's own timers.
         self._turn = QTimer(self)
@@ -204,14 +195,12 @@ class BatchPrintDialog(QDialog):
             self._set_progress(0, len(letters))
             self._next_turn(self._print_step)
             return
-        self._painter = QPainter()
-        if not self._painter.begin(self.printer):
-            self._painter = None
+        self._painter, self._pool = PagePainter(self.printer, self._pool), None
+        if not self._painter.begin():
             self._finish()
             show_error(self, UserError(_("The printer could not be opened. Check that it is connected and "
                                          "try again.")))
             return
-        self._painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)  # no JPEG of the text
         self.state = PRINTING
         self._set_progress(0, len(letters))
         self._next_turn(self._print_step)
@@ -229,57 +218,25 @@ class BatchPrintDialog(QDialog):
                 self._finish()
                 return
             self._spool_next()
-        elif self._pages is None:  # between letters: the only place a cancel takes effect
+        elif not self._painter.painting:  # between letters: the only place a cancel takes effect
             if self.cancelled or not self._letters:
                 self._finish()
                 return
             wait = not self._open_next()
-        elif self._page < len(self._pages):
-            self._paint_strip()
+        elif not self._painter.letter_painted:
+            self._painter.paint_strip()
         else:
             self._letter_done()
         if self.state == PRINTING:
             self._next_turn(self._print_step, WAIT_MS if wait else 0)
 
-    def _rasterise_ahead(self) -> None:
-        dpi = min(self.printer.resolution(), printing.MAX_PRINT_DPI)
-        while len(self._ahead) < min(AHEAD, len(self._letters)):
-            pdf = self._letters[len(self._ahead)][1]
-            self._ahead.append(self._page_images(pdf, dpi))
-
-    def _page_images(self, pdf: bytes | None, dpi: int) -> Future:
-        if pdf is None:
-            future: Future = Future()
-            future.set_result(None)
-            return future
-        if self._pool is not None:
-            try:
-                return self._pool.pages(pdf, dpi)
-            except (BrokenProcessPool, RuntimeError):
-                self._pool = None
-        future = Future()
-        try:
-            future.set_result(raster.rasterise(pdf, dpi))  # no workers: here, a letter at a time
-        except ValueError as exc:
-            future.set_exception(exc)
-        return future
-
     def _open_next(self) -> bool:
         """Keep the next letter in the vault once its page images are ready; False while they are not."""
-        self._rasterise_ahead()
-        if not self._ahead[0].done():
+        ready, pages = self._painter.next_pages([pdf for _id, pdf in self._letters[:AHEAD]])
+        if not ready:
             return False
         referral_id, pdf = self._letters[0]
-        future = self._ahead.popleft()
-        try:
-            pages = future.result()
-        except BrokenProcessPool:
-            self._pool = None
-            self._ahead.appendleft(self._page_images(pdf, min(self.printer.resolution(), printing.MAX_PRINT_DPI)))
-            return False
-        except Exception:  # an unreadable letter is skipped, never shown
-            pages = None
-        if pdf is None or not pages:
+        if pages is None:
             self._skip()
             return True
         try:
@@ -290,29 +247,13 @@ class BatchPrintDialog(QDialog):
                 return True
             self._skip()
             return True
-        self._pages, self._page, self._row = pages, 0, 0
+        self._painter.start(pages)
         return True
 
     def _skip(self) -> None:
         self._letters.pop(0)
         self.failed += 1
         self._advance()
-
-    def _paint_strip(self) -> None:
-        page = self._pages[self._page]
-        if self._row == 0:
-            if self._pages_in_job:
-                self.printer.newPage()
-            self._pages_in_job += 1
-            self._image = raster.to_qimage(page)
-        rows = min(raster.STRIP_ROWS, page.height - self._row)
-        area = QRectF(self._painter.viewport())
-        scale = min(area.width() / page.width, area.height() / page.height)
-        self._painter.drawImage(QRectF(0, self._row * scale, page.width * scale, rows * scale), self._image,
-                                QRectF(0, self._row, page.width, rows))
-        self._row += rows
-        if self._row >= page.height:
-            self._page, self._row, self._image = self._page + 1, 0, None
 
     def _spool_next(self) -> None:
         """Keep the next letter in the vault and hand its PDF to the print queue (one letter per turn)."""
@@ -343,7 +284,7 @@ class BatchPrintDialog(QDialog):
 
     def _letter_done(self) -> None:
         referral_id, _pdf = self._letters.pop(0)
-        self._pages = self._image = None
+        self._painter.letter_done()
         try:
             self.ctx.v.referrals.record_output(referral_id, "print")
         except UserError:
@@ -356,10 +297,8 @@ class BatchPrintDialog(QDialog):
             self._set_progress(self.progress.maximum() - len(self._letters), self.progress.maximum())
 
     def _drop_work(self) -> None:
-        for future in self._ahead:
-            future.cancel()
-        self._ahead.clear()
-        self._pages = self._image = None
+        if self._painter is not None:
+            self._painter.drop()
         if self._pool is not None:
             self._pool.close()
             self._pool = None
@@ -379,8 +318,8 @@ class BatchPrintDialog(QDialog):
     def _finish(self, message: str | None = None) -> None:
         if self._painter is not None:
             self._painter.end()  # sends the job with the letters painted so far
-            self._painter = None
         self._drop_work()
+        self._painter = None
         was_running = self.state != IDLE
         self.state = DONE
         self._letters, self._requests, self._queue = [], [], []
