@@ -38,5 +38,8 @@ class DocumentPreview(LetterPreview):
     def suggested_filename(self) -> str:
         return self._filename
 
+    def keep(self) -> None:
+        """Nothing to keep here: `record_output` does what the document's owner keeps."""
+
     def record_output(self, how: str) -> None:
         self._record(how)

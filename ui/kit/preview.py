@@ -49,12 +49,14 @@ def render_request(request: LetterRequest) -> bytes:
     return render_letter(compose_letter(request))
 
 
-def render_and_store(ctx: AppContext, referral_id: int, *, owner: QWidget, on_done: Callable[[bytes], None],
-                     on_error: Callable[[BaseException], None] | None = None):
-    """Gather the letter on the GUI thread, render it in the runner, keep it in the vault, then on_done(pdf).
+def render_for_preview(ctx: AppContext, referral_id: int, *, owner: QWidget, on_done: Callable[[bytes], None],
+                       on_error: Callable[[BaseException], None] | None = None):
+    """Gather the letter on the GUI thread, render it in the runner, then on_done(pdf), from memory only.
 
-    Any failure (role, locked vault, rendering, storing) goes to on_error, or without one to the error
-    presenter over `owner`. Returns the task handle, or None when the letter could not be gathered.
+    Nothing is kept: a letter is stored in the vault once, when it is printed or saved (`LetterPreview.keep`),
+    so previews do not pile up as stored PDFs. Any failure (role, locked vault, rendering) goes to on_error,
+    or without one to the error presenter over `owner`. Returns the task handle, or None when the letter
+    could not be gathered.
     """
     request = VaultOp(ctx, owner, lambda v: v.referrals.letter_request(referral_id)).failure(on_error).run()
     if request is None:
@@ -63,8 +65,7 @@ def render_and_store(ctx: AppContext, referral_id: int, *, owner: QWidget, on_do
     def rendered(pdf: bytes) -> None:
         if ctx.vault is None or not ctx.vault.is_open:
             return  # locked while rendering: the letter is dropped, nothing is shown
-        VaultOp(ctx, owner, lambda v: v.referrals.store_letter(referral_id, pdf)).failure(on_error) \
-            .success(lambda _stored: on_done(pdf)).run()
+        on_done(pdf)
 
     return ctx.runner.run(render_request, request, owner=owner, on_done=rendered, on_error=on_error)
 
@@ -158,12 +159,15 @@ class LetterPreview(QDialog):
     """`LetterPreview(ctx, referral, pdf, parent)`: the letter as rendered (or as sent), from memory only.
 
     Non-modal: call show() or open(). `clear()` drops the document and its bytes and closes (on lock).
+    `stored`: the letter is already kept in the vault (a reprint); otherwise the first print or save keeps it.
     """
 
-    def __init__(self, ctx: AppContext, referral: m.Referral, pdf: bytes, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, referral: m.Referral, pdf: bytes, parent: QWidget | None = None, *,
+                 stored: bool = False):
         super().__init__(parent)
         self.ctx = ctx
         self.referral = referral
+        self.stored = stored
         self._pdf = pdf
         self._cleared = False
         self.setObjectName("letterPreview")
@@ -247,6 +251,13 @@ class LetterPreview(QDialog):
     def suggested_filename(self) -> str:
         return default_filename(self.referral.ref)
 
+    def keep(self) -> None:
+        """Store the letter, encrypted in the vault, before it first leaves it (printed or saved), so it can
+        be reprinted exactly as sent; once only. Raises UserError when refused."""
+        if not self.stored:
+            self.ctx.v.referrals.store_letter(self.referral.id, self._pdf)
+            self.stored = True
+
     def record_output(self, how: str) -> None:
         """Audit a print or a save (`how` is "print" or "save"); raises UserError when refused."""
         self.ctx.v.referrals.record_output(self.referral.id, how)
@@ -310,6 +321,7 @@ class LetterPreview(QDialog):
         pdf = self._pdf
 
         def print_and_record(_v) -> None:
+            self.keep()
             printing.print_pdf_bytes(pdf, printer)
             self.record_output("print")
 
@@ -329,6 +341,7 @@ class LetterPreview(QDialog):
         pdf = self._pdf
 
         def write_and_record(_v) -> None:
+            self.keep()
             try:
                 atomic_write(Path(path), pdf, before_commit=lambda: self.record_output("save"))
             except OSError as exc:

@@ -21,7 +21,7 @@ from ui.kit.errors import show_error
 from ui.kit.format import language_name
 from ui.kit.forms import FieldErrors, set_accessible
 from ui.kit.ops import VaultOp
-from ui.kit.preview import LetterPreview, render_and_store
+from ui.kit.preview import LetterPreview, render_for_preview
 from ui.referrals.dialog_ui import setup_ui
 
 # (label, letter_language, layout); the client's own language is offered first when letters exist in it.
@@ -309,7 +309,7 @@ class ReferralDialog(QDialog):
 
     def _render(self) -> None:
         self._set_busy(True)
-        render_and_store(self.ctx, self.referral.id, owner=self, on_done=self._rendered, on_error=self._render_failed)
+        render_for_preview(self.ctx, self.referral.id, owner=self, on_done=self._rendered, on_error=self._render_failed)
 
     def _rendered(self, pdf: bytes) -> None:
         self._set_busy(False)

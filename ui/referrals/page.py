@@ -27,7 +27,7 @@ from ui.kit.format import format_when
 from ui.kit.forms import set_accessible
 from ui.kit.groups import groups_text
 from ui.kit.ops import VaultJob, VaultOp
-from ui.kit.preview import LetterPreview, render_and_store
+from ui.kit.preview import LetterPreview, render_for_preview
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel, SortProxy
 from ui.kit.tables import fit_columns
 from ui.referrals.batch import BatchPrintDialog
@@ -258,7 +258,7 @@ class ReferralsPage(Page):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def preview_selected(self) -> LetterPreview | None:
-        """The letter as sent; rendered now (and kept) when the referral has none yet."""
+        """The letter as sent; rendered now, in memory only, when none was printed or saved yet."""
         referral = self.selected()
         if referral is None:
             return None
@@ -275,13 +275,13 @@ class ReferralsPage(Page):
         op = VaultOp(self.ctx, self, stored)
         pdf = op.run()
         if pdf is not None:
-            return self._preview(referral, pdf)
-        if op.ok:  # none kept yet: render it, then show it
-            render_and_store(self.ctx, referral.id, owner=self, on_done=lambda p: self._preview(referral, p))
+            return self._preview(referral, pdf, stored=True)
+        if op.ok:  # none kept yet: render it, then show it (the first print or save keeps it)
+            render_for_preview(self.ctx, referral.id, owner=self, on_done=lambda p: self._preview(referral, p))
         return None
 
-    def _preview(self, referral: m.Referral, pdf: bytes) -> LetterPreview:
-        preview = LetterPreview(self.ctx, referral, pdf, self.window())
+    def _preview(self, referral: m.Referral, pdf: bytes, *, stored: bool = False) -> LetterPreview:
+        preview = LetterPreview(self.ctx, referral, pdf, self.window(), stored=stored)
         self._track(preview).show()
         return preview
 

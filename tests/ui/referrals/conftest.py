@@ -167,15 +167,15 @@ def private_tmp(tmp_path, monkeypatch, ref_home):
 
 @pytest.fixture
 def preview(qtbot, open_ctx, ref_template, private_tmp):
-    """A coordinator's letter to the food bank (identity and household only), rendered and kept, previewed."""
-    from ui.kit.preview import LetterPreview, render_and_store
+    """A coordinator's letter to the food bank (identity and household only), rendered in memory, previewed."""
+    from ui.kit.preview import LetterPreview, render_for_preview
 
     ctx = open_ctx("coordinator")
     referral = make_referral(ctx, ref_template.clients[0][0], ref_template.food_id, {"identity", "household"})
     owner = QWidget()
     qtbot.addWidget(owner)
     got = []
-    render_and_store(ctx, referral.id, owner=owner, on_done=got.append, on_error=lambda exc: pytest.fail(repr(exc)))
+    render_for_preview(ctx, referral.id, owner=owner, on_done=got.append, on_error=lambda exc: pytest.fail(repr(exc)))
     widget = LetterPreview(ctx, ctx.v.referrals.get(referral.id), got[0])
     widget.show()
     yield ctx, referral, widget

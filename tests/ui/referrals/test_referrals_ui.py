@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from clinic import models as m
 from clinic.letters.disclosure import Group
 from tests.fixtures.referrals import choose, make_referral
+from ui.kit.preview import LetterPreview
 
 
 def test_dialog_shows_client_and_defaults(dialog_for, ref_template):
@@ -111,7 +112,8 @@ def test_core_validation_is_shown_at_its_field_keeping_input(dialog_for, ref_tem
 
 
 def test_create_renders_stores_and_previews(dialog_for, ref_template, qtbot):
-    """Create records the referral with its consent, stores the rendered letter and opens the preview."""
+    """Create records the referral with its consent and previews the letter, which is not kept until it is
+    printed or saved (previews do not pile up as stored PDFs)."""
     ctx, dialog = dialog_for()
     changed = []
     ctx.signals.changed.connect(changed.append)
@@ -123,11 +125,14 @@ def test_create_renders_stores_and_previews(dialog_for, ref_template, qtbot):
     referral = dialog.create()
     assert referral is not None and referral.groups == ("identity", "household")
     assert referral.consent_method == "phone" and referral.letter_language == "es"
-    stored = ctx.v.referrals.letter_pdf(referral.id)
-    assert stored.startswith(b"%PDF")
+    assert ctx.v.referrals.get(referral.id).letters == 0
     preview = dialog.preview
     qtbot.addWidget(preview)
-    assert preview.document.pageCount() >= 1
+    assert preview.document.pageCount() >= 1 and not preview.stored
+    preview.keep()  # what the first print or save does before the letter leaves the vault
+    preview.keep()  # once only
+    assert ctx.v.referrals.letter_pdf(referral.id) == preview._pdf
+    assert ctx.v.referrals.get(referral.id).letters == 1
     assert "Zenobia" not in preview.windowTitle() and referral.ref in preview.windowTitle()
     assert "referrals" in changed
     assert not dialog.isVisible()
@@ -181,17 +186,22 @@ def test_outcome_change_reaches_the_core(page_for, ref_template):
 
 
 def test_preview_reprint_shows_the_letter_as_sent(page_for, ref_template, qtbot):
-    """Preview / reprint loads the stored letter; with none yet it renders and keeps one first."""
+    """Preview / reprint loads the stored letter; with none yet it renders one in memory, kept only once it
+    is printed or saved, and the next preview shows that one."""
     ctx, page = page_for()
     referral = make_referral(ctx, ref_template.clients[0][0], ref_template.food_id, {"identity"})
     page.on_unlocked()
     page.select(referral.id)
     assert page.preview_selected() is None  # no letter yet: rendered (immediately here) and shown
+    assert ctx.v.referrals.get(referral.id).letters == 0
+    rendered = [w for w in page.window().findChildren(LetterPreview) if w.referral.id == referral.id]
+    assert rendered and not rendered[-1].stored
+    rendered[-1].keep()
     first = ctx.v.referrals.letter_pdf(referral.id)
     page.select(referral.id)
     preview = page.preview_selected()
     qtbot.addWidget(preview)
-    assert preview._pdf == first and preview.document.pageCount() >= 1
+    assert preview.stored and preview._pdf == first and preview.document.pageCount() >= 1
     page.clear()
     assert page.model.rowCount() == 0 and not preview.isVisible()
 
