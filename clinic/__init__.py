@@ -33,6 +33,7 @@ _FACE = {
     "default_filename": "clinic.letters.compose:default_filename",
     "compose_letter": "clinic.letters.compose:compose_letter",
     "render_letter": "clinic.letters.render:render_letter",
+    "warm_letters": "clinic.letters.render:warm_letters",
     "render_recovery_kit": "clinic.letters.render:render_recovery_kit",
     "incident_model": "clinic.incidents.model",
     "incident_problems": "clinic.incidents.checks:problems",
@@ -92,6 +93,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
+    from clinic.letters.render import warm_letters as warm_letters
     from clinic.maintenance import purge as purge  # noqa: F401
     from clinic.maintenance.backup import make_backup as make_backup
     from clinic.maintenance.backup import may_back_up as may_back_up

@@ -33,6 +33,7 @@ from ui.kit import clipboard, theme
 from ui.kit.errors import format_exception_safely, show_error
 from ui.kit.idle import IdleWatcher
 from ui.kit.ops import VaultOp
+from ui.kit.warmup import warm_letters_later
 from ui.pages import PAGES, TITLES, Pages
 from ui.shell.unlock import LanguageSwitch, UnlockWidget
 
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
         self.ctx.signals.language_changed.emit(vault.user.language)
         self.ctx.signals.unlocked.emit()
         self.sidebar.setFocus(Qt.FocusReason.OtherFocusReason)
+        warm_letters_later(self.ctx, self)  # the first letter of the session as quick as the next
 
     def _build_pages(self) -> None:
         """A sidebar row and an empty slot per page the role allows; a page is built when first shown."""

@@ -88,3 +88,29 @@ def test_switching_language_renames_pages_not_yet_built(qtbot, window, ctx, buil
     assert built == ["IntakePage"]
     assert "Administración" in _sidebar(window) and "Administration" not in _sidebar(window)
     window.switch_language("en")
+
+
+def test_the_letter_code_loads_once_in_the_background_after_unlock(qtbot, window, ctx, monkeypatch):
+    """A moment after unlock the letter code and fonts are loaded on the runner (one synthetic letter, thrown
+    away), once per process, and never while locked: the first real letter then costs what later ones do."""
+    import clinic
+    from clinic.letters import render
+    from ui.kit import warmup
+
+    ran = []
+
+    def spy():
+        ran.append(render.warm_letters())
+        return ran[-1]
+
+    monkeypatch.setattr(warmup, "_warm", False)
+    monkeypatch.setattr(warmup, "WARM_AFTER_MS", 10)
+    monkeypatch.setattr(clinic, "warm_letters", spy, raising=False)
+    assert warmup.warm_letters_now(ctx, window) is None and not warmup._warm  # locked: nothing
+    unlock(qtbot, window, "admin")
+    qtbot.waitUntil(lambda: ran == [True], timeout=10_000)
+    assert warmup.warm_letters_now(ctx, window) is None  # once per process
+    window.lock()
+    unlock(qtbot, window, "admin")
+    qtbot.wait(50)
+    assert ran == [True]
