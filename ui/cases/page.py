@@ -28,7 +28,7 @@ from ui.cases.view import CaseFileView
 from ui.context import AppContext, Page
 from ui.kit.format import format_date
 from ui.kit.forms import set_accessible
-from ui.kit.ops import VaultOp
+from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tablemodel import Column, RowTableModel, SortProxy
 from ui.kit.tables import FIT_ROWS
 
@@ -124,6 +124,7 @@ class CasesPage(Page):
         self.mine.toggled.connect(self.refresh)
         self.text = QLineEdit()
         self.text.setClearButtonEnabled(True)
+        self._generation = 0  # each list request; an answer overtaken by a newer request is dropped
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.refresh)
         self.text.textChanged.connect(lambda _t: self._debounce.start())
@@ -242,6 +243,7 @@ class CasesPage(Page):
 
     def clear(self) -> None:
         self._debounce.stop()
+        self._generation += 1  # a list still being read is dropped
         self.view.clear()
         self.model.set_rows([])
         self.text.blockSignals(True)
@@ -269,15 +271,21 @@ class CasesPage(Page):
                             hearing_within_days=self.hearing.currentData(), text=self.text.text())
 
     def refresh(self) -> None:
-        """Reload the list with the current filters, keeping the selected case selected."""
+        """Reload the list with the current filters, keeping the selected case selected. The query runs on a
+        worker with its own connection (a find over notes can take a while on a large vault); an answer
+        overtaken by newer typing or a lock is dropped."""
+        self._generation += 1
         if not self.ctx.can(Can.VIEW_CLIENTS):
             self.model.set_rows([])
             self._update_count()
             return
+        wanted, case_filter = self._generation, self.case_filter()
+        VaultJob(self.ctx, self, lambda v: v.cases.list(case_filter, limit=LIST_LIMIT)) \
+            .when(lambda: wanted == self._generation and self.ctx.vault is not None) \
+            .success(self._listed).run()
+
+    def _listed(self, rows: list[m.CaseRow]) -> None:
         selected = self.selected_case_id()
-        rows = VaultOp(self.ctx, self, lambda v: v.cases.list(self.case_filter(), limit=LIST_LIMIT)).run()
-        if rows is None:
-            return
         self.model.set_rows(rows)
         self._update_count()
         if rows and not self._fitted:
