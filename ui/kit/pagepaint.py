@@ -1,8 +1,9 @@
 """Paint letters' page images onto a printer a strip at a time, the images made a few letters ahead.
 
 For printers that take page images (a PDF-format QPrinter, most Windows printers). The images are made in
-ui.kit.raster's worker processes while earlier letters are painted; each call paints one strip, so the
-event loop turns between strips. Nothing is written anywhere but the printer.
+ui.kit.raster's worker processes while earlier letters are painted, with the bands of the page that carry
+ink; each call paints one band (at most raster.STRIP_ROWS tall), so the event loop turns between bands and
+the white paper is never sent. Nothing is written anywhere but the printer.
 
     painter = PagePainter(printer, pool)
     if painter.begin():
@@ -38,7 +39,8 @@ class PagePainter:
         self._ahead: deque[Future] = deque()  # page images being made for the upcoming letters, in order
         self._pages: list[raster.PageImage] | None = None  # the letter being painted
         self._image = None
-        self._page = self._row = 0
+        self._page = 0
+        self._band = -1  # -1: the current page is not started yet
         self.pages_in_job = 0
 
     def begin(self) -> bool:
@@ -79,24 +81,27 @@ class PagePainter:
         return True, (pages or None) if upcoming[0] is not None else None
 
     def start(self, pages: list[raster.PageImage]) -> None:
-        self._pages, self._page, self._row = pages, 0, 0
+        self._pages, self._page, self._band = pages, 0, -1
 
     def paint_strip(self) -> None:
-        """Paint one strip of the current page (a new page of the job when this is its first strip)."""
+        """Start the current page (a new page of the job), or paint its next band of ink."""
         page = self._pages[self._page]
-        if self._row == 0:
+        if self._band < 0:
             if self.pages_in_job:
                 self.printer.newPage()
             self.pages_in_job += 1
             self._image = raster.to_qimage(page)
-        rows = min(raster.STRIP_ROWS, page.height - self._row)
-        area = QRectF(self._painter.viewport())
-        scale = min(area.width() / page.width, area.height() / page.height)
-        self._painter.drawImage(QRectF(0, self._row * scale, page.width * scale, rows * scale), self._image,
-                                QRectF(0, self._row, page.width, rows))
-        self._row += rows
-        if self._row >= page.height:
-            self._page, self._row, self._image = self._page + 1, 0, None
+        else:
+            top, bottom, left, right = page.bands[self._band]
+            area = QRectF(self._painter.viewport())
+            scale = min(area.width() / page.width, area.height() / page.height)
+            # A copy of just the band: the engine is handed (and compresses) these bytes, not the page's.
+            band = self._image.copy(left, top, right - left, bottom - top)
+            self._painter.drawImage(QRectF(left * scale, top * scale, (right - left) * scale,
+                                           (bottom - top) * scale), band)
+        self._band += 1
+        if self._band >= len(page.bands):
+            self._page, self._band, self._image = self._page + 1, -1, None
 
     def letter_done(self) -> None:
         self._pages = self._image = None
