@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic.i18n import _, current_language, set_language
+from ui.admin.purge_banner import PurgeBanner
 from ui.context import AppContext, Page
 from ui.kit import clipboard, theme
 from ui.kit.errors import format_exception_safely, show_error
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addLayout(bar)
         layout.addWidget(self.demo_banner)
+        layout.addWidget(PurgeBanner(self.ctx, workspace))
         layout.addWidget(line)
         layout.addLayout(body, 1)
         return workspace
