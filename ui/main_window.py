@@ -66,7 +66,6 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.unlock_screen)
         self.screens.addWidget(self.workspace)
         self.setCentralWidget(self.screens)
-
         self.shortcuts = []
         for keys in PANIC_KEYS:
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -88,6 +87,7 @@ class MainWindow(QMainWindow):
         ctx.signals.open_client.connect(self._open_client)
         ctx.signals.open_case.connect(self._open_case)
         ctx.signals.refer_client.connect(self._refer_client)
+        ctx.signals.lock_requested.connect(self.lock)  # a restore replaced the vault
         self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))
