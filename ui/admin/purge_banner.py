@@ -6,6 +6,7 @@ banner names counts only, and its button opens the Retention and purge dialog, w
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 import clinic
@@ -29,6 +30,7 @@ class PurgeBanner(QWidget):
         self.button = QPushButton()
         self.button.setObjectName("purgeBannerButton")
         self.button.clicked.connect(self.open_purge)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the background of a plain QWidget
         self.setStyleSheet("QWidget#purgeBanner { background: #fff3cd; } QLabel { color: #5c4400; }")
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 4, 10, 4)

@@ -74,7 +74,7 @@ class ReplaceDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
         self.retranslate()
-        self.resize(640, self.sizeHint().height())
+        self.setMinimumWidth(640)  # the height follows the wrapped intro
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Restore from a backup"))

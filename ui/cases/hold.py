@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -32,27 +31,24 @@ from ui.kit.forms import FieldErrors, labelled
 from ui.kit.ops import VaultOp
 
 
-class HoldControl(QWidget):
-    """"On legal hold" (to whoever sees the case) and one button for those who may place or lift holds."""
+class HoldControl(QObject):
+    """A label (the case view puts it under the facts) saying the case is held, to whoever sees the case, and
+    one button (in the header row) for those who may place or lift holds."""
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx, parent: QWidget):
         super().__init__(parent)
-        self.setObjectName("legalHold")
         self.ctx = ctx
         self.case_id: int | None = None
         self.hold = None
         self.label = QLabel()
         self.label.setObjectName("legalHoldLabel")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
         self.label.setStyleSheet("QLabel#legalHoldLabel { color: #8a1c1c; font-weight: bold; }")
         self.button = QPushButton()
         self.button.setObjectName("legalHoldButton")
         self.button.clicked.connect(self.act)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.label)
-        row.addWidget(self.button)
-        ctx.signals.language_changed.connect(self._language_changed)  # a bound slot: dropped with the widget
+        ctx.signals.language_changed.connect(self._language_changed)  # a bound slot: dropped with the view
         self.clear()
 
     def _language_changed(self, _lang: str) -> None:
@@ -63,7 +59,7 @@ class HoldControl(QWidget):
         if not self.ctx.can(Can.VIEW_CLIENTS):
             self.clear()
             return
-        holds = VaultOp(self.ctx, self, lambda v: clinic.Retention(v).holds()).run() or []
+        holds = VaultOp(self.ctx, self.button, lambda v: clinic.Retention(v).holds()).run() or []
         self.hold = next((h for h in holds if h.case_id == case_id), None)
         self.retranslate()
 
@@ -87,7 +83,7 @@ class HoldControl(QWidget):
         return self.ask_lift() if self.hold is not None else self.ask_place()
 
     def ask_place(self) -> HoldDialog:
-        dialog = HoldDialog(self, self.ctx, self.case_id)
+        dialog = HoldDialog(self.button, self.ctx, self.case_id)
         dialog.placed.connect(lambda: self._changed())
         dialog.open()
         return dialog
@@ -97,7 +93,7 @@ class HoldControl(QWidget):
         box = QMessageBox(QMessageBox.Icon.Question, _("Lift the legal hold"),
                           _("Lift the legal hold on this case? Its records can then be deleted by a purge or "
                             "a forget again."),
-                          QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)
+                          QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self.button)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.button(QMessageBox.StandardButton.Ok).setText(_("Lift the hold"))
@@ -107,7 +103,7 @@ class HoldControl(QWidget):
         return box
 
     def lift(self, case_id: int) -> None:
-        op = VaultOp(self.ctx, self, lambda v: clinic.Retention(v).release(case_id))
+        op = VaultOp(self.ctx, self.button, lambda v: clinic.Retention(v).release(case_id))
         op.run()
         if op.ok:
             self._changed()
@@ -146,7 +142,7 @@ class HoldDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(520, self.sizeHint().height())
+        self.setMinimumWidth(520)  # the height follows the wrapped intro
 
     def place(self) -> None:
         self.errors.clear()

@@ -121,7 +121,7 @@ class CaseFileView(QWidget):
         self.status_button.clicked.connect(self.change_status)
         self.refer_button = QPushButton()
         self.refer_button.clicked.connect(self._refer)
-        self.hold = HoldControl(self.ctx)  # legal hold: shown when held; Place/Lift for attorneys
+        self.hold = HoldControl(self.ctx, self)  # legal hold: a line when held; Place/Lift for attorneys
         self.assigned_label = QLabel()
         self.assigned_name = value_label()
         self.assignee = QComboBox()
@@ -135,12 +135,13 @@ class CaseFileView(QWidget):
                   self.assign_me_button):
             row.addWidget(w)
         row.addStretch(1)
-        row.addWidget(self.hold)
+        row.addWidget(self.hold.button)
         row.addWidget(self.refer_button)
         row.addWidget(self.status_button)
         header = QVBoxLayout()
         header.addWidget(self.title)
         header.addWidget(self.facts)
+        header.addWidget(self.hold.label)
         header.addLayout(row)
         return header
 

@@ -80,7 +80,7 @@ class ForgetDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        self.setMinimumWidth(560)  # the height follows the wrapped intro
 
     def confirmed(self) -> bool:
         return self.typed.text().strip().upper() == self.ref.upper()
