@@ -82,7 +82,8 @@ class ReplaceDialog(QDialog):
         self.intro.setText(_("The vault in {folder} will be replaced by the backup you choose. It is not deleted: "
                              "it is moved aside to {folder}.before-restore-<date and time>. Clinic Intake then "
                              "locks; unlock the restored vault as the administrator below with the new "
-                             "passphrase, and enrol the other staff again.").format(folder=folder))
+                             "passphrase. Other staff unlock with their own passphrases, as before.")
+                           .format(folder=folder))
         self.fields.retranslate()
         self.confirm.setText(_("I &understand: move the current vault aside and put the backup in its place"))
         self.ok_button.setText(_("Restore"))
