@@ -51,6 +51,8 @@ _FACE = {
     "may_back_up": "clinic.maintenance.backup:may_back_up",
     "verify_backup": "clinic.maintenance.verify_backup:verify_backup",
     "restore_backup": "clinic.maintenance.restore:restore_backup",
+    "stage_restore_over": "clinic.maintenance.restore:stage_replacement",
+    "restore_over": "clinic.maintenance.restore:replace_with",
 }
 
 __all__ = ["__version__", *_FACE]
@@ -99,7 +101,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.maintenance.backup import may_back_up as may_back_up
     from clinic.maintenance.backup import reminder as backup_reminder  # noqa: F401
     from clinic.maintenance.backup import status as backup_status  # noqa: F401
+    from clinic.maintenance.restore import replace_with as restore_over  # noqa: F401
     from clinic.maintenance.restore import restore_backup as restore_backup
+    from clinic.maintenance.restore import stage_replacement as stage_restore_over  # noqa: F401
     from clinic.maintenance.retention import Retention as Retention
     from clinic.maintenance.retention import RetentionSettings as RetentionSettings
     from clinic.maintenance.verify_backup import verify_backup as verify_backup

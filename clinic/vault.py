@@ -35,7 +35,7 @@ from clinic.errors import (
     WrongPassphrase,
 )
 from clinic.home import Home
-from clinic.i18n import _, ngettext
+from clinic.i18n import _
 from clinic.incidents.service import Incidents, PublicReports
 from clinic.keys import device, recovery, roster
 from clinic.keys.anchor import check_anchor, check_keyfile_mac, integrity_key_for
@@ -365,65 +365,10 @@ class Vault:
     # ----- checks -----------------------------------------------------------------------------------
 
     def verify(self, *, progress: Callable[[int, int], None] | None = None) -> m.VerifyReport:
-        """Database integrity, key file, audit chain and the sealing key; problems as sentences.
+        """Database integrity, key file, audit chain and the sealing key (clinic.maintenance.verify)."""
+        from clinic.maintenance.verify import verify_vault
 
-        progress(done, total) follows the audit chain as it is read. Seconds on a big vault: never on a
-        GUI thread."""
-        problems, checked = [], []
-        conn = self.conn
-        from clinic.storage.db import integrity
-
-        found = integrity(conn)
-        if found["bad_pages"]:
-            problems.append(_("Encrypted pages failed their integrity check ({n}).").format(n=found["bad_pages"]))
-        checked.append(_("encrypted pages"))
-        if not found["structure_ok"]:
-            problems.append(_("The database structure is damaged."))
-        checked.append(_("database structure"))
-        if not found["fts_ok"]:
-            problems.append(_("The search index is damaged."))
-        checked.append(_("search index"))
-        fresh = KeyFile.load(self.home.keys)
-        if not fresh.mac_ok(self.integrity_key()):
-            problems.append(_("The key file was changed outside Clinic Intake."))
-        from clinic.staff import privileged
-
-        if privileged.is_due(self):
-            problems.append(_("A change of the attorney key after removing or demoting a staff member is not "
-                              "finished: their old key may still open attorney-only values. Unlock as an "
-                              "administrator to finish it."))
-        if fresh.pending_rotation:
-            problems.append(_("A key rotation after removing a staff member is not finished: the removed "
-                              "person's key may still open the database. Unlock as an administrator to "
-                              "finish it."))
-        try:
-            check_anchor(self.home, fresh, self.data_key, store=False)
-        except VaultDamaged as exc:
-            problems.append(str(exc))
-        if fresh.vault_id != SettingsRepo(conn).get("vault_id"):
-            problems.append(_("The key file belongs to another vault."))
-        problems += roster.staff_problems(fresh, self.keys.signer, StaffRepo(conn).accounts())
-        checked.append(_("key file"))
-        bad = audit.verify(conn, progress=progress)
-        if bad:
-            problems.append(_("The audit log was altered at entry {id}.").format(id=bad[0]))
-        entries = audit.count(conn)
-        checked.append(ngettext("audit log chain ({n} entry)", "audit log chain ({n} entries)", entries)
-                       .format(n=entries))
-        public, fpr = self.privileged_public()
-        from clinic.keys.keyfile import chain_end
-        from clinic.storage.repos.resealing import ResealRepo
-
-        enrolled = {chain_end(e) for e in fresh.entries()}
-        if p.fingerprint(public) != fpr or (enrolled != {fpr} and not privileged.is_due(self)):
-            problems.append(_("The attorney-only sealing key in the database is not the one staff were "
-                              "enrolled with."))
-        elif ResealRepo(conn).fingerprints() - {fpr} and not privileged.is_due(self):
-            problems.append(_("Some attorney-only values are sealed to an unknown key."))
-        checked.append(_("sealing key"))
-        with transaction(conn):
-            self.audit("vault.verify", ok=not problems)
-        return m.VerifyReport(tuple(problems), tuple(checked))
+        return verify_vault(self, progress=progress)
 
 
 def _grant_held_privileged(keyfile: KeyFile, entry: dict, rec: UnlockedKeys) -> None:

@@ -30,6 +30,8 @@ class AppSignals(QObject):
     open_case = Signal(int)
     # Ask the main window to start a referral for a client (by id).
     refer_client = Signal(int)
+    # Ask the main window to lock and show the unlock screen (a restore has replaced the vault).
+    lock_requested = Signal()
 
 
 @dataclass

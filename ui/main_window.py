@@ -10,7 +10,7 @@ import importlib
 import logging
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QKeyCombination, QObject, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,18 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from clinic.i18n import _, current_language, set_language
+from ui.banners import build_banners
 from ui.context import AppContext, Page
 from ui.kit import clipboard, theme
 from ui.kit.errors import format_exception_safely, show_error
 from ui.kit.idle import IdleWatcher
 from ui.kit.ops import VaultOp
+from ui.kit.panic import PanicKeys, parented_to
 from ui.kit.warmup import warm_letters_later
 from ui.pages import PAGES, TITLES, Pages
 from ui.shell.unlock import LanguageSwitch, UnlockWidget
 
 log = logging.getLogger(__name__)
-
-PANIC_KEYS = ("Ctrl+L", "F12")
 
 
 class MainWindow(QMainWindow):
@@ -66,16 +66,7 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.unlock_screen)
         self.screens.addWidget(self.workspace)
         self.setCentralWidget(self.screens)
-
-        self.shortcuts = []
-        for keys in PANIC_KEYS:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-            shortcut.activated.connect(self.lock)
-            self.shortcuts.append(shortcut)
-        # Qt disables this window's shortcuts while a modal dialog is open; the panic key must not be.
-        self.panic_filter = _PanicKeyFilter(self)
-        QApplication.instance().installEventFilter(self.panic_filter)
+        self.panic = PanicKeys(self, self.lock, lambda: self.ctx.vault is not None)
         # Ctrl+Q quits (closing locks first), whatever screen has the focus.
         self.quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), self)
         self.quit_shortcut.activated.connect(self.close)
@@ -88,6 +79,7 @@ class MainWindow(QMainWindow):
         ctx.signals.open_client.connect(self._open_client)
         ctx.signals.open_case.connect(self._open_case)
         ctx.signals.refer_client.connect(self._refer_client)
+        ctx.signals.lock_requested.connect(self.lock)  # a restore replaced the vault
         self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))
@@ -144,6 +136,8 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addLayout(bar)
         layout.addWidget(self.demo_banner)
+        for banner in build_banners(self.ctx, workspace):
+            layout.addWidget(banner)
         layout.addWidget(line)
         layout.addLayout(body, 1)
         return workspace
@@ -252,7 +246,7 @@ class MainWindow(QMainWindow):
                 continue
             if widget.isVisible():
                 widget.close()
-            if _parented_to(widget, self):
+            if parented_to(widget, self):
                 widget.deleteLater()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -370,31 +364,3 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.idle.set_timeout_minutes(settings.idle_lock_minutes)
         self.retranslate()
-
-
-class _PanicKeyFilter(QObject):
-    """Sees Ctrl+L / F12 in every window, modal dialogs included, and locks at once."""
-
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self._window = window
-        self._keys = [QKeySequence(keys)[0] for keys in PANIC_KEYS]
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and self._window.ctx.vault is not None:
-            combination = event.keyCombination()
-            plain = QKeyCombination(combination.keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier,
-                                    combination.key())
-            if plain in self._keys:
-                self._window.lock()
-                return True
-        return False
-
-
-def _parented_to(widget: QWidget, ancestor: QWidget) -> bool:
-    parent = widget.parentWidget()
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.parentWidget()
-    return False

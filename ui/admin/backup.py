@@ -6,6 +6,7 @@ the button is disabled meanwhile, and the GUI keeps answering.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 import clinic
+from clinic.access import Can
 from clinic.i18n import _
+from ui.admin.restore import ReplaceDialog
 from ui.kit.errors import show_error
 from ui.kit.filedialogs import ask_folder
 
@@ -42,6 +45,9 @@ class BackupBox(QGroupBox):
         self.progress.setRange(0, 100)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel)
+        self.restore_button = QPushButton()  # administrators only (the core refuses anyone else)
+        self.restore_button.setObjectName("restoreOverVault")
+        self.restore_button.clicked.connect(self.open_restore)
         row = QHBoxLayout()
         row.addWidget(self.button)
         row.addWidget(self.progress, 1)
@@ -50,6 +56,7 @@ class BackupBox(QGroupBox):
         layout.addWidget(self.banner)
         layout.addWidget(self.status)
         layout.addLayout(row)
+        layout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._idle()
         ctx.signals.unlocked.connect(self.reload)
         ctx.signals.language_changed.connect(self._language_changed)  # a bound slot: dropped with the box
@@ -59,6 +66,7 @@ class BackupBox(QGroupBox):
         self.setTitle(_("Backups"))
         self.button.setText(_("Make a &backup…"))
         self.cancel_button.setText(_("Cancel"))
+        self.restore_button.setText(_("Rest&ore from a backup…"))
         self.progress.setAccessibleName(_("Backup progress"))
         self.reload()
 
@@ -71,6 +79,7 @@ class BackupBox(QGroupBox):
             self.setVisible(False)
             return
         self.setVisible(True)
+        self.restore_button.setVisible(vault.can(Can.RESTORE_BACKUP))
         st = clinic.backup_status(vault)
         if st.last_at is None:
             self.status.setText(_("No backup has been made yet."))
@@ -116,6 +125,12 @@ class BackupBox(QGroupBox):
     def _failed(self, exc: BaseException) -> None:
         self._idle()
         show_error(self, exc)
+
+    def open_restore(self) -> ReplaceDialog:
+        dialog = ReplaceDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def cancel(self) -> None:
         if self.handle is not None:

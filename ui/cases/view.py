@@ -30,6 +30,7 @@ from clinic.access import Can
 from clinic.i18n import N_, _
 from ui.cases.deadlines import DeadlinesBox
 from ui.cases.documents import DocumentsPane
+from ui.cases.hold import HoldControl
 from ui.cases.status import SealedSection, StatusDialog, value_label
 from ui.context import AppContext
 from ui.kit import keys
@@ -120,6 +121,7 @@ class CaseFileView(QWidget):
         self.status_button.clicked.connect(self.change_status)
         self.refer_button = QPushButton()
         self.refer_button.clicked.connect(self._refer)
+        self.hold = HoldControl(self.ctx, self)  # legal hold: a line when held; Place/Lift for attorneys
         self.assigned_label = QLabel()
         self.assigned_name = value_label()
         self.assignee = QComboBox()
@@ -133,11 +135,13 @@ class CaseFileView(QWidget):
                   self.assign_me_button):
             row.addWidget(w)
         row.addStretch(1)
+        row.addWidget(self.hold.button)
         row.addWidget(self.refer_button)
         row.addWidget(self.status_button)
         header = QVBoxLayout()
         header.addWidget(self.title)
         header.addWidget(self.facts)
+        header.addWidget(self.hold.label)
         header.addLayout(row)
         return header
 
@@ -296,6 +300,7 @@ class CaseFileView(QWidget):
         self.refer_button.setVisible(self.ctx.can(Can.MAKE_REFERRALS))
         self.documents.set_case(case_id, list(file.documents))
         self.deadlines.load(case_id)
+        self.hold.set_case(case_id)
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
 
@@ -311,6 +316,7 @@ class CaseFileView(QWidget):
         self._dialog = None
         self.sealed.clear()
         self.deadlines.clear()
+        self.hold.clear()
         self.documents.clear()
         self.note_errors.clear()
         self.note_edit.clear()

@@ -23,6 +23,7 @@ from clinic import models as m
 from clinic.access import Can
 from clinic.i18n import N_, _
 from ui.clients.edit import CHANGE_COLUMNS, correct_button, corrections_box
+from ui.clients.forget import forget_button
 from ui.context import AppContext
 from ui.kit import clipboard, keys, theme
 from ui.kit.format import (
@@ -235,6 +236,8 @@ class ClientFileView(QWidget):
         if self.changes:
             layout.addWidget(corrections_box(self.changes, self.changes_model))
         layout.addWidget(self._sealed_box(f))
+        if (forget := forget_button(self.ctx, self, f.client.ref)) is not None:
+            layout.addWidget(forget, 0, Qt.AlignmentFlag.AlignLeft)
         self._content_layout.insertWidget(0, body)
         self._body = body
 

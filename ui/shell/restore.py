@@ -13,23 +13,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 import clinic
 from clinic import Vault
-from clinic.errors import ValidationError
 from clinic.i18n import _
 from ui.kit.errors import show_error
-from ui.kit.filedialogs import ask_open
-from ui.kit.forms import FieldErrors, labelled
-from ui.kit.passphrase import PassphraseFields
+from ui.kit.forms import FieldErrors
+from ui.kit.restore_form import RestoreFields
 
 
 def restore_and_derive(home, *, path: str, recovery_key: str, admin_name: str, passphrase: str, task=None):
@@ -51,25 +46,10 @@ class RestoreDialog(QDialog):
         self.errors = FieldErrors()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.file = QLineEdit()
-        self.file.setObjectName("backupFile")
-        self.choose = QPushButton()
-        self.choose.clicked.connect(self.choose_file)
-        self.recovery_key = QLineEdit()
-        self.recovery_key.setObjectName("recoveryKey")
-        self.admin_name = QLineEdit()
-        self.admin_name.setObjectName("adminName")
         form = QFormLayout()
-        row = QHBoxLayout()
-        row.addWidget(self.file, 1)
-        row.addWidget(self.choose)
-        self.file_label = QLabel()
-        self.file_label.setBuddy(self.file)
-        form.addRow(self.file_label, row)
-        self.key_label = labelled(form, "", self.recovery_key)
-        self.admin_label = labelled(form, "", self.admin_name)
-        self.passphrase = PassphraseFields(form)
-        self.passphrase.errors = self.errors
+        self.fields = f = RestoreFields(form, self.errors, self)
+        self.file, self.choose, self.recovery_key, self.admin_name, self.passphrase = \
+            f.file, f.choose, f.recovery_key, f.admin_name, f.passphrase
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.hide()
@@ -88,27 +68,18 @@ class RestoreDialog(QDialog):
         self.intro.setText(_("Choose the backup file (for example on the clinic's USB stick), type the recovery "
                              "key from the recovery kit, the administrator's name, and a new passphrase for "
                              "them on this laptop. Other staff are enrolled again afterwards."))
-        self.file_label.setText(_("Backup &file:"))
-        self.choose.setText(_("C&hoose…"))
-        self.key_label.setText(_("&Recovery key:"))
-        self.admin_label.setText(_("&Administrator's name:"))
-        self.passphrase.retranslate()
+        self.fields.retranslate()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Restore"))
 
     def choose_file(self) -> None:
-        path = ask_open(self, _("Choose the backup file"), _("Clinic Intake backups (*.cibak)"))
-        if path:
-            self.file.setText(path)
+        self.fields.choose_file()
 
     def restore(self) -> None:
-        self.errors.clear()
-        if not self.passphrase.matches():
-            self.errors.mark(self.passphrase.confirm, self.passphrase.mismatch_message())
+        values = self.fields.values()
+        if values is None:
             return
         self._set_busy(True)
-        job = functools.partial(restore_and_derive, self.ctx.home, path=self.file.text().strip(),
-                                recovery_key=self.recovery_key.text(), admin_name=self.admin_name.text().strip(),
-                                passphrase=self.passphrase.text())
+        job = functools.partial(restore_and_derive, self.ctx.home, **values)
         self.ctx.runner.run(job, owner=self, on_done=self._restored, on_error=self._failed,
                             on_progress=self._progressed)
 
@@ -117,8 +88,7 @@ class RestoreDialog(QDialog):
 
     def _restored(self, keys) -> None:
         self._set_busy(False)
-        self.passphrase.clear()
-        self.recovery_key.clear()
+        self.fields.clear_secrets()
         try:
             vault = Vault.open(self.ctx.home, keys, self.ctx.guard)
         except Exception as exc:
@@ -129,14 +99,10 @@ class RestoreDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        if isinstance(exc, ValidationError) and self.errors.mark_validation(
-                exc, {"passphrase": self.passphrase.passphrase}):
-            return
-        show_error(self, exc)
+        if not self.fields.mark(exc):
+            show_error(self, exc)
 
     def _set_busy(self, on: bool) -> None:
         self.progress.setVisible(on)
-        for widget in (self.file, self.choose, self.recovery_key, self.admin_name,
-                       self.buttons.button(QDialogButtonBox.StandardButton.Ok)):
-            widget.setEnabled(not on)
-        self.passphrase.set_enabled(not on)
+        self.fields.set_enabled(not on)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not on)

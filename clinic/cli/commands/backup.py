@@ -7,7 +7,7 @@ import sys
 
 from clinic.cli.common import EXIT_PROBLEM, CliError, secret, unlock
 from clinic.home import Home
-from clinic.i18n import _
+from clinic.i18n import _, ngettext
 
 COUNT_LABELS = {"clients": lambda n: _("clients: {n}").format(n=n),
                 "cases": lambda n: _("cases: {n}").format(n=n),
@@ -51,11 +51,31 @@ def cmd_backup(args) -> int:
         message = b.reminder(vault)
         if message:
             print(message)
-        for problem in b.rollback_problems(vault):
+        problems = b.rollback_problems(vault)
+        if args.folder:
+            problems += _folder_heads(vault, args.folder)
+        for problem in problems:
             print(_("PROBLEM: {problem}").format(problem=problem), file=sys.stderr)
-        return 0
+        return EXIT_PROBLEM if problems else 0
     finally:
         vault.lock()
+
+
+def _folder_heads(vault, folder: str) -> list[str]:
+    """Read the head inside every backup in `folder`; name the files skipped; the rollback sentences."""
+    from clinic.maintenance import rollback
+
+    found = rollback.check_folder(vault, folder)
+    for name, why in found.skipped:
+        print(_("Skipped {file}: {why}").format(file=name, why=why), file=sys.stderr)
+    if found.newest is None:
+        print(_("No backup of this vault was found in {path}.").format(path=folder))
+    else:
+        print(ngettext("Read {n} backup of this vault in {path}; the newest is {file}, made {date}.",
+                       "Read {n} backups of this vault in {path}; the newest is {file}, made {date}.",
+                       len(found.read)).format(n=len(found.read), path=folder, file=found.newest,
+                                               date=found.newest_at))
+    return list(found.problems)
 
 
 def _verify(args) -> int:
@@ -122,7 +142,9 @@ def add_commands(sub) -> None:
     a = sb.add_parser("verify", help=_("check a backup file; non-zero exit when anything is wrong"))
     a.add_argument("file")
     a.add_argument("--recovery-key", action="store_true", help=_("check it with the recovery key"))
-    sb.add_parser("status", help=_("when the last backup was made"))
+    a = sb.add_parser("status", help=_("when the last backup was made; non-zero exit when the vault was "
+                                       "rolled back"))
+    a.add_argument("--folder", help=_("also compare with the newest backup of this vault in this folder"))
     s.set_defaults(fn=cmd_backup)
     s = sub.add_parser("restore", help=_("restore a backup with the recovery key"))
     s.add_argument("file")
