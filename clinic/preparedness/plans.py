@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from clinic.access import Can
@@ -38,11 +39,24 @@ class Printed:
     filename: str  # from the client's reference only: never a name
 
 
+def plan_people(plan: Plan) -> list[tuple[str, dt.date | None, str]]:
+    """The children and the caregivers, for the conflict check (every child: one who turned 18 is still a
+    person the clinic knows of)."""
+    people = [(c.name, c.date_of_birth, "plan_child") for c in plan.children]
+    for role in ("primary_caregiver", "backup_caregiver"):
+        cg = getattr(plan, role)
+        people.append((cg.name, cg.date_of_birth, f"plan_{role}"))
+    return [p for p in people if p[0].strip()]
+
+
 class Plans:
-    def __init__(self, session: Session, *, clients: Clients, settings: Settings):
+    def __init__(self, session: Session, *, clients: Clients, settings: Settings,
+                 index_people: Callable[[int, list[tuple[str, dt.date | None, str]]], None] | None = None):
         self._v = session
         self._clients = clients
         self._settings = settings
+        # The conflict index's plan people (Conflicts.index_plan_people), composed by the Vault.
+        self._index_people = index_people
 
     def today(self) -> dt.date:
         """The date for ages and renewals: the session's clock (tests set it)."""
@@ -86,6 +100,8 @@ class Plans:
         signed = plan.affidavit_date.isoformat() if plan.affidavit_signed and plan.affidavit_date else None
         with transaction(self._v.conn):
             self._repo().put(client_id, text, signed, by=self._v.user.id)
+            if self._index_people is not None:
+                self._index_people(client_id, plan_people(plan))
             self._v.audit("plan.set", f"client:{client_id}", children=len(plan.children))
         return plan
 
