@@ -30,6 +30,8 @@ class AppSignals(QObject):
     open_case = Signal(int)
     # Ask the main window to start a referral for a client (by id).
     refer_client = Signal(int)
+    # Ask the main window to show a client's preparedness plan (by reference).
+    open_plan = Signal(str)
 
 
 @dataclass

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         ctx.signals.open_client.connect(self._open_client)
         ctx.signals.open_case.connect(self._open_case)
         ctx.signals.refer_client.connect(self._refer_client)
+        ctx.signals.open_plan.connect(self._open_plan)
         self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))
@@ -347,6 +348,13 @@ class MainWindow(QMainWindow):
         if page is not None:
             self.show_page("referrals")
             page.refer_client(client_id)
+
+    def _open_plan(self, ref: str) -> None:
+        """"Preparedness plan…" on a client file: the Preparedness page opens that client's plan."""
+        page = self.pages.get("preparedness")
+        if page is not None:
+            self.show_page("preparedness")
+            page.open_client_plan(ref)
 
     def show_page_number(self, row: int) -> None:
         if self.ctx.vault is not None and 0 <= row < self.sidebar.count():

@@ -218,6 +218,22 @@ class PlansPage(Page):
         self._set_open(True)
         return True
 
+    def open_client_plan(self, ref: str) -> bool:
+        """From a client file: that client's plan, on the plan tab, the first field focused."""
+        self.tabs.setCurrentIndex(0)
+        if not self.open_ref(ref):
+            return False
+        widget = self.form
+        for _step in range(1000):  # the plan's first field in tab order
+            widget = widget.nextInFocusChain()
+            if widget is self.form:
+                break
+            if (self.form.isAncestorOf(widget) and widget.isVisibleTo(self)
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+        return True
+
     def _renewal_chosen(self, index) -> None:
         row = self.renewals.row_at(index.row())
         if self.open_ref(row.client_ref):
