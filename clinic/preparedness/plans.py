@@ -33,6 +33,21 @@ class RenewalRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Reminder:
+    """What the after-unlock banner says: counts only, never a name or a reference."""
+
+    affidavits_due: int  # plans whose affidavit is older than 11 months
+    turning_18: int  # children who turn 18 within REMIND_DAYS and so leave their plan
+
+    @property
+    def empty(self) -> bool:
+        return not (self.affidavits_due or self.turning_18)
+
+
+REMIND_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
 class Printed:
     pdf: bytes
     document_id: int
@@ -116,6 +131,19 @@ class Plans:
             rows.append(RenewalRow(ref, plan.affidavit_date, plan.renewal_due(today),
                                    len(plan.minors(today))))
         return rows
+
+    def reminder(self, today: dt.date | None = None) -> Reminder:
+        """Counts for the renewal banner (staff who see the renewals list); reads every plan, so call it
+        off the GUI thread."""
+        self._v.require(Can.VIEW_CLIENTS)
+        today = today or self.today()
+        soon = today + dt.timedelta(days=REMIND_DAYS)
+        turning = 0
+        for _id, _ref, raw in self._repo().all():
+            plan = model.from_json(json.loads(raw))
+            turning += sum(1 for c in plan.children
+                           if c.date_of_birth and c.age_on(today) < model.ADULT_AGE <= c.age_on(soon))
+        return Reminder(len(self.due_for_renewal(today)), turning)
 
     def print(self, ref_or_id: str | int, *, what: str, lang: str, today: dt.date | None = None) -> Printed:
         """Render a document of the plan in memory and keep it, encrypted in the vault, as sent."""

@@ -234,6 +234,15 @@ class PlansPage(Page):
                 break
         return True
 
+    def show_renewals(self) -> None:
+        """The renewal banner's button: the renewals tab, its first row selected, so Enter opens it."""
+        if not self.tabs.isTabVisible(1):
+            return
+        self.tabs.setCurrentIndex(1)
+        self.renewal_table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.renewals.rowCount() and not self.renewal_table.currentIndex().isValid():
+            self.renewal_table.selectRow(0)
+
     def _renewal_chosen(self, index) -> None:
         row = self.renewals.row_at(index.row())
         if self.open_ref(row.client_ref):
