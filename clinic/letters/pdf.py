@@ -49,12 +49,20 @@ def _font_coverage() -> frozenset[int]:
     return frozenset(fonts[SANS].face.charToGlyph) & frozenset(fonts[SANS_BOLD].face.charToGlyph)
 
 
+@cache
+def _printable() -> frozenset[str]:
+    """The characters clean_text keeps as they are: a newline and what both faces draw and is printable."""
+    return frozenset(ch for ch in map(chr, _font_coverage()) if ch.isprintable()) | {"\n"}
+
+
 def clean_text(text: str) -> str:
     """Text as it will be printed: NFC, one kind of newline, no control or format characters
     (NUL, right-to-left overrides, zero-width joiners), and U+FFFD for what the font cannot draw
     (emoji), so nothing prints as an invisible or misleading glyph."""
     covered = _font_coverage()
     text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_NEWLINES)
+    if _printable().issuperset(text):  # the usual case, checked in C: nothing to drop or replace
+        return text
     out = []
     for ch in text:
         if ch == "\n" or ord(ch) in covered and ch.isprintable():
