@@ -76,7 +76,8 @@ class Vault:
         self.intakes = Intakes(s, conflicts=self.conflicts, eligibility=self.eligibility)
         self.partners = Partners(s)
         self.referrals = Referrals(s, partners=self.partners, sealed=self.sealed, settings=self.settings)
-        self.plans = Plans(s, clients=self.clients, settings=self.settings)
+        self.plans = Plans(s, clients=self.clients, settings=self.settings,
+                           index_people=self.conflicts.index_plan_people)
         self.incidents = Incidents(s)
         self.public_reports = PublicReports(s)
 

@@ -32,6 +32,8 @@ class AppSignals(QObject):
     refer_client = Signal(int)
     # Ask the main window to lock and show the unlock screen (a restore has replaced the vault).
     lock_requested = Signal()
+    # Ask the main window to show a client's preparedness plan (by reference).
+    open_plan = Signal(str)
 
 
 @dataclass

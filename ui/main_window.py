@@ -37,6 +37,7 @@ from ui.kit.ops import VaultOp
 from ui.kit.panic import PanicKeys, parented_to
 from ui.kit.warmup import warm_letters_later
 from ui.pages import PAGES, TITLES, Pages
+from ui.shell.renewals import RenewalBanner
 from ui.shell.unlock import LanguageSwitch, UnlockWidget
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ class MainWindow(QMainWindow):
         ctx.signals.changed.connect(self._data_changed)
         ctx.signals.open_client.connect(self._open_client)
         ctx.signals.open_case.connect(self._open_case)
-        ctx.signals.refer_client.connect(self._refer_client)
+        ctx.signals.refer_client.connect(lambda client_id: self._ask("referrals", "refer_client", client_id))
+        ctx.signals.open_plan.connect(lambda ref: self._ask("preparedness", "open_client_plan", ref))
         ctx.signals.lock_requested.connect(self.lock)  # a restore replaced the vault
         self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
@@ -111,10 +113,7 @@ class MainWindow(QMainWindow):
         bar.addSpacing(12)
         bar.addWidget(self.about_button)
         bar.addWidget(self.lock_button)
-        self.demo_banner = QLabel()
-        self.demo_banner.setObjectName("demoBanner")
-        self.demo_banner.setWordWrap(True)
-        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner = QLabel(objectName="demoBanner", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         theme.set_flag(self.demo_banner, theme.DEMO, True)
         self.demo_banner.hide()
         self.sidebar = QListWidget()
@@ -138,6 +137,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.demo_banner)
         for banner in build_banners(self.ctx, workspace):
             layout.addWidget(banner)
+        self.renewal_banner = RenewalBanner(self.ctx, lambda: self._ask("preparedness", "show_renewals"))
+        layout.addWidget(self.renewal_banner)
         layout.addWidget(line)
         layout.addLayout(body, 1)
         return workspace
@@ -337,12 +338,12 @@ class MainWindow(QMainWindow):
         if fresh and self.pages.is_built("cases"):
             self.pages["cases"].open_case(case_id)
 
-    def _refer_client(self, client_id: int) -> None:
-        """A "Refer…" button anywhere: the Referrals page opens the dialog (and closes it on lock)."""
-        page = self.pages.get("referrals")
-        if page is not None:
-            self.show_page("referrals")
-            page.refer_client(client_id)
+    def _ask(self, key: str, method: str, *args) -> None:
+        """A button on one screen asks another: "Refer…" (the Referrals page opens the dialog and closes it
+        on lock), "Preparedness plan…", the renewal banner's "Show renewals"."""
+        if (page := self.pages.get(key)) is not None:
+            self.show_page(key)
+            getattr(page, method)(*args)
 
     def show_page_number(self, row: int) -> None:
         if self.ctx.vault is not None and 0 <= row < self.sidebar.count():

@@ -27,6 +27,11 @@ class Relationship(StrEnum):
     OTHER = "other"
 
 
+# People named in a client's preparedness plan, indexed as parties of that client (no case, no intake) so a
+# conflict check on their name finds them; the plan's save replaces them (clinic.conflicts.service).
+PLAN_RELATIONSHIPS = ("plan_child", "plan_primary_caregiver", "plan_backup_caregiver")
+
+
 @dataclass(frozen=True, slots=True)
 class PartyDraft:
     kind: PartyKind

@@ -10,6 +10,7 @@ from clinic.clients import intake as intake_rules
 from clinic.clients.fields import check_text
 from clinic.conflicts import matcher
 from clinic.conflicts.parties import (
+    PLAN_RELATIONSHIPS,
     ClearResult,
     ConflictCheck,
     ConflictMatch,
@@ -90,6 +91,17 @@ class Conflicts:
             index.put("party", pid, matcher.index_keys(_parsed(d.name, d.is_org)))
             ids.append(pid)
         return ids
+
+    def index_plan_people(self, client_id: int, people: list[tuple[str, dt.date | None, str]]) -> None:
+        """Replace the client's plan people (name, date of birth, one of PLAN_RELATIONSHIPS) as parties of
+        that client, so a check on their names finds them; call inside the transaction that saved the plan."""
+        repo = PartyRepo(self._v.conn)
+        repo.delete(repo.plan_people(client_id, PLAN_RELATIONSHIPS))
+        drafts = [PartyDraft(PartyKind.HOUSEHOLD, name.strip(), relationship, dob)
+                  for name, dob, relationship in people if name.strip()]
+        if any(d.relationship not in PLAN_RELATIONSHIPS for d in drafts):
+            raise ValueError("a plan person's relationship must be one of PLAN_RELATIONSHIPS")
+        self.add_parties(client_id=client_id, case_id=None, intake_id=None, drafts=drafts)
 
     def add_party(self, case_id: int, draft: PartyDraft) -> ConflictCheck:
         """Add a party to a case and check the case again at once (the old clearance no longer counts)."""

@@ -49,12 +49,20 @@ def _font_coverage() -> frozenset[int]:
     return frozenset(fonts[SANS].face.charToGlyph) & frozenset(fonts[SANS_BOLD].face.charToGlyph)
 
 
+@cache
+def _printable() -> frozenset[str]:
+    """The characters clean_text keeps as they are: a newline and what both faces draw and is printable."""
+    return frozenset(ch for ch in map(chr, _font_coverage()) if ch.isprintable()) | {"\n"}
+
+
 def clean_text(text: str) -> str:
     """Text as it will be printed: NFC, one kind of newline, no control or format characters
     (NUL, right-to-left overrides, zero-width joiners), and U+FFFD for what the font cannot draw
     (emoji), so nothing prints as an invisible or misleading glyph."""
     covered = _font_coverage()
     text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_NEWLINES)
+    if _printable().issuperset(text):  # the usual case, checked in C: nothing to drop or replace
+        return text
     out = []
     for ch in text:
         if ch == "\n" or ord(ch) in covered and ch.isprintable():
@@ -79,19 +87,20 @@ def _markup(text: str) -> str:
 class _Styles:
     """The paragraph styles of a letter; built after reportlab is imported."""
 
-    def __init__(self, *, compact: bool = False):
+    def __init__(self, *, compact: bool = False, dense: bool = False):
         from reportlab.lib.enums import TA_CENTER
         from reportlab.lib.styles import ParagraphStyle
 
         # Compact: a letter a little over one page is set tighter, so it stays on one (render_letter).
-        self.compact = compact
+        # Dense (with compact): the last step before a second page, with the fields in two columns.
+        self.compact = compact = compact or dense
         self.pad, self.gap = (1, 0.6) if compact else (2, 1.0)  # table cell padding; scale of spacers
-        base = ParagraphStyle("body", fontName=SANS, fontSize=9.5 if compact else 10,
-                              leading=12 if compact else 13.5, spaceAfter=3.5 if compact else 6,
-                              splitLongWords=1)
+        base = ParagraphStyle("body", fontName=SANS, fontSize=(9 if dense else 9.5) if compact else 10,
+                              leading=(11.5 if dense else 12) if compact else 13.5,
+                              spaceAfter=(2.5 if dense else 3.5) if compact else 6, splitLongWords=1)
         self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=8.5 if compact else 9,
-                                    leading=10.5 if compact else 12, spaceAfter=0)
+        self.small = ParagraphStyle("small", parent=base, fontSize=(8 if dense else 8.5) if compact else 9,
+                                    leading=(10 if dense else 10.5) if compact else 12, spaceAfter=0)
         self.grey = ParagraphStyle("grey", parent=self.small, textColor=GREY)
         self.bold = ParagraphStyle("bold", parent=base, fontName=SANS_BOLD)
         self.label = ParagraphStyle("label", parent=self.small, fontName=SANS_BOLD)

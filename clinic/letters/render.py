@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
+from functools import cache
 from itertools import zip_longest
 
 from clinic.letters.compose import (
@@ -48,22 +50,19 @@ def render_letter(content: LetterContent) -> bytes:
     from reportlab.platypus import PageBreak
 
     _font_coverage()
-    st = _Styles()
+    st = styles()
     if content.layout == "side_by_side":
         story = _side_by_side(content.versions, st)
         footers = [(" · ".join(v.footer for v in content.versions),
                     " · ".join(v.page_label for v in content.versions))]
     else:
         story, footers = [], []
-        compact = _Styles(compact=True)
+        compact, dense = styles(compact=True), styles(dense=True)
         for i, version in enumerate(content.versions):
             if i:
                 story.append(PageBreak())
             story.append(_section_mark(i))
-            # A letter just over a page (its closing pushed onto page 2) is set tighter when that keeps it
-            # on one page; a longer one keeps the normal type.
-            tight = not _fits_a_page(_single(version, st)) and _fits_a_page(_single(version, compact))
-            story.extend(_single(version, compact if tight else st))
+            story.extend(_one_page_if_possible(version, st, compact, dense))
             footers.append((version.footer, version.page_label))
     return _build(story, footers, content.versions[0].lang)
 
@@ -79,47 +78,102 @@ def warm_letters() -> bool:
     return True
 
 
+# How much the tighter settings shorten a letter, at best (measured on the samples: compact 0.81, dense 0.66
+# of the normal height). A letter whose normal height rules a setting out is not built in it at all.
+_COMPACT_AT_BEST, _DENSE_AT_BEST = 0.85, 0.6
+
+
+def _one_page_if_possible(version: LetterVersion, st, compact, dense) -> list:
+    """A letter just over a page (its closing pushed onto page 2, as with four or more disclosure groups)
+    is set tighter, then with its shared fields in two columns, when that keeps it on one page; a letter
+    too long for either keeps the normal type and runs on (issue 14)."""
+    story = _single(version, st)
+    height = _height(story, TEXT_H / _DENSE_AT_BEST)
+    if height <= TEXT_H:
+        return story
+    if height * _COMPACT_AT_BEST <= TEXT_H and _fits_a_page(tighter := _single(version, compact)):
+        return tighter
+    if height * _DENSE_AT_BEST <= TEXT_H and _fits_a_page(tighter := _single(version, dense, columns=2)):
+        return tighter
+    return story
+
+
 def _fits_a_page(story: list) -> bool:
-    """Whether `story` fits one page's frame: its flowables measured, not drawn (a PDF build costs more)."""
-    from reportlab.pdfgen.canvas import Canvas
+    return _height(story, TEXT_H) <= TEXT_H
+
+
+def _height(story: list, limit: float) -> float:
+    """The height of `story` in one page's frame, measured, not drawn (a PDF build costs more); the
+    measuring stops once past `limit`."""
     from reportlab.platypus import KeepTogether
 
-    canvas, height = Canvas(io.BytesIO(), initialFontName=SANS), 0.0
+    canvas, height = _measuring_canvas(), 0.0
     # A KeepTogether reports an impossible height on its own: measure what it holds.
     for flowable in (f for item in story for f in (item._content if isinstance(item, KeepTogether) else [item])):
         height += (flowable.wrapOn(canvas, TEXT_W, TEXT_H)[1] + flowable.getSpaceBefore()
                    + flowable.getSpaceAfter())
-        if height > TEXT_H:
-            return False
-    return True
+        if height > limit:
+            break
+    return height
 
 
-def _letterhead(v: LetterVersion, st) -> list:
+_THREAD = threading.local()
+
+
+def _measuring_canvas():
+    """A canvas to measure on, one per thread (letters render on workers), never drawn on or saved."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    if getattr(_THREAD, "canvas", None) is None:
+        _THREAD.canvas = Canvas(io.BytesIO(), initialFontName=SANS)
+    return _THREAD.canvas
+
+
+@cache
+def styles(compact: bool = False, dense: bool = False):
+    """The paragraph styles, built once per setting and shared by every letter (they are never changed)."""
+    return _Styles(compact=compact, dense=dense)
+
+
+def _letterhead(v: LetterVersion, st, beside: list | None = None) -> list:
+    """The clinic, a rule, the partner's address; `beside` (the date and reference) to its right."""
     from reportlab.platypus import HRFlowable, Spacer
 
+    recipient = _paras("\n".join(v.recipient), st.body)
+    if beside is not None:
+        recipient = [_table([[recipient, beside]], [TEXT_W * 0.6, TEXT_W * 0.4], (
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)))]
     return [
         *_paras(v.letterhead[0] if v.letterhead else "", st.clinic),
         *_paras("\n".join(v.letterhead[1:]), st.grey),
         HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=6 * st.gap, spaceAfter=14 * st.gap),
-        *_paras("\n".join(v.recipient), st.body),
+        *recipient,
         Spacer(1, 8 * st.gap),
     ]
 
 
-def _single(v: LetterVersion, st) -> list:
-    """One language, top to bottom."""
+def _single(v: LetterVersion, st, columns: int = 1) -> list:
+    """One language, top to bottom; with `columns=2` the shared fields' sections sit in two columns."""
     from reportlab.platypus import KeepTogether, Spacer
 
-    story = _letterhead(v, st)
-    story += [*_paras(v.date, st.body), Spacer(1, 4 * st.gap), *_paras(v.reference, st.bold), Spacer(1, 4 * st.gap)]
+    if columns == 2:  # the densest setting: the date and reference beside the partner's address
+        story = _letterhead(v, st, beside=[*_paras(v.date, st.body), *_paras(v.reference, st.bold)])
+    else:
+        story = _letterhead(v, st)
+        story += [*_paras(v.date, st.body), Spacer(1, 4 * st.gap), *_paras(v.reference, st.bold),
+                  Spacer(1, 4 * st.gap)]
     for text in (v.salutation, *v.body):
         story += _paras(text, st.body)
     story += _paras(v.fields_heading, st.heading)
     if not v.sections:
         story += _paras(v.no_fields, st.body)
-    for section in v.sections:
-        story += _paras(section.heading, st.section)
-        story += [_field_table(row, st) for row in section.rows]
+    if columns == 2 and len(v.sections) > 1:
+        story.append(_section_columns(v.sections, st))
+    else:
+        for section in v.sections:
+            story += _paras(section.heading, st.section)
+            story += [_field_table(row, st) for row in section.rows]
     # The closing and signature never stand alone on a page: they keep with the last row above them.
     ending = [story.pop()] if v.sections else []
     ending.append(Spacer(1, 10 * st.gap))
@@ -129,17 +183,42 @@ def _single(v: LetterVersion, st) -> list:
     return [*story, KeepTogether(ending)]
 
 
-def _field_table(row, st):
+def _field_table(row, st, width: float = TEXT_W, label_share: float = 0.3):
     """A label beside its value; a long value runs on over several rows."""
     values = _paras(row.value, st.small)
     data = [[_paras(row.label, st.label) if i == 0 else "", value] for i, value in enumerate(values)]
-    return _table(data, [TEXT_W * 0.3, TEXT_W * 0.7], (
+    return _table(data, [width * label_share, width * (1 - label_share)], (
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), st.pad),
         ("BOTTOMPADDING", (0, 0), (-1, -1), st.pad),
         ("LINEBELOW", (0, -1), (-1, -1), 0.25, (0.8, 0.8, 0.8)),
     ))
+
+
+def _section_columns(sections, st):
+    """The sections in two columns, in reading order (left, then right), split where the columns come out
+    most even. One table row: used only when the whole letter then fits a page."""
+    from reportlab.platypus import Table
+
+    gutter = 14
+    width = (TEXT_W - gutter) / 2
+    blocks = [_paras(sec.heading, st.section) + [_field_table(row, st, width, 0.4) for row in sec.rows]
+              for sec in sections]
+    canvas = _measuring_canvas()
+    heights = [sum(f.wrapOn(canvas, width, TEXT_H)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in b)
+               for b in blocks]
+    split = min(range(1, len(blocks)), key=lambda k: max(sum(heights[:k]), sum(heights[k:])))
+    left = [f for b in blocks[:split] for f in b]
+    right = [f for b in blocks[split:] for f in b]
+    table = Table([[left, right]], colWidths=[width + gutter / 2] * 2, hAlign="LEFT")
+    table.setStyle(_table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
+        ("LEFTPADDING", (1, 0), (1, -1), gutter / 2), ("RIGHTPADDING", (1, 0), (1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ))
+    return table
 
 
 def _side_by_side(versions: tuple[LetterVersion, ...], st) -> list:

@@ -142,6 +142,12 @@ def _packet(plan: Plan, clinic: ClinicInfo, lang: str, today: dt.date) -> Packet
 #
 # The form's words are the statute's, in English, and are not translated: a translation would no longer be
 # the form "in substantially the following form" that § 6552 prescribes. Our notice around it is translated.
+#
+# Source check, 2026-12-03: the statute's text (leginfo.legislature.ca.gov, FAM 6552) could NOT be retrieved
+# here; only third-party copies were found, which differ from each other (item 4's address detail, item 5's
+# "see back"/"see the other side") and may predate Assembly Bill 495 (2025), said to amend § 6552 (the
+# item 5 relative definition; "not required to be notarized"). Not verified: see
+# docs/preparedness/affidavit-wording.md before relying on this wording.
 
 STATUTE_CITATION = "Cal. Fam. Code §§ 6550, 6552"
 FORM_TITLE = "Caregiver's Authorization Affidavit"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from clinic.access import Can
@@ -32,17 +33,45 @@ class RenewalRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Reminder:
+    """What the after-unlock banner says: counts only, never a name or a reference."""
+
+    affidavits_due: int  # plans whose affidavit is older than 11 months
+    turning_18: int  # children who turn 18 within REMIND_DAYS and so leave their plan
+
+    @property
+    def empty(self) -> bool:
+        return not (self.affidavits_due or self.turning_18)
+
+
+REMIND_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
 class Printed:
     pdf: bytes
     document_id: int
     filename: str  # from the client's reference only: never a name
 
 
+def plan_people(plan: Plan) -> list[tuple[str, dt.date | None, str]]:
+    """The children and the caregivers, for the conflict check (every child: one who turned 18 is still a
+    person the clinic knows of)."""
+    people = [(c.name, c.date_of_birth, "plan_child") for c in plan.children]
+    for role in ("primary_caregiver", "backup_caregiver"):
+        cg = getattr(plan, role)
+        people.append((cg.name, cg.date_of_birth, f"plan_{role}"))
+    return [p for p in people if p[0].strip()]
+
+
 class Plans:
-    def __init__(self, session: Session, *, clients: Clients, settings: Settings):
+    def __init__(self, session: Session, *, clients: Clients, settings: Settings,
+                 index_people: Callable[[int, list[tuple[str, dt.date | None, str]]], None] | None = None):
         self._v = session
         self._clients = clients
         self._settings = settings
+        # The conflict index's plan people (Conflicts.index_plan_people), composed by the Vault.
+        self._index_people = index_people
 
     def today(self) -> dt.date:
         """The date for ages and renewals: the session's clock (tests set it)."""
@@ -86,6 +115,8 @@ class Plans:
         signed = plan.affidavit_date.isoformat() if plan.affidavit_signed and plan.affidavit_date else None
         with transaction(self._v.conn):
             self._repo().put(client_id, text, signed, by=self._v.user.id)
+            if self._index_people is not None:
+                self._index_people(client_id, plan_people(plan))
             self._v.audit("plan.set", f"client:{client_id}", children=len(plan.children))
         return plan
 
@@ -100,6 +131,19 @@ class Plans:
             rows.append(RenewalRow(ref, plan.affidavit_date, plan.renewal_due(today),
                                    len(plan.minors(today))))
         return rows
+
+    def reminder(self, today: dt.date | None = None) -> Reminder:
+        """Counts for the renewal banner (staff who see the renewals list); reads every plan, so call it
+        off the GUI thread."""
+        self._v.require(Can.VIEW_CLIENTS)
+        today = today or self.today()
+        soon = today + dt.timedelta(days=REMIND_DAYS)
+        turning = 0
+        for _id, _ref, raw in self._repo().all():
+            plan = model.from_json(json.loads(raw))
+            turning += sum(1 for c in plan.children
+                           if c.date_of_birth and c.age_on(today) < model.ADULT_AGE <= c.age_on(soon))
+        return Reminder(len(self.due_for_renewal(today)), turning)
 
     def print(self, ref_or_id: str | int, *, what: str, lang: str, today: dt.date | None = None) -> Printed:
         """Render a document of the plan in memory and keep it, encrypted in the vault, as sent."""

@@ -22,7 +22,7 @@ CUT_MARK = 12.0
 
 def render_packet(versions: tuple[PacketVersion, ...]) -> bytes:
     """The caregiver packet, one language after the other, each numbered on its own."""
-    from reportlab.platypus import HRFlowable, PageBreak
+    from reportlab.platypus import HRFlowable, KeepTogether, PageBreak
 
     lr._font_coverage()
     st = lr._Styles()
@@ -38,8 +38,12 @@ def render_packet(versions: tuple[PacketVersion, ...]) -> bytes:
         for text in v.intro:
             story += lr._paras(text, st.body)
         for section in v.sections:
-            story += lr._paras(section.heading, st.heading)
-            story += [lr._field_table(row, st) for row in section.rows]
+            # A section's heading never ends a page alone, and a short section (a caregiver, a child) is
+            # not split: a page-2 row without its heading reads as someone else's.
+            head = lr._paras(section.heading, st.heading)
+            rows = [lr._field_table(row, st) for row in section.rows]
+            keep = len(rows) if len(rows) <= 8 else 2
+            story += [KeepTogether(head + rows[:keep]), *rows[keep:]]
         if v.grown_note:
             story += lr._paras(v.grown_note, st.grey)
         footers.append((v.footer, v.page_label))

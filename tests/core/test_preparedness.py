@@ -212,3 +212,20 @@ def test_a_locked_vault_refuses_plans(open_vault, template):
     vault.lock()
     with pytest.raises(PermissionDenied):
         vault.plans.get(template.sample_ref)
+
+
+def test_the_reminder_counts_affidavits_due_and_children_turning_18(open_vault, template, plan):
+    """On the clock: Mateo (18 on 2030-09-20) counts from 2030-08-21 to 2030-09-19; the affidavit from
+    2026-12-10. Volunteers are refused the counts as they are refused the list."""
+    vault = open_vault("coordinator")
+    vault.plans.set(template.sample_ref, plan)
+    with clock.frozen(dt.date(2026, 12, 9)) as c:
+        assert vault.plans.reminder().empty
+        c.advance(dt.timedelta(days=1))
+        assert (vault.plans.reminder().affidavits_due, vault.plans.reminder().turning_18) == (1, 0)
+    for day, turning in ((dt.date(2030, 8, 20), 0), (dt.date(2030, 8, 21), 1), (dt.date(2030, 9, 19), 1),
+                         (dt.date(2030, 9, 20), 0)):
+        assert vault.plans.reminder(day).turning_18 == turning, day
+    vault.lock()
+    with pytest.raises(PermissionDenied):
+        open_vault("volunteer").plans.reminder()

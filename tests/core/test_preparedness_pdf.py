@@ -216,3 +216,20 @@ def test_documents_have_blank_metadata_and_are_reproducible(plan, what):
     info = pypdf.PdfReader(io.BytesIO(pdf)).metadata or {}
     assert all(str(v) in ("", "/False") or str(v).startswith("D:") for v in info.values()), info
     assert b"ReportLab" not in pdf
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_packet_page_never_starts_with_rows_cut_from_their_heading(plan, lang):
+    """Each page starts with a title or a section heading: a caregiver's last rows alone at the top of
+    page 2 read as someone else's (seen with pdftoppm, issue 12)."""
+    import io
+
+    from pypdf import PdfReader
+
+    versions = compose.compose_packet(plan, clinic=CLINIC, lang=lang, today=TODAY)
+    starts = {v.clinic for v in versions} | {s.heading for v in versions for s in v.sections}
+    pages = PdfReader(io.BytesIO(render_kind(plan, "packet", lang))).pages
+    assert len(pages) == 2 * len(versions)
+    for number, page in enumerate(pages, start=1):
+        first = page.extract_text().strip().splitlines()[0].strip()
+        assert first in starts, (number, first)

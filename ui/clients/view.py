@@ -111,6 +111,7 @@ class ClientFileView(QWidget):
         self.case_buttons: dict[int, QPushButton] = {}
         self.refer_button: QPushButton | None = None
         self.correct_button: QPushButton | None = None
+        self.plan_button: QPushButton | None = None
         self.details_dialog = None  # the open correction dialog, closed by clear()
         self.changes: list[m.Change] = []
         self.changes_model = RowTableModel(CHANGE_COLUMNS, parent=self)
@@ -228,6 +229,11 @@ class ClientFileView(QWidget):
             theme.set_flag(demo, theme.DEMO, True)
             layout.addWidget(demo)
         layout.addWidget(self._person_box(f.client))
+        if self.ctx.can(Can.LOOKUP_CLIENT):  # whoever may open this file may open its plan (the core checks)
+            self.plan_button = QPushButton(_("&Preparedness plan…"))
+            self.plan_button.setAutoDefault(True)
+            self.plan_button.clicked.connect(lambda _c=False, ref=f.client.ref: self.ctx.signals.open_plan.emit(ref))
+            layout.addWidget(self.plan_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self._intakes_box(f.intakes))
         if self.ctx.can(Can.VIEW_CLIENTS):
             layout.addWidget(self._cases_box(f.cases))

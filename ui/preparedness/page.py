@@ -218,6 +218,31 @@ class PlansPage(Page):
         self._set_open(True)
         return True
 
+    def open_client_plan(self, ref: str) -> bool:
+        """From a client file: that client's plan, on the plan tab, the first field focused."""
+        self.tabs.setCurrentIndex(0)
+        if not self.open_ref(ref):
+            return False
+        widget = self.form
+        for _step in range(1000):  # the plan's first field in tab order
+            widget = widget.nextInFocusChain()
+            if widget is self.form:
+                break
+            if (self.form.isAncestorOf(widget) and widget.isVisibleTo(self)
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+        return True
+
+    def show_renewals(self) -> None:
+        """The renewal banner's button: the renewals tab, its first row selected, so Enter opens it."""
+        if not self.tabs.isTabVisible(1):
+            return
+        self.tabs.setCurrentIndex(1)
+        self.renewal_table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.renewals.rowCount() and not self.renewal_table.currentIndex().isValid():
+            self.renewal_table.selectRow(0)
+
     def _renewal_chosen(self, index) -> None:
         row = self.renewals.row_at(index.row())
         if self.open_ref(row.client_ref):

@@ -33,6 +33,20 @@ class PartyRepo:
                     "SELECT id, kind, is_org, name, date_of_birth, relationship, created_at, created_by "
                     "FROM parties WHERE case_id = ? ORDER BY id", (case_id,))]
 
+    def plan_people(self, client_id: int, relationships: tuple[str, ...]) -> list[int]:
+        """Ids of the client's parties that came from their preparedness plan (no case, no intake)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM parties WHERE client_id = ? AND case_id IS NULL AND intake_id IS NULL AND "
+            f"relationship IN ({','.join('?' * len(relationships))})", (client_id, *relationships))]
+
+    def delete(self, ids: list[int]) -> None:
+        """Drop parties and their index keys (a plan's people, replaced when the plan is saved)."""
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM conflict_keys WHERE source = 'party' AND ref_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM parties WHERE id IN ({marks})", chunk)
+
     def get_many(self, ids: list[int]) -> list[tuple]:
         """(id, client_id, case_id, kind, is_org, name, date_of_birth) for the given ids."""
         out = []

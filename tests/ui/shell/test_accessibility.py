@@ -90,7 +90,7 @@ def test_every_screen_names_what_a_reader_lands_on(qtbot, window, ctx, ui_templa
                          (cases.view.deadlines.edit_selected(), "deadline dialog")):
         found += problems(dialog, what)
         dialog.reject()
-    window._refer_client(ui_template.canary_id)
+    window.ctx.signals.refer_client.emit(ui_template.canary_id)
     dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
     assert [w.objectName() for w in dialogs] == ["referralDialog"]
     found += problems(dialogs[0], "referral dialog")

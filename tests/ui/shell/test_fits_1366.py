@@ -64,7 +64,7 @@ def test_every_screen_fits_a_1366x768_laptop(qtbot, window, ctx, ui_template, la
     picker = window.pages["referrals"].new_referral()
     found += too_big(picker, "the client picker")
     picker.reject()
-    window._refer_client(ui_template.canary_id)
+    window.ctx.signals.refer_client.emit(ui_template.canary_id)
     found += [p for w in _dialogs(window) for p in too_big(w, w.objectName())]
     for w in _dialogs(window):
         w.close()
