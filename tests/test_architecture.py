@@ -127,7 +127,6 @@ TOO_LONG_FOR_NOW: set[str] = {
     "clinic/keys/keyfile.py",
     "clinic/vault.py",
     "ui/referrals/batch.py",
-    "tools/bench.py",
 }
 
 

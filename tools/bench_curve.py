@@ -2,7 +2,7 @@
 
     .ci/with-keyring .venv/bin/python tools/bench_curve.py [--sizes 10000,100000,1000000] [--quick]
 
-Each size is tools/bench.py's cached vault (built once, then reused; 1,000,000 clients take a long while to
+Each size is tools/benchlib.py's cached vault (built once, then reused; 1,000,000 clients take a long while to
 build: see `bench.py --build-only`), copied to a scratch folder. At each size, p95 of: a save (record, with
 its conflict check), the search box with 1-3 letters, with names, with phone digits, the duplicate hint, the
 first page of the list, an on-demand conflict check, then one `verify` and the process's RSS. The last
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-import bench  # noqa: E402
+import benchlib as bench  # noqa: E402
 
 from clinic.demo.synthetic import drafts  # noqa: E402
 from clinic.home import Home  # noqa: E402
