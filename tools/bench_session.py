@@ -62,8 +62,10 @@ class Watchdog:
         self.timer.start()
 
     def longest_gap(self, start: float, end: float) -> float:
+        """Clipped to the window: a gap that began before `start` (the previous row's core call, timed on
+        this thread between the two actions) counts only from `start`."""
         ticks = self.ticks
-        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b >= start and a <= end]
+        gaps = [min(b, end) - max(a, start) for a, b in zip(ticks, ticks[1:], strict=False) if b >= start and a <= end]
         return max(gaps, default=0.0)
 
 
