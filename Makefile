@@ -8,7 +8,7 @@ DEMO_HOME ?= $(CURDIR)/.demo-vault
 UV     := uv==0.13.8
 LOCK   := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
 
-.PHONY: setup i18n run test test-fast test-latest bench bench-curve demo screenshots lint lock wheel dist dist-smoke clean
+.PHONY: setup i18n run test test-fast test-latest bench bench-compare bench-curve bench-scale demo screenshots lint lock wheel dist dist-smoke clean
 
 setup:
 	@bash .ci/setup
@@ -36,6 +36,12 @@ bench: i18n
 # Growth to a million clients (builds and caches 10k, 100k and 1M vaults the first time: slow).
 bench-curve: i18n
 	QT_QPA_PLATFORM=offscreen .ci/with-keyring $(PY) tools/bench_curve.py $(CURVE_ARGS)
+
+bench-scale: bench-curve
+
+# The figures of the last `make bench` beside the committed baseline (ratios to raw; >10% worse flagged).
+bench-compare:
+	$(PY) tools/bench_compare.py
 
 demo: i18n
 	@test -e "$(DEMO_HOME)/clinic.keys" || $(APP) --home "$(DEMO_HOME)" demo

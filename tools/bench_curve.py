@@ -1,39 +1,41 @@
-"""`make bench-curve`: how the core's operations grow with the vault, at 10k, 100k and 1M clients.
+"""`make bench-curve` (also `make bench-scale`): how the core's operations grow, at 10k, 100k and 1M clients.
 
     .ci/with-keyring .venv/bin/python tools/bench_curve.py [--sizes 10000,100000,1000000] [--quick]
 
-Each size is tools/bench.py's cached vault (built once, then reused; 1,000,000 clients take a long while to
-build: see `bench.py --build-only`), copied to a scratch folder. At each size, p95 of: a save (record, with
-its conflict check), the search box with 1-3 letters, with names, with phone digits, the duplicate hint, the
-first page of the list, an on-demand conflict check, then one `verify` and the process's RSS. The last
-columns are the ratio between one size and the one before: 10x the clients should cost well under 10x
-for every row but verify (which reads every audit row) and the build.
+Each size is tools/benchlib.py's cached vault (built once, then reused; set CLINIC_BENCH_CACHE to keep it
+out of the temp folder: 1M clients are ~1.5 GB), copied to a scratch folder and measured in its own
+process, so the RSS row is that size's alone. At each size, p95 of: a save (record, with its conflict
+check), the search box with one letter, two or three letters, the commonest surnames, a full name, phone
+digits; the duplicate hint; the first page of the list; an on-demand conflict check; then one `verify`
+(and the audit chain's check alone), one backup, and the process's peak RSS. Beside each figure, in
+brackets, the raw floor: the same SQL replayed on a bare encrypted connection (a save: one fsynced row;
+a backup: sqlcipher_export alone; verify: none). The last columns are the ratio between one size and the
+one before: 10x the clients should cost well under 10x for every row but the build, verify and backup
+(which read everything) -- and those should be 10x, not more.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import json
+import os
 import random
 import resource
-import shutil
+import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tools"))
+import bench_core as core
+import benchlib as lib
 
-import bench  # noqa: E402
+from clinic.storage import audit, snapshot
+from clinic.storage.db import connect
 
-from clinic.demo.synthetic import drafts  # noqa: E402
-from clinic.home import Home  # noqa: E402
-from clinic.vault import Vault  # noqa: E402
-
-ROWS = ("build (s per 1,000 clients)", "save (record + conflict check)", "search: 1-3 letters", "search: names",
-        "search: phone digits", "duplicate hint", "first page of 200", "conflict check (on demand)",
-        "verify (whole vault)", "RSS after the above (MB)")
+ROWS = ("build (s per 1,000 clients)", "save (record + conflict check)", "search: 1 letter",
+        "search: 2-3 letters", "search: common surnames", "search: a full name", "search: phone digits",
+        "duplicate hint", "first page of 200", "conflict check (on demand)", "verify (whole vault)",
+        "verify: audit chain alone", "backup (make_backup)", "RSS, peak (MB)")
 
 
 def p95(values: list[float]) -> float:
@@ -41,82 +43,121 @@ def p95(values: list[float]) -> float:
     return values[int(0.95 * (len(values) - 1))]
 
 
-def each(fn, items) -> list[float]:
-    fn(items[0])
-    out = []
-    for item in items:
-        t = time.perf_counter()
-        fn(item)
-        out.append(time.perf_counter() - t)
-    return out
+def with_raw(vault, rconn, fn, items) -> tuple[float, float]:
+    """(app p95, raw p95 of the same SQL replayed on a bare encrypted connection)."""
+    app = p95(lib.timed_each(fn, items))
+    statements = core.recorded_sql(vault.conn, fn, items)
+    return app, p95(lib.timed_each(lambda sql: core.replay(rconn, sql), statements))
 
 
-def measure(size: int, quick: bool) -> dict[str, float]:
-    cached, meta, _built = bench.load_or_build(size, False)
-    bench.restore_device_secret(meta)
-    scratch = Path(tempfile.mkdtemp(prefix="clinic-bench-curve-"))
-    try:
-        home = Home(scratch / "home")
-        shutil.copytree(cached / "home", home.path)
-        vault = Vault.unlock(home, bench.ADMIN, bench.PASSPHRASE)
+def measure(size: int, quick: bool) -> dict[str, tuple[float, float | None]]:
+    from clinic.maintenance.backup import make_backup
+
+    with lib.cached_copy(size, "clinic-bench-curve-") as (home, meta, _built):
+        vault = lib.unlock(home)
         vault.conflicts.check_names([("Warm Up", None, False)])  # brings an older cached vault's index up to date
+        rconn = connect(home.db, vault.data_key)
+        rconn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, body TEXT)")
         rng = random.Random(5)
-        sample = list(drafts(min(5_000, size), seed=bench.BUILD_SEED))
+        sample = list(lib.drafts(min(5_000, size), seed=lib.BUILD_SEED))
         n = 30 if quick else 120
-        out = {"build (s per 1,000 clients)": meta["build_seconds"] / size * 1000}
-        saves = list(drafts(n // 2, seed=bench.SAVE_SEED + 7))
-        out["save (record + conflict check)"] = p95(each(lambda d: vault.intakes.record(d, is_demo=True), saves))
-        search = lambda q: vault.clients.search(q, limit=bench.UI_SEARCH_LIMIT)  # noqa: E731
-        out["search: 1-3 letters"] = p95(each(search, bench.prefixes(sample, n, rng)))
-        out["search: names"] = p95(each(search, bench.queries(sample, n, rng)))
-        out["search: phone digits"] = p95(each(search, bench.phone_texts(sample, n, rng)))
+        out: dict[str, tuple[float, float | None]] = {
+            "build (s per 1,000 clients)": (meta["build_seconds"] / size * 1000, None)}
+        saves = list(lib.drafts(n // 2, seed=lib.SAVE_SEED + 7))
+        out["save (record + conflict check)"] = (
+            p95(lib.timed_each(lambda d: vault.intakes.record(d, is_demo=True), saves, warmup=0)),
+            p95(lib.timed(lambda: core.one_fsynced_row(rconn), len(saves))))
+        search = lambda q: vault.clients.search(q, limit=lib.UI_SEARCH_LIMIT)  # noqa: E731
+        pre = lib.prefixes(sample, n * 2, rng)
+        out["search: 1 letter"] = with_raw(vault, rconn, search, [p for p in pre if len(p) == 1][:n])
+        out["search: 2-3 letters"] = with_raw(vault, rconn, search, [p for p in pre if len(p) > 1][:n])
+        common = [w for w, _c in collections.Counter(
+            lib.fold(d.family_name_1).split()[-1] for d in sample).most_common(10)]
+        out["search: common surnames"] = with_raw(vault, rconn, search, common * (n // 10))
+        full = [lib.fold(f"{d.given_names} {d.family_name_1} {d.family_name_2}") for d in rng.sample(sample, n)]
+        out["search: a full name"] = with_raw(vault, rconn, search, full)
+        out["search: phone digits"] = with_raw(vault, rconn, search, lib.phone_texts(sample, n, rng))
         people = [(d.given_names, d.family_name_1, d.family_name_2, d.date_of_birth) for d in rng.sample(sample, n // 2)]
-        out["duplicate hint"] = p95(each(lambda a: vault.clients.possible_duplicates(
-            given_names=a[0], family_name_1=a[1], family_name_2=a[2], date_of_birth=a[3]), people))
-        out["first page of 200"] = p95(each(lambda _x: vault.clients.page(None, 200), [None] * 20))
+        out["duplicate hint"] = with_raw(vault, rconn, lambda a: vault.clients.possible_duplicates(
+            given_names=a[0], family_name_1=a[1], family_name_2=a[2], date_of_birth=a[3]), people)
+        out["first page of 200"] = with_raw(vault, rconn, lambda _x: vault.clients.page(None, 200), [None] * 20)
         names = [f"{d.given_names} {d.family_name_1}" for d in rng.sample(sample, n // 2)]
-        out["conflict check (on demand)"] = p95(each(lambda s: vault.conflicts.check_names([(s, None, False)]), names))
+        out["conflict check (on demand)"] = with_raw(
+            vault, rconn, lambda s: vault.conflicts.check_names([(s, None, False)]), names)
         t = time.perf_counter()
         vault.verify()
-        out["verify (whole vault)"] = time.perf_counter() - t
-        out["RSS after the above (MB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out["verify (whole vault)"] = (time.perf_counter() - t, None)
+        rows = audit.count(vault.conn)
+        t = time.perf_counter()
+        audit.verify(rconn)
+        chain = time.perf_counter() - t
+        out["verify: audit chain alone"] = (chain, None)
+        out["_audit_rows"] = (rows, None)
+        folder = home.path.parent / "usb"
+        folder.mkdir()
+        t = time.perf_counter()
+        snapshot.export(rconn, folder / "export.db", vault.data_key)
+        with (folder / "export.db").open("rb") as f:
+            os.fsync(f.fileno())
+        export_s = time.perf_counter() - t
+        (folder / "export.db").unlink()
+        t = time.perf_counter()
+        made = make_backup(vault, folder)
+        out["backup (make_backup)"] = (time.perf_counter() - t, export_s)
+        made.path.unlink()
+        out["RSS, peak (MB)"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, None)
+        out["_load"] = (os.getloadavg()[0], None)
+        rconn.close()
         vault.lock()
         return out
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def fmt(row: str, v: float) -> str:
-    if row.endswith("(MB)"):
+    if row.startswith("RSS"):
         return f"{v:.0f} MB"
     if row.startswith("build"):
         return f"{v:.2f} s"
     return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
 
 
+def cell(row: str, pair: tuple[float, float | None]) -> str:
+    value, raw = pair
+    return fmt(row, value) + (f" [raw {fmt(row, raw)}]" if raw is not None else "")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.quick)))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {}
     for size in sizes:
-        print(f"measuring {size:,} clients…", file=sys.stderr, flush=True)
-        results[size] = measure(size, args.quick)
-    head = ["operation (p95)"] + [f"{s:,}" for s in sizes] + [f"{b // a}x clients" for a, b in zip(sizes, sizes[1:], strict=False)]
+        print(f"measuring {size:,} clients… ({lib.load_line()})", file=sys.stderr, flush=True)
+        proc = subprocess.run([sys.executable, __file__, "--one", str(size), *(["--quick"] if args.quick else [])],
+                              capture_output=True, text=True)
+        if proc.returncode:
+            print(proc.stderr[-3000:], file=sys.stderr)
+            return 1
+        results[size] = {k: tuple(v) for k, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()}
+    head = ["operation (p95) [raw floor]"] + [f"{s:,}" for s in sizes] + [
+        f"{b // a}x clients" for a, b in zip(sizes, sizes[1:], strict=False)]
     body = []
     for row in ROWS:
-        vals = [results[s][row] for s in sizes]
-        body.append([row] + [fmt(row, v) for v in vals]
-                    + [f"{b / a:.2f}x" if a else "—" for a, b in zip(vals, vals[1:], strict=False)])
-    widths = [max(len(r[i]) for r in (head, *body)) for i in range(len(head))]
-    print(" | ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)))
-    print("-+-".join("-" * w for w in widths))
-    for r in body:
-        print(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
-    print(f"(one process, warm page cache; RSS is the process's peak so far; p95 by rank over "
-          f"{30 if args.quick else 120} inputs a row)")
+        pairs = [results[s][row] for s in sizes]
+        body.append([row] + [cell(row, p) for p in pairs]
+                    + [f"{b[0] / a[0]:.2f}x" if a[0] else "—" for a, b in zip(pairs, pairs[1:], strict=False)])
+    print(lib.render(head, body))
+    print("audit rows: " + ", ".join(f"{s:,}: {int(results[s]['_audit_rows'][0]):,}" for s in sizes)
+          + "; 1-minute load average at the end of each size: "
+          + ", ".join(f"{results[s]['_load'][0]:.1f}" for s in sizes) + f" ({os.cpu_count()} cores)")
+    print(f"(each size in its own process, warm page cache; p95 by rank over {30 if args.quick else 120} inputs "
+          "a row; [raw] = the same SQL on a bare encrypted connection, a save's floor one fsynced row, a "
+          "backup's sqlcipher_export alone)")
     return 0
 
 

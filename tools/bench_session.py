@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .ci/with-keyring .venv/bin/python tools/bench_session.py [--clients N]
     BENCH_PROFILE="save an intake" ...   also print a cProfile of the action whose name contains that text
 
-The real MainWindow, offscreen, with the real threaded TaskRunner, on a copy of tools/bench.py's cached
+The real MainWindow, offscreen, with the real threaded TaskRunner, on a copy of tools/benchlib.py's cached
 vault (built when missing). A 10 ms QTimer runs from start to end; the longest gap between its ticks during
 an action is how long the window could not answer a key or a click then (target: 50 ms). The session, as
 a person would run it: unlock, search as you type (a keystroke every 80 ms), open a client's file, save an
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import bench  # noqa: E402  (the cached vault)
+import benchlib as bench  # noqa: E402  (the cached vault)
 
 from clinic import models as m  # noqa: E402
 from clinic.demo.synthetic import drafts  # noqa: E402
@@ -62,8 +62,10 @@ class Watchdog:
         self.timer.start()
 
     def longest_gap(self, start: float, end: float) -> float:
+        """Clipped to the window: a gap that began before `start` (the previous row's core call, timed on
+        this thread between the two actions) counts only from `start`."""
         ticks = self.ticks
-        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b >= start and a <= end]
+        gaps = [min(b, end) - max(a, start) for a, b in zip(ticks, ticks[1:], strict=False) if b >= start and a <= end]
         return max(gaps, default=0.0)
 
 

@@ -86,7 +86,17 @@ class Name:
     is_org: bool = False
 
 
-def person_name(text: str) -> Name:
+def person_name(text: str, keys_of: dict[str, str] | None = None) -> Name:
+    """`keys_of`: the caller's memo of phonetic keys by word (one check compares thousands of candidates
+    sharing a few hundred words; the caller drops it afterwards, so no name outlives the check)."""
+    if keys_of is not None:
+        def phonetic(word: str) -> str:
+            key = keys_of.get(word)
+            if key is None:
+                key = keys_of[word] = _phonetic(word)
+            return key
+    else:
+        phonetic = _phonetic
     ws = words(text)
     slots: list[frozenset[str]] = []
     pending: list[str] = []  # particles waiting for the word they belong to
@@ -100,10 +110,11 @@ def person_name(text: str) -> Name:
         if pending:
             keys.add(phonetic("".join(pending) + w))  # de la Cruz also as Delacruz
             pending = []
-        for canonical, _ in ((v, k) for k, v in NICKNAMES.items() if k == w):
-            keys.add(phonetic(canonical))
         slots.append(frozenset(keys))
     return Name(tuple(slots))
+
+
+_phonetic = phonetic
 
 
 def org_name(text: str) -> Name:

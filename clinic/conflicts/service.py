@@ -41,8 +41,8 @@ def client_names(given: str, family_1: str, family_2: str, preferred: str) -> li
     return names
 
 
-def _parsed(text: str, is_org: bool) -> matcher.Name:
-    return matcher.org_name(text) if is_org else matcher.person_name(text)
+def _parsed(text: str, is_org: bool, keys_of: dict[str, str] | None = None) -> matcher.Name:
+    return matcher.org_name(text) if is_org else matcher.person_name(text, keys_of)
 
 
 class Conflicts:
@@ -144,10 +144,11 @@ class Conflicts:
         for pid, cid, _case, kind, is_org, name, dob in party_rows:
             records.append((kind, pid, refs.get(cid, ""), [name], dob, is_org))
         out: dict[tuple[str, int], ConflictMatch] = {}
+        keys_of: dict[str, str] = {}  # phonetic keys by word, for this check only
         for text, dob, name in parsed:
             for source, rid, ref, variants, rdob, is_org in records:
                 for i, variant in enumerate(variants):
-                    c = matcher.compare(name, _parsed(variant, is_org), a_text=text, b_text=variant,
+                    c = matcher.compare(name, _parsed(variant, is_org, keys_of), a_text=text, b_text=variant,
                                         dob_a=dob, dob_b=rdob)
                     if c is None:
                         continue

@@ -93,3 +93,29 @@ def test_verify_streams_the_chain_in_chunks_and_reports_progress(busy, monkeypat
     assert not vault.verify().ok
     vault.conn.execute("UPDATE audit SET target = x'00ff' WHERE id = 5")
     assert not vault.verify().ok
+
+
+def test_sqlite_writes_the_same_payload_and_odd_rows_fall_back(busy):
+    """verify() hashes the JSON array SQLite writes (json_array) and checks a row whose SQL payload differs
+    (non-ASCII text, a number stored as text) the slow way: such rows still verify, and an edit of one is
+    still found."""
+    from clinic.storage import audit
+
+    vault, _receipt = busy
+    conn = vault.conn
+    rows = conn.execute("SELECT json_array(prev_hash, at, actor_id, action, target, detail), prev_hash, at, "
+                        "actor_id, action, target, detail, hash FROM audit ORDER BY id").fetchall()
+    import hashlib
+
+    assert all(hashlib.sha256(r[0].encode()).hexdigest() == audit._digest(*r[1:7]) == r[7] for r in rows)
+    # Rewrite the last row with odd contents and a correct hash: verify accepts it.
+    last, prev = conn.execute("SELECT id, prev_hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    for detail, actor in (('{"motivo":"señal ✓"}', 1), ("", "staff:1")):
+        conn.execute("UPDATE audit SET detail = ?, actor_id = ?, hash = ? WHERE id = ?",
+                     (detail, actor, audit._digest(prev, *conn.execute(
+                         "SELECT at FROM audit WHERE id = ?", (last,)).fetchone(), actor,
+                         *conn.execute("SELECT action, target FROM audit WHERE id = ?", (last,)).fetchone(),
+                         detail), last))
+        assert audit.verify(conn) == []
+        conn.execute("UPDATE audit SET detail = detail || 'x' WHERE id = ?", (last,))
+        assert audit.verify(conn) == [last]

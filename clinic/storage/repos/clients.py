@@ -151,7 +151,7 @@ class ClientRepo:
         self.conn.execute("INSERT INTO client_search (rowid, names, phones, notes) VALUES (?,?,?,?)",
                           (client_id, names, " ".join(phones), "\n".join(notes)))
 
-    def search_ids(self, match: str, limit: int) -> list[int]:
+    def search_ids(self, match: str, limit: int, *, ranked: bool = True) -> list[int]:
         """Up to `limit` matching ids, best first, at a cost bounded whatever the vault's size.
 
         Ranking (bm25) reads every match, so it runs only when the match set is small (up to
@@ -164,8 +164,8 @@ class ClientRepo:
             (match, max(RANK_CANDIDATES, limit) + 1))]
         if len(found) > RANK_CANDIDATES:
             return found[:limit]
-        if len(found) <= 1:
-            return found
+        if len(found) <= 1 or (not ranked and len(found) <= limit):
+            return found  # unranked: every match fits, and the caller scores them itself
         return [r[0] for r in self.conn.execute(
             "SELECT rowid FROM client_search WHERE client_search MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
 
