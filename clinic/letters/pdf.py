@@ -121,9 +121,36 @@ class _Styles:
 
 def _paras(text: str, style) -> list:
     """`text` as paragraphs, long text cut into several (see `_chunks`)."""
+    paragraph = _paragraph_class()
+    return [paragraph(_markup(chunk), style) for chunk in _chunks(text)]
+
+
+@cache
+def _paragraph_class():
+    """reportlab's Paragraph, remembering its line breaks for the width it was last wrapped to: a letter
+    measured to choose its setting (render_letter) is then built without breaking every line again."""
     from reportlab.platypus import Paragraph
 
-    return [Paragraph(_markup(chunk), style) for chunk in _chunks(text)]
+    class WrapOnce(Paragraph):
+        def wrap(self, availWidth, availHeight):
+            if getattr(self, "_wrapped_at", None) == availWidth:
+                return self.width, self.height
+            size = super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+            return size
+
+        def split(self, availWidth, availHeight):
+            self._wrapped_at = None  # splitting re-breaks (and may use up) the lines: never reuse them
+            try:
+                return super().split(availWidth, availHeight)
+            finally:
+                self._wrapped_at = None
+
+        def drawOn(self, canvas, x, y, _sW=0):
+            self._wrapped_at = None  # drawn once; a later wrap (a table split again) breaks its lines anew
+            return super().drawOn(canvas, x, y, _sW)
+
+    return WrapOnce
 
 
 def _chunks(text: str, limit: int = 1200, max_lines: int = 40) -> list[str]:
