@@ -28,6 +28,7 @@ from clinic import intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.i18n import N_, _
+from ui.cases.codes import CodedStatusDialog, CodesBox
 from ui.cases.deadlines import DeadlinesBox
 from ui.cases.documents import DocumentsPane
 from ui.cases.status import SealedSection, StatusDialog, value_label
@@ -90,7 +91,10 @@ class CaseFileView(QWidget):
         QVBoxLayout(self.documents_box).addWidget(self.documents)
         self.deadlines = DeadlinesBox(ctx)
         self.deadlines.changed.connect(self._deadlines_changed)
+        self.codes = CodesBox(ctx)
+        self.codes.changed.connect(self._status_saved)
         right.addWidget(self.deadlines)
+        right.addWidget(self.codes)
         right.addWidget(self.history_box)
         right.addWidget(self.documents_box)
         grid.addLayout(right, 2, 1)
@@ -213,6 +217,7 @@ class CaseFileView(QWidget):
             set_accessible(self.intake_values[key], text)
         self.sealed.retranslate()
         self.deadlines.retranslate()
+        self.codes.retranslate()
         self.notes_box.setTitle(_("Notes"))
         set_accessible(self.notes, _("Notes, oldest first"))
         self.note_label.setText(_("New &note"))
@@ -296,6 +301,7 @@ class CaseFileView(QWidget):
         self.refer_button.setVisible(self.ctx.can(Can.MAKE_REFERRALS))
         self.documents.set_case(case_id, list(file.documents))
         self.deadlines.load(case_id)
+        self.codes.load(case)
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
 
@@ -311,6 +317,7 @@ class CaseFileView(QWidget):
         self._dialog = None
         self.sealed.clear()
         self.deadlines.clear()
+        self.codes.clear()
         self.documents.clear()
         self.note_errors.clear()
         self.note_edit.clear()
@@ -342,7 +349,7 @@ class CaseFileView(QWidget):
     def change_status(self) -> StatusDialog | None:
         if self._data is None:
             return None
-        self._dialog = StatusDialog(self.ctx, self._data.case, self)
+        self._dialog = CodedStatusDialog(self.ctx, self._data.case, self)
         self._dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialog.saved.connect(self._status_saved)
         self._dialog.open()
@@ -359,6 +366,7 @@ class CaseFileView(QWidget):
             return
         self._data.case = case
         self._data.history = self.ctx.v.cases.history(case.id)
+        self.codes.load(case)
         self._render()
         self._changed("cases")
 
