@@ -36,6 +36,7 @@ class Can(StrEnum):
     FORGET_CLIENT = "forget_client"  # delete one client entirely, with a reason
     LEGAL_HOLD = "legal_hold"  # put a case on legal hold, or lift it
     MANAGE_BACKUPS = "manage_backups"  # make and check backups (admins; other roles if the admin allows)
+    SUPERVISE_CASES = "supervise_cases"  # see everyone's deadlines (admins; attorneys an admin makes supervising)
 
 
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}

@@ -25,6 +25,7 @@ from clinic.clock import now_iso
 from clinic.conflicts.service import Conflicts
 from clinic.crypto import primitives as p
 from clinic.crypto.primitives import SecretBytes
+from clinic.deadlines.service import Deadlines
 from clinic.eligibility.service import Eligibility
 from clinic.errors import (
     PermissionDenied,
@@ -69,6 +70,7 @@ class Vault:
         self.eligibility = Eligibility(s)
         self.conflicts = Conflicts(s)
         self.cases = Cases(s, conflicts=self.conflicts)
+        self.deadlines = Deadlines(s)
         # The conflict index follows a corrected name; composed here so services never reach for siblings.
         self.clients = Clients(s, index_names=self.conflicts.index_client)
         self.sealed = Sealed(s)
