@@ -45,6 +45,7 @@ from clinic.keys.unlock_guard import UnlockGuard
 from clinic.preparedness.plans import Plans
 from clinic.referrals.partners import Partners
 from clinic.referrals.service import Referrals
+from clinic.reports.funder_service import FunderReports
 from clinic.session import Session, locked
 from clinic.staff.manager import StaffManager
 from clinic.staff.rules import MIN_PASSPHRASE, check_passphrase, check_staff_name
@@ -71,6 +72,7 @@ class Vault:
         self.conflicts = Conflicts(s)
         self.cases = Cases(s, conflicts=self.conflicts)
         self.deadlines = Deadlines(s)
+        self.funder_report = FunderReports(s)
         # The conflict index follows a corrected name; composed here so services never reach for siblings.
         self.clients = Clients(s, index_names=self.conflicts.index_client)
         self.sealed = Sealed(s)
