@@ -26,6 +26,7 @@ PAGES = (
     ("incidents", "ui.incidents.page", "IncidentsPage", lambda ctx: ctx.can(Can.RECORD_INCIDENT)),
     ("preparedness", "ui.preparedness.page", "PlansPage", lambda ctx: ctx.can(Can.LOOKUP_CLIENT)),
     ("conflicts", "ui.conflicts.page", "ConflictsPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
+    ("reports", "ui.reports.page", "ReportsPage", lambda ctx: ctx.can(Can.PUBLISH_REPORTS)),
     ("admin", "ui.admin.page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
 )
 
@@ -41,6 +42,7 @@ TITLES: dict[str, Callable[[AppContext], str]] = {
     "incidents": lambda ctx: _("Hotline"),
     "preparedness": lambda ctx: _("Preparedness"),
     "conflicts": lambda ctx: _("Conflicts"),
+    "reports": lambda ctx: _("Reports"),
     "admin": lambda ctx: _("Administration"),
 }
 

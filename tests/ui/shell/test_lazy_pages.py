@@ -7,7 +7,7 @@ from tests.fixtures.app import unlock
 from ui.context import Page
 from ui.pages import TITLES
 
-ADMIN_PAGES = ["intake", "clients", "cases", "deadlines", "referrals", "partners", "incidents", "preparedness", "conflicts", "admin"]
+ADMIN_PAGES = ["intake", "clients", "cases", "deadlines", "referrals", "partners", "incidents", "preparedness", "conflicts", "reports", "admin"]
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_entering_the_workspace_builds_only_the_page_shown(qtbot, window, ctx, b
     assert window.page_stack.count() == len(ADMIN_PAGES)
     assert window.page_stack.currentWidget() is window.pages.built()["intake"]
     assert _sidebar(window) == ["New intake", "Clients", "Cases", "Deadlines", "Referrals", "Partners", "Hotline", "Preparedness",
-                                "Conflicts", "Administration"]
+                                "Conflicts", "Reports", "Administration"]
 
 
 def test_each_page_is_built_once_when_first_shown_and_loads_its_data(qtbot, window, ctx, built, ui_template):
