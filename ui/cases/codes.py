@@ -26,7 +26,7 @@ from ui.kit.ops import VaultOp
 
 
 def _problem_text(code) -> str:
-    return f"{code.code} · {code.category}: {code.label(current_language())}"
+    return f"{code.code} · {code.label(current_language())}"  # the Handbook's category names are English only
 
 
 def _closure_text(code) -> str:
@@ -57,6 +57,8 @@ class CodesBox(QGroupBox):
         self.errors = FieldErrors()
         self.problem = QComboBox()
         self.problem.setObjectName("problemCode")
+        self.problem.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.problem.setMinimumContentsLength(24)  # long labels must not widen the case view
         self.problem_value = value_label()
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save_problem_code)
@@ -145,6 +147,7 @@ class CodedStatusDialog(StatusDialog):
         self.rejection_label = labelled(self.form, "", self.rejection)
         self.note_label = labelled(self.form, "", self.rejection_note)
         self.closure_label = labelled(self.form, "", self.closure)
+        self.setMinimumWidth(540)
         self.status.currentIndexChanged.connect(lambda _i: self._show_codes())
         self.rejection.currentIndexChanged.connect(lambda _i: self._show_codes())
         self.retranslate()
@@ -173,6 +176,7 @@ class CodedStatusDialog(StatusDialog):
         self.form.setRowVisible(self.rejection, rejecting)
         self.form.setRowVisible(self.rejection_note, other)
         self.form.setRowVisible(self.closure, closing)
+        self.adjustSize()  # the new row's label needs its width
 
     def _fields(self) -> dict[str, QWidget]:
         return {**super()._fields(), "rejection_reason": self.rejection, "rejection_note": self.rejection_note,

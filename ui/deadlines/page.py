@@ -43,7 +43,7 @@ def when_text(days: int) -> str:
 
 COLUMNS = (
     Column(N_("Date"), lambda r: r.due_date, format_date),
-    Column(N_("When"), lambda r: r.days_left, when_text),
+    Column(N_("How soon"), lambda r: r.days_left, when_text),
     Column(N_("What"), lambda r: r.kind, lambda k: _(m.DEADLINE_KIND_LABELS[k])),
     Column(N_("Client reference"), lambda r: r.client_ref),
     Column(N_("Client"), lambda r: r.client_name),
