@@ -100,3 +100,20 @@ def test_a_cleared_and_accepted_case_still_lists(vaults):
     att.cases.set_status(ids["mine"], m.CaseStatus.ACCEPTED, "Eligible")
     with frozen(dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)):
         assert len(att.deadlines.upcoming()) == 3
+
+
+def test_the_cli_lists_own_deadlines_and_an_admin_makes_a_supervisor(vaults, run_cli, home):
+    """`deadlines --json` as the attorney; `--all` refused until `deadlines --supervisor NAME` by the admin."""
+    import json
+
+    from tests.fixtures.core import STAFF
+
+    run = run_cli("deadlines", "--json", home=home, role="attorney")
+    assert run.returncode == 0, run.stderr
+    assert {r["client_name"] for r in json.loads(run.stdout)} == {"Rosa Alvarado"}
+    refused = run_cli("deadlines", "--all", home=home, role="attorney")
+    assert refused.returncode != 0 and "supervising attorney" in refused.stderr and "Traceback" not in refused.stderr
+    made = run_cli("deadlines", "--supervisor", STAFF["attorney"][0], home=home, role="admin")
+    assert made.returncode == 0, made.stderr
+    run = run_cli("deadlines", "--all", home=home, role="attorney")
+    assert run.returncode == 0 and "Benítez" in run.stdout

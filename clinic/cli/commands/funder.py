@@ -33,10 +33,18 @@ def cmd_funder(args) -> int:
 
 def cmd_deadlines(args) -> int:
     from clinic import models as m
-    from clinic.cli.common import print_json, unlock
+    from clinic.cli.common import CliError, print_json, unlock
 
     vault = unlock(args)
     try:
+        if args.supervisor:
+            staff = next((s for s in vault.staff.list() if s.name == args.supervisor), None)
+            if staff is None:
+                raise CliError(_("No staff member named {name}.").format(name=args.supervisor))
+            vault.deadlines.set_supervising(staff.id, not args.off)
+            print(_("{name} sees everyone's deadlines.").format(name=staff.name) if not args.off else
+                  _("{name} sees only their own cases' deadlines.").format(name=staff.name))
+            return 0
         rows = vault.deadlines.upcoming(everyone=args.all, within_days=args.days)
     finally:
         vault.lock()
@@ -62,4 +70,7 @@ def add_commands(report_sub, sub) -> None:
     s.add_argument("--all", action="store_true", help=_("everyone's cases (supervising attorneys and admins)"))
     s.add_argument("--days", type=int, help=_("only overdue dates and the next N days"))
     s.add_argument("--json", action="store_true")
+    s.add_argument("--supervisor", metavar="NAME",
+                   help=_("admins: make this attorney a supervising attorney (sees everyone's deadlines)"))
+    s.add_argument("--off", action="store_true", help=_("with --supervisor: stop it"))
     s.set_defaults(fn=cmd_deadlines)
