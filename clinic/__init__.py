@@ -38,6 +38,7 @@ _FACE = {
     "incident_model": "clinic.incidents.model",
     "incident_problems": "clinic.incidents.checks:problems",
     "public_report": "clinic.reports.public",
+    "lsc_codes": "clinic.codes",
     "plan_model": "clinic.preparedness.model",
     "ClearResult": "clinic.conflicts.parties:ClearResult",
     "CONFLICT_NOTICE": "clinic.conflicts.parties:VOLUNTEER_NOTICE",
@@ -74,6 +75,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
+    from clinic import codes as lsc_codes  # noqa: F401
     from clinic import models as models
     from clinic.about import version_text as version_text
     from clinic.cli.main import main as cli_main  # noqa: F401

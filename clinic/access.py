@@ -37,6 +37,7 @@ class Can(StrEnum):
     LEGAL_HOLD = "legal_hold"  # put a case on legal hold, or lift it
     MANAGE_BACKUPS = "manage_backups"  # make and check backups (admins; other roles if the admin allows)
     RESTORE_BACKUP = "restore_backup"  # replace the open vault with a backup, in the app (admins only)
+    SUPERVISE_CASES = "supervise_cases"  # see everyone's deadlines (admins; attorneys an admin makes supervising)
 
 
 _EVERYONE = {Can.RECORD_INTAKE, Can.LOOKUP_CLIENT, Can.RECORD_INCIDENT}

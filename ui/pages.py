@@ -20,11 +20,13 @@ PAGES = (
     ("clients", "ui.clients.page", "ClientsPage",
      lambda ctx: ctx.can(Can.VIEW_CLIENTS) or ctx.can(Can.LOOKUP_CLIENT)),
     ("cases", "ui.cases.page", "CasesPage", lambda ctx: ctx.can(Can.REVIEW_CASES) or ctx.can(Can.VIEW_CLIENTS)),
+    ("deadlines", "ui.deadlines.page", "DeadlinesPage", lambda ctx: ctx.can(Can.REVIEW_CASES)),
     ("referrals", "ui.referrals.page", "ReferralsPage", lambda ctx: ctx.can(Can.MAKE_REFERRALS)),
     ("partners", "ui.partners.page", "PartnersPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
     ("incidents", "ui.incidents.page", "IncidentsPage", lambda ctx: ctx.can(Can.RECORD_INCIDENT)),
     ("preparedness", "ui.preparedness.page", "PlansPage", lambda ctx: ctx.can(Can.LOOKUP_CLIENT)),
     ("conflicts", "ui.conflicts.page", "ConflictsPage", lambda ctx: ctx.can(Can.VIEW_CLIENTS)),
+    ("reports", "ui.reports.page", "ReportsPage", lambda ctx: ctx.can(Can.PUBLISH_REPORTS)),
     ("admin", "ui.admin.page", "AdminPage", lambda ctx: ctx.can(Can.MANAGE_STAFF)),
 )
 
@@ -34,11 +36,13 @@ TITLES: dict[str, Callable[[AppContext], str]] = {
     "intake": lambda ctx: _("New intake"),
     "clients": lambda ctx: _("Clients") if ctx.can(Can.VIEW_CLIENTS) else _("My intakes today"),
     "cases": lambda ctx: _("Cases"),
+    "deadlines": lambda ctx: _("Deadlines"),
     "referrals": lambda ctx: _("Referrals"),
     "partners": lambda ctx: _("Partners"),
     "incidents": lambda ctx: _("Hotline"),
     "preparedness": lambda ctx: _("Preparedness"),
     "conflicts": lambda ctx: _("Conflicts"),
+    "reports": lambda ctx: _("Reports"),
     "admin": lambda ctx: _("Administration"),
 }
 

@@ -284,7 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
     add_plan_commands(sub)
-    add_incident_commands(sub)
+    from clinic.cli.commands import funder as funder_cli
+
+    funder_cli.add_commands(add_incident_commands(sub), sub)
     legal_aid_cli.add_commands(sub)
     from clinic.cli.commands import purge as purge_cli
 

@@ -43,34 +43,28 @@ class Cases:
         return case
 
     def set_status(self, case_id: int, status: m.CaseStatus, reason: str, *,
-                   rejection_reason: str | None = None, closure_category: str | None = None) -> m.Case:
-        """Change a case's status. Accepting needs a cleared conflict check; a rejection may carry a reason
-        from the fixed list, a closing an LSC closure category."""
+                   rejection_reason: str | None = None, closure_category: str | None = None,
+                   rejection_note: str = "") -> m.Case:
+        """Change a case's status. Accepting needs a cleared conflict check; rejecting needs a reason from
+        the fixed list ("other" with a note); closing needs an LSC closure category."""
         from clinic import codes
 
         self._v.require(Can.REVIEW_CASES)
         self.get(case_id)
-        extra: dict[str, str] = {}
-        if rejection_reason is not None:
-            if m.CaseStatus(status) is not m.CaseStatus.REJECTED or rejection_reason not in set(
-                    codes.RejectionReason):
-                raise ValidationError("rejection_reason", _("Choose a rejection reason from the list, and only "
-                                                            "when rejecting."))
-            extra["rejection_reason"] = rejection_reason
-        if closure_category is not None:
-            if m.CaseStatus(status) is not m.CaseStatus.CLOSED or closure_category not in codes.closure_categories():
-                raise ValidationError("closure_category", _("Choose an LSC closure category from the list, and "
-                                                            "only when closing."))
-            extra["closure_category"] = closure_category
+        status = m.CaseStatus(status)
+        extra = codes.check_status_codes(status, rejection_reason=rejection_reason,
+                                         closure_category=closure_category, rejection_note=rejection_note)
+        check_text("rejection_note", rejection_note, m.MAX_SHORT, multiline=True)
         reason = check_text("reason", reason, m.MAX_SHORT, multiline=True,
-                                          required=status in (m.CaseStatus.REJECTED, m.CaseStatus.CLOSED))
-        if m.CaseStatus(status) is m.CaseStatus.ACCEPTED:
+                            required=status in (m.CaseStatus.REJECTED, m.CaseStatus.CLOSED))
+        if status is m.CaseStatus.ACCEPTED:
             self._conflicts.require_cleared(case_id)
         with transaction(self._v.conn):
-            old = self._repo().set_status(case_id, m.CaseStatus(status), by=self._v.user.id, reason=reason)
+            old = self._repo().set_status(case_id, status, by=self._v.user.id, reason=reason)
             if extra:
                 CaseCodesRepo(self._v.conn).set(case_id, **extra)
-            self._v.audit("case.status", f"case:{case_id}", old=old.value, new=m.CaseStatus(status).value)
+            self._v.audit("case.status", f"case:{case_id}", old=old.value, new=status.value,
+                          code=extra.get("closure_category") or extra.get("rejection_reason"))
         return self.get(case_id)
 
     def set_problem_code(self, case_id: int, code: int) -> m.Case:
@@ -86,11 +80,12 @@ class Cases:
             self._v.audit("case.problem_code", f"case:{case_id}", code=code)
         return self.get(case_id)
 
-    def codes(self, case_id: int) -> tuple[str | None, str | None]:
-        """(LSC closure category, rejection reason) recorded on the case, if any."""
+    def codes(self, case_id: int):
+        """The LSC closure category, rejection reason and its note recorded on the case (clinic.codes.CaseCodes)."""
+        from clinic import codes
+
         self._v.require(Can.VIEW_CLIENTS)
-        closure, rejection, _note = CaseCodesRepo(self._v.conn).get(case_id)
-        return closure, rejection
+        return codes.CaseCodes(*CaseCodesRepo(self._v.conn).get(case_id))
 
     def history(self, case_id: int) -> list[m.StatusChange]:
         self._v.require(Can.VIEW_CLIENTS)

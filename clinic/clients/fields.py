@@ -64,6 +64,7 @@ FIELD_LABELS = {
     "consent_method": N_("How the client consented"),
     "consent_date": N_("Consent date"),
     "letter_language": N_("Letter language"),
+    "rejection_note": N_("Why (rejection reason “other”)"),
 }
 
 _CONTROL_OK_IN_TEXT = {"\n", "\t", "\r"}

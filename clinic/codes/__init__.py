@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
-from clinic.i18n import N_
+from clinic.errors import ValidationError
+from clinic.i18n import N_, _
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +71,40 @@ REJECTION_LABELS = {
     RejectionReason.LSC_EXCLUSION: N_("Excluded under LSC rules"),
     RejectionReason.OTHER: N_("Other (explain)"),
 }
+
+
+class CaseCodes(NamedTuple):
+    """The closing codes recorded on a case (the problem code lives on the case itself)."""
+
+    closure_category: str | None
+    rejection_reason: str | None
+    rejection_note: str = ""
+
+
+def check_status_codes(status: str, *, rejection_reason: str | None, closure_category: str | None,
+                       rejection_note: str = "") -> dict[str, str]:
+    """The codes a status change must carry, checked: rejecting needs a listed reason ("other" with a
+    note), closing needs an LSC closure category; neither may come with another status. Returns the
+    columns to store."""
+    rejecting, closing = status == "rejected", status == "closed"
+    if rejection_reason is not None and not rejecting:
+        raise ValidationError("rejection_reason", _("A rejection reason goes only with rejecting a case."))
+    if closure_category is not None and not closing:
+        raise ValidationError("closure_category", _("A closure category goes only with closing a case."))
+    if rejecting:
+        if rejection_reason not in set(RejectionReason):
+            raise ValidationError("rejection_reason", _("Choose a rejection reason from the list."))
+        if rejection_reason == RejectionReason.OTHER and not (rejection_note or "").strip():
+            raise ValidationError("rejection_note", _("Say why the case is rejected when the reason is "
+                                                      "“other”."))
+        return {"rejection_reason": str(rejection_reason), "rejection_note": rejection_note or ""}
+    if closing:
+        if closure_category not in closure_categories():
+            raise ValidationError("closure_category", _("Choose an LSC closure category from the list."))
+        return {"closure_category": closure_category}
+    return {}
+
+
+def checked() -> str:
+    """When and how far the shipped lists were compared with the Handbook."""
+    return _data().get("checked", "")

@@ -49,6 +49,9 @@ _REASONS = {
     m.CaseStatus.CLOSED: ("Asunto resuelto; se informó al cliente.", "Client withdrew the request.",
                           "Advice given; no further action."),
 }
+# The codes each reason above carries (clinic.codes: rejection reasons, LSC closure categories), in order.
+_CODES = {m.CaseStatus.REJECTED: ("out_of_service_area", "over_income", "conflict_of_interest", "non_critical_need"),
+          m.CaseStatus.CLOSED: ("B", "K", "A")}
 _NOTES = ("Llamé a la familia; confirmaron la fecha de la audiencia.",
           "Pedí copia del aviso de comparecencia (NTA).",
           "Client brought pay stubs; prepare the wage claim.",
@@ -168,7 +171,11 @@ def create_demo(home: Home, *, clients: int = 300, progress: Callable[[int, int]
                 vault.cases.set_status(case_id, m.CaseStatus.ACCEPTED,
                                        rng.choice(_REASONS[m.CaseStatus.ACCEPTED]))
             if target is not m.CaseStatus.OPEN:
-                vault.cases.set_status(case_id, target, rng.choice(_REASONS[target]))
+                k = rng.randrange(len(_REASONS[target]))
+                code = _CODES.get(target, (None,) * len(_REASONS[target]))[k]
+                vault.cases.set_status(case_id, target, _REASONS[target][k],
+                                       rejection_reason=code if target is m.CaseStatus.REJECTED else None,
+                                       closure_category=code if target is m.CaseStatus.CLOSED else None)
             if target in (m.CaseStatus.ACCEPTED, m.CaseStatus.CLOSED) and rng.random() < 0.6:
                 for _n in range(rng.randint(1, 2)):
                     vault.cases.add_note(case_id, rng.choice(_NOTES))

@@ -261,6 +261,26 @@ class Deadline:
 
 
 @dataclass(frozen=True, slots=True)
+class DeadlineRow:
+    """One upcoming (or overdue) hearing, check-in or deadline of an open or accepted case, for the list."""
+
+    deadline_id: int | None  # None: the date the intake gave, not yet entered as a deadline
+    case_id: CaseId
+    client_ref: str
+    client_name: str
+    kind: DeadlineKind
+    due_date: dt.date
+    note: str
+    assigned_to: StaffId | None
+    assigned_name: str
+    days_left: int  # due date minus today (the core's clock): negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One corrected field, as the history keeps it: who, when, and the old and new values as text."""
 

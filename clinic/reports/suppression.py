@@ -101,12 +101,13 @@ def _axpy(target: dict, factor: Fraction, vec: dict) -> None:
 class System:
     """Cells of several reports as vectors over shared atoms, split into independent components."""
 
-    def __init__(self, cells: list[Cell]):
+    def __init__(self, cells: list[Cell], partitions: dict[str, str] | None = None):
         bounds = sorted({c.start for c in cells} | {c.end + dt.timedelta(days=1) for c in cells})
         self._bounds = bounds
         self._atoms: dict[tuple, int] = {}
         self.vectors = [self._vector(c) for c in cells]
-        cats: dict[str, set[str]] = {t: set() for t in PARTITIONS}
+        partitions = {t: "total" for t in PARTITIONS} if partitions is None else partitions
+        cats: dict[str, set[str]] = {t: set() for t in partitions}
         for c in cells:
             if c.table in cats:
                 cats[c.table].add(c.category)
@@ -114,7 +115,7 @@ class System:
         for seg in bounds[:-1]:
             for table, names in cats.items():
                 if names:
-                    row = {self._atom(("total", "", seg)): Fraction(-1)}
+                    row = {self._atom((partitions[table], "", seg)): Fraction(-1)}
                     row.update({self._atom((table, n, seg)): Fraction(1) for n in sorted(names)})
                     self.structural.append(row)
         parent = list(range(len(self._atoms)))
@@ -176,12 +177,13 @@ class System:
         return out
 
 
-def suppress(new: list[Cell], history: list[Cell]) -> list[Cell]:
+def suppress(new: list[Cell], history: list[Cell], *, partitions: dict[str, str] | None = None) -> list[Cell]:
     """`new` with every count from 1 to SMALL hidden, and enough others that no hidden count (new or
     already published) can be worked out. Raises Exposed when that is impossible (a hidden count would
-    follow from earlier reports alone)."""
+    follow from earlier reports alone). `partitions` maps a table to the total table its categories add
+    up to (default: the public report's, PARTITIONS of "total"); a total table's category is ""."""
     cells = [*history, *new]
-    system = System(cells)
+    system = System(cells, partitions)
     first_new = len(history)
     published = [c.value is not None for c in history] + [not 1 <= c.value <= SMALL for c in new]
     values = [c.value for c in history] + [c.value for c in new]

@@ -85,7 +85,8 @@ def test_a_conflict_rejected_check_blocks_acceptance(open_vault):
     att.conflicts.clear(receipt.case_id, ClearResult.REJECTED, "We represent the landlord.")
     with pytest.raises(PermissionDenied):
         att.cases.set_status(receipt.case_id, m.CaseStatus.ACCEPTED, "Eligible")
-    att.cases.set_status(receipt.case_id, m.CaseStatus.REJECTED, "Conflict of interest")
+    att.cases.set_status(receipt.case_id, m.CaseStatus.REJECTED, "Conflict of interest",
+                         rejection_reason="conflict_of_interest")
 
 
 @pytest.mark.parametrize("role", ["volunteer", "coordinator"])

@@ -14,12 +14,10 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListView,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from clinic import intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.i18n import N_, _
+from ui.cases.codes import CodedStatusDialog, CodesBox
 from ui.cases.deadlines import DeadlinesBox
 from ui.cases.documents import DocumentsPane
 from ui.cases.hold import HoldControl
@@ -38,6 +37,7 @@ from ui.kit.format import format_date, format_money, format_when
 from ui.kit.forms import FieldErrors, labelled, set_accessible
 from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
+from ui.kit.tables import boxed_table
 
 NOTE_COLUMNS = (Column(N_("Notes"), lambda n: n,
                        display=lambda n: f"{n.author_name} · {format_when(n.created_at)}\n{n.body}"),)
@@ -85,13 +85,16 @@ class CaseFileView(QWidget):
         right = QVBoxLayout()
         self.history_box = QGroupBox()
         self.history_model = RowTableModel(HISTORY_COLUMNS, parent=self)
-        self.history = self._table(self.history_model, self.history_box)
+        self.history = boxed_table(self.history_model, self.history_box)
         self.documents_box = QGroupBox()
         self.documents = DocumentsPane(ctx)
         QVBoxLayout(self.documents_box).addWidget(self.documents)
         self.deadlines = DeadlinesBox(ctx)
         self.deadlines.changed.connect(self._deadlines_changed)
+        self.codes = CodesBox(ctx)
+        self.codes.changed.connect(self._status_saved)
         right.addWidget(self.deadlines)
+        right.addWidget(self.codes)
         right.addWidget(self.history_box)
         right.addWidget(self.documents_box)
         grid.addLayout(right, 2, 1)
@@ -187,19 +190,6 @@ class CaseFileView(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def _table(self, model: RowTableModel, box: QGroupBox) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        table.verticalHeader().hide()
-        table.setWordWrap(True)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setMinimumHeight(120)
-        QVBoxLayout(box).addWidget(table)
-        return table
-
     # ----- text ----------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
@@ -217,6 +207,7 @@ class CaseFileView(QWidget):
             set_accessible(self.intake_values[key], text)
         self.sealed.retranslate()
         self.deadlines.retranslate()
+        self.codes.retranslate()
         self.notes_box.setTitle(_("Notes"))
         set_accessible(self.notes, _("Notes, oldest first"))
         self.note_label.setText(_("New &note"))
@@ -301,6 +292,7 @@ class CaseFileView(QWidget):
         self.documents.set_case(case_id, list(file.documents))
         self.deadlines.load(case_id)
         self.hold.set_case(case_id)
+        self.codes.load(case)
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
 
@@ -317,6 +309,7 @@ class CaseFileView(QWidget):
         self.sealed.clear()
         self.deadlines.clear()
         self.hold.clear()
+        self.codes.clear()
         self.documents.clear()
         self.note_errors.clear()
         self.note_edit.clear()
@@ -348,7 +341,7 @@ class CaseFileView(QWidget):
     def change_status(self) -> StatusDialog | None:
         if self._data is None:
             return None
-        self._dialog = StatusDialog(self.ctx, self._data.case, self)
+        self._dialog = CodedStatusDialog(self.ctx, self._data.case, self)
         self._dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialog.saved.connect(self._status_saved)
         self._dialog.open()
@@ -365,6 +358,7 @@ class CaseFileView(QWidget):
             return
         self._data.case = case
         self._data.history = self.ctx.v.cases.history(case.id)
+        self.codes.load(case)
         self._render()
         self._changed("cases")
 

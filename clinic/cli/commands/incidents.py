@@ -94,7 +94,8 @@ def cmd_report(args) -> int:
     return 0
 
 
-def add_commands(sub) -> None:
+def add_commands(sub):
+    """The incident verbs and `report public`; returns the `report` subcommands, for `report funder`."""
     s = sub.add_parser("incident", help=_("raid-incident reports"))
     si = s.add_subparsers(dest="incident_cmd", required=True)
     a = si.add_parser("add", help=_("record one report; print its reference"))
@@ -117,11 +118,12 @@ def add_commands(sub) -> None:
     a.add_argument("--set", help=_("comma-separated names (replaces the list)"))
     s.set_defaults(fn=cmd_incident)
 
-    s = sub.add_parser("report", help=_("the public report"))
+    s = sub.add_parser("report", help=_("the public report and the funder report"))
     sr = s.add_subparsers(dest="report_cmd", required=True)
     a = sr.add_parser("public", help=_("publish the public report for a period"))
     a.add_argument("--from", required=True, help="YYYY-MM-DD")
     a.add_argument("--to", required=True, help="YYYY-MM-DD")
     a.add_argument("--out", required=True, help=_("FILE.pdf or FILE.csv"))
     a.add_argument("--preview", action="store_true", help=_("print what would be published; save nothing"))
-    s.set_defaults(fn=cmd_report)
+    a.set_defaults(fn=cmd_report)
+    return sr

@@ -170,7 +170,8 @@ def test_refreshes_when_cases_change(page):
     assert "Hernández" in families(p)
     choose(p.status, m.CaseStatus.OPEN)
     case_id = next(r.id for r in p.model.rows if r.client_name.endswith("Hernández"))
-    p.ctx.v.cases.set_status(case_id, m.CaseStatus.CLOSED, "Referred to the food bank")
+    p.ctx.v.cases.set_status(case_id, m.CaseStatus.CLOSED, "Referred to the food bank",
+                             closure_category="A")
     p.ctx.signals.changed.emit("cases")
     assert "Hernández" not in families(p)
 
@@ -208,7 +209,8 @@ def test_retranslate_switches_to_spanish(page):
 def test_the_default_shows_open_work_soonest_deadline_first(page, template, make_ctx):  # noqa: F811
     """Issue 14: rejected and closed cases are not the first thing seen; Any still lists them."""
     attorney = make_ctx("attorney")
-    attorney.v.cases.set_status(template.cases["Núñez"], m.CaseStatus.REJECTED, "Outside the service area")
+    attorney.v.cases.set_status(template.cases["Núñez"], m.CaseStatus.REJECTED, "Outside the service area",
+                                rejection_reason="out_of_service_area")
     p = page()
     assert p.status.currentData() == "open-work" and p.status.currentText() == "Open work (open or accepted)"
     assert [r.client_name for r in p.model.rows] == ["Pedro Ramírez", "María García", "Ngozi Okafor"]

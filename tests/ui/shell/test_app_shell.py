@@ -23,8 +23,8 @@ def _sidebar(win):
 
 @pytest.mark.parametrize("role, pages", [
     ("volunteer", ["intake", "clients", "incidents", "preparedness"]),
-    ("attorney", ["intake", "clients", "cases", "referrals", "partners", "incidents", "preparedness", "conflicts"]),
-    ("admin", ["intake", "clients", "cases", "referrals", "partners", "incidents", "preparedness", "conflicts", "admin"]),
+    ("attorney", ["intake", "clients", "cases", "deadlines", "referrals", "partners", "incidents", "preparedness", "conflicts", "reports"]),
+    ("admin", ["intake", "clients", "cases", "deadlines", "referrals", "partners", "incidents", "preparedness", "conflicts", "reports", "admin"]),
 ])
 def test_pages_follow_the_role(qtbot, window, ctx, role, pages):
     """Each role gets its own screens, in order, with translated sidebar names."""

@@ -7,7 +7,7 @@ from tests.fixtures.app import unlock
 from ui.context import Page
 from ui.pages import TITLES
 
-ADMIN_PAGES = ["intake", "clients", "cases", "referrals", "partners", "incidents", "preparedness", "conflicts", "admin"]
+ADMIN_PAGES = ["intake", "clients", "cases", "deadlines", "referrals", "partners", "incidents", "preparedness", "conflicts", "reports", "admin"]
 
 
 @pytest.fixture
@@ -35,8 +35,8 @@ def test_entering_the_workspace_builds_only_the_page_shown(qtbot, window, ctx, b
     assert list(window.pages) == ADMIN_PAGES and list(window.pages.built()) == ["intake"]
     assert window.page_stack.count() == len(ADMIN_PAGES)
     assert window.page_stack.currentWidget() is window.pages.built()["intake"]
-    assert _sidebar(window) == ["New intake", "Clients", "Cases", "Referrals", "Partners", "Hotline", "Preparedness",
-                                "Conflicts", "Administration"]
+    assert _sidebar(window) == ["New intake", "Clients", "Cases", "Deadlines", "Referrals", "Partners", "Hotline", "Preparedness",
+                                "Conflicts", "Reports", "Administration"]
 
 
 def test_each_page_is_built_once_when_first_shown_and_loads_its_data(qtbot, window, ctx, built, ui_template):

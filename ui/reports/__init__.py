@@ -1,0 +1,1 @@
+"""Reports for funders: the dialog that makes the funder report."""
