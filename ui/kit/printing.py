@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QPainter
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -166,6 +166,17 @@ def _render_kit(clinic_name: str, vault_id: str, recovery_key: str) -> bytes:
                                created=dt.date.today(), lang="both")
 
 
+def fixed_font() -> QFont:
+    """A font whose letters are all one width (the recovery key's groups line up, 0 and O differ): the
+    system's fixed font when it really is one, else the first installed family that is."""
+    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if QFontInfo(mono).fixedPitch():
+        return mono
+    families = [f for f in ("DejaVu Sans Mono", "Liberation Mono", "Courier New") if QFontDatabase.isFixedPitch(f)]
+    families += [f for f in QFontDatabase.families() if QFontDatabase.isFixedPitch(f)]
+    return QFont(families[0]) if families else mono
+
+
 def key_groups_text(recovery_key: str) -> str:
     """The key in two lines of groups, for reading aloud and copying by hand."""
     groups = recovery_key.split("-")
@@ -192,7 +203,7 @@ class RecoveryKeyPanel(QWidget):
         self.intro.setWordWrap(True)
         self.key_label = QLabel()
         self.key_label.setObjectName("recoveryKey")
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono = fixed_font()
         mono.setPointSize(20)
         mono.setWeight(QFont.Weight.Bold)
         self.key_label.setFont(mono)
