@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 from PySide6.QtCore import Qt, Signal
@@ -171,14 +170,13 @@ class ClientDetailsDialog(QDialog):
             interpreter_needed=self.interpreter.isChecked())
 
     def _fields(self) -> dict[str, QWidget]:
+        """Each widget by the path a ValidationError gives: `phones[1].label` is the label of the second
+        phone in details() (empty rows are left out of it)."""
         fields: dict[str, QWidget] = {**self.edits, "date_of_birth": self.born, "language": self.language,
                                       "address": self.address, "phones": self.phones[0].number}
-        details = self.details()
-        for row in self.phones:  # the phone at fault, not always the first
-            phone = row.phone()
-            if phone and clinic.client_details_problems(dataclasses.replace(details, phones=(phone,))):
-                fields["phone"] = row.number
-                break
+        typed = [row for row in self.phones if row.phone() is not None]
+        for i, row in enumerate(typed):
+            fields |= {f"phones[{i}]": row.number, f"phones[{i}].label": row.label}
         return fields
 
     def _problems(self) -> list[UserError]:
