@@ -32,6 +32,7 @@ from clinic.i18n import N_, _
 from ui.context import AppContext
 from ui.kit.format import format_date, format_when, language_name
 from ui.kit.forms import DateEdit, FieldErrors, labelled, parse_date, set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 
 _NAME_ROWS = (("given_names", N_("&Given names")), ("family_name_1", N_("&First family name")),
@@ -192,10 +193,9 @@ class ClientDetailsDialog(QDialog):
         self.errors.clear()
         problems = self._problems()
         if not problems:
-            try:
-                self.saved.emit(self.ctx.v.clients.update(self.client.id, self.details()))
-            except UserError as exc:
-                problems = [exc]
+            details = self.details()
+            VaultOp(self.ctx, self, lambda v: v.clients.update(self.client.id, details)) \
+                .success(self.saved.emit).failure(problems.append).run()
         if problems:
             fields = self._fields()
             for exc in problems:
