@@ -27,8 +27,8 @@ _FACE = {
     "MAX_CSV_BYTES": "clinic.referrals.csvfile:MAX_CSV_BYTES",
     "read_csv_text": "clinic.referrals.csvfile:read_csv_text",
     "lsc_warning": "clinic.referrals.partners:lsc_warning",
-    "Group": "clinic.letters.disclosure:Group",
-    "Service": "clinic.letters.disclosure:Service",
+    "Group": "clinic.models.referrals:Group",
+    "Service": "clinic.models.referrals:Service",
     "LetterRequest": "clinic.letters.compose:LetterRequest",
     "default_filename": "clinic.letters.compose:default_filename",
     "compose_letter": "clinic.letters.compose:compose_letter",
@@ -93,8 +93,6 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.letters.compose import LetterRequest as LetterRequest
     from clinic.letters.compose import compose_letter as compose_letter
     from clinic.letters.compose import default_filename as default_filename
-    from clinic.letters.disclosure import Group as Group
-    from clinic.letters.disclosure import Service as Service
     from clinic.letters.render import render_letter as render_letter
     from clinic.letters.render import render_recovery_kit as render_recovery_kit
     from clinic.letters.render import warm_letters as warm_letters
@@ -109,6 +107,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.maintenance.retention import Retention as Retention
     from clinic.maintenance.retention import RetentionSettings as RetentionSettings
     from clinic.maintenance.verify_backup import verify_backup as verify_backup
+    from clinic.models.referrals import Group as Group
+    from clinic.models.referrals import Service as Service
     from clinic.preparedness import model as plan_model  # noqa: F401
     from clinic.referrals.csvfile import MAX_CSV_BYTES as MAX_CSV_BYTES
     from clinic.referrals.csvfile import read_csv_text as read_csv_text

@@ -16,6 +16,9 @@ class Cancelled(ClinicError):
 class UserError(ClinicError):
     """An error with a message for a person, already translated. Never contains client data."""
 
+    # Where the input at fault sits, when one field is (see ValidationError): "" when none is.
+    path: str = ""
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
@@ -40,11 +43,19 @@ class TooManyAttempts(UserError):
 
 
 class ValidationError(UserError):
-    """Bad input for one field; `field` names it so the UI can point at it."""
+    """Bad input for one field. `field` names the kind of field (its label, "phone"); `path` says exactly
+    which one, so a form finds the widget without checking anything again.
 
-    def __init__(self, field: str, message: str):
+    One convention for every path: attribute names of the draft, `[i]` for the i-th item of a list
+    (from 0), `.key` for a key of a mapping or an attribute of an item: `phones[1].number`,
+    `sealed.a_number`, `adverse_parties[0].name`, `vehicles[1].colour`. Without a position the path is
+    the field itself.
+    """
+
+    def __init__(self, field: str, message: str, *, path: str | None = None):
         super().__init__(message)
         self.field = field
+        self.path = path if path is not None else field
 
 
 class NotFound(UserError):

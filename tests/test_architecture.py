@@ -123,9 +123,7 @@ def test_the_scans_catch_what_they_look_for():
 MAX_LINES = 400
 # Modules still waiting to be split. The list only shrinks: a module on it that is now short enough, or a
 # new module over the limit, fails the test.
-TOO_LONG_FOR_NOW: set[str] = {
-    "clinic/keys/keyfile.py",
-}
+TOO_LONG_FOR_NOW: set[str] = set()  # empty: every module is at most 400 lines; keep it so
 
 
 def _line_counts() -> dict[str, int]:

@@ -80,32 +80,36 @@ def label(field: str) -> str:
 
 
 def check_text(field: str, value: str, limit: int, *, multiline: bool = False,
-                required: bool = False) -> str:
+                required: bool = False, path: str | None = None) -> str:
+    """`value` when it may be saved; else a ValidationError for `field` at `path` (None: the field itself;
+    clinic.errors.ValidationError gives the convention)."""
+    def refuse(message: str) -> ValidationError:
+        return ValidationError(field, message.format(field=label(field), limit=limit), path=path)
+
     if not isinstance(value, str):
-        raise ValidationError(field, _("{field} must be text.").format(field=label(field)))
+        raise refuse(_("{field} must be text."))
     if required and not value.strip():
-        raise ValidationError(field, _("{field} is required.").format(field=label(field)))
+        raise refuse(_("{field} is required."))
     if len(value) > limit:
-        raise ValidationError(field, _("{field} is too long: at most {limit} characters.")
-                              .format(field=label(field), limit=limit))
+        raise refuse(_("{field} is too long: at most {limit} characters."))
     allowed = _CONTROL_OK_IN_TEXT if multiline else set()
     for ch in value:
         if unicodedata.category(ch) == "Cc" and ch not in allowed:
-            raise ValidationError(field, _("{field} contains an invisible control character. Retype "
-                                           "it without pasting.").format(field=label(field)))
+            raise refuse(_("{field} contains an invisible control character. Retype it without pasting."))
         if unicodedata.category(ch) == "Cs":
-            raise ValidationError(field, _("{field} contains a broken character.")
-                                  .format(field=label(field)))
+            raise refuse(_("{field} contains a broken character."))
         if ch in BIDI_CONTROLS and field in _NAME_FIELDS:
-            raise ValidationError(field, _("{field} contains an invisible text-direction character. "
-                                           "Retype it without pasting.").format(field=label(field)))
+            raise refuse(_("{field} contains an invisible text-direction character. Retype it without "
+                           "pasting."))
     return value
 
 
-def check_date(field: str, value: dt.date | None, *, past: bool = False) -> None:
+def check_date(field: str, value: dt.date | None, *, past: bool = False, path: str | None = None) -> None:
     if value is None:
         return
     if past and value > clock.today():
-        raise ValidationError(field, _("{field} cannot be in the future.").format(field=label(field)))
+        raise ValidationError(field, _("{field} cannot be in the future.").format(field=label(field)),
+                              path=path)
     if value.year < 1900 or value.year > 2200:
-        raise ValidationError(field, _("{field} is not a plausible date.").format(field=label(field)))
+        raise ValidationError(field, _("{field} is not a plausible date.").format(field=label(field)),
+                              path=path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from clinic import models as m
 from clinic.clients.fields import (  # noqa: F401 - re-exported for callers of intake_rules
@@ -39,13 +40,13 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
     check_date("next_date", draft.next_date)
     if len(draft.phones) > m.MAX_PHONES:
         raise ValidationError("phones", _("At most {n} phone numbers.").format(n=m.MAX_PHONES))
-    for phone in draft.phones:
-        check_text("phone", phone.number, 40)
-        check_text("phone", phone.label, m.MAX_NAME)
+    for i, phone in enumerate(draft.phones):
+        check_text("phone", phone.number, 40, path=f"phones[{i}].number")
+        check_text("phone", phone.label, m.MAX_NAME, path=f"phones[{i}].label")
         digits = sum(ch.isdigit() for ch in phone.number)
         if not PHONE_PATTERN.match(phone.number) or not 3 <= digits <= 20:
             raise ValidationError("phone", _("{field} should be digits, spaces and + ( ) - only.")
-                                  .format(field=label("phone")))
+                                  .format(field=label("phone")), path=f"phones[{i}].number")
     if draft.language not in m.LANGUAGE_LABELS:
         raise ValidationError("language", _("{field} must be one of: {choices}.")
                               .format(field=label("language"), choices="es, en"))
@@ -66,13 +67,15 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
     if len(parties) > MAX_PARTIES:
         raise ValidationError("adverse_parties", _("An intake can name at most {n} parties.")
                               .format(n=MAX_PARTIES))
-    for party in parties:
-        check_party(party)
+    for kind in ("adverse_parties", "household_members"):
+        for i, party in enumerate(getattr(draft, kind)):
+            check_party(party, path=f"{kind}[{i}]")
     if len(draft.income) > MAX_INCOME_LINES:
         raise ValidationError("income", _("At most {n} income lines.").format(n=MAX_INCOME_LINES))
-    for ln in draft.income:
+    for i, ln in enumerate(draft.income):
         if not isinstance(ln, IncomeLine):
-            raise ValidationError("income", _("Each income line needs a source, an amount and a period."))
+            raise ValidationError("income", _("Each income line needs a source, an amount and a period."),
+                                  path=f"income[{i}]")
     if draft.region not in {r.value for r in Region}:
         raise ValidationError("region", _("{field} must be one of: {choices}.")
                               .format(field=label("region"), choices="contiguous, alaska, hawaii"))
@@ -81,7 +84,7 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
     for key, value in draft.sealed.items():
         if not isinstance(key, m.SealedField):
             raise ValidationError("sealed", _("Unknown attorney-only field “{name}”.").format(name=key))
-        check_text("sealed", value, m.MAX_SEALED, multiline=True)
+        check_text("sealed", value, m.MAX_SEALED, multiline=True, path=f"sealed.{key.value}")
     return draft
 
 
@@ -89,7 +92,7 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
 _NEUTRAL = {
     "given_names": "X", "family_name_1": "X", "family_name_2": "", "preferred_name": "",
     "family_names": "X", "address": "", "site": "", "notes": "", "date_of_birth": None, "next_date": None,
-    "phones": (), "phone": (), "language": "es", "household_size": None, "monthly_income": None,
+    "phones": (), "language": "es", "household_size": None, "monthly_income": None,
     "consent_to_store": True, "consent_language": "", "sealed": {},
 }
 
@@ -97,8 +100,8 @@ _NEUTRAL = {
 def problems(draft: m.IntakeDraft) -> list[ValidationError]:
     """Every field validate() would refuse, in the order it checks them: a form shows them all at once.
 
-    Each refused field is set aside (a neutral value) and the rest checked again; at most one error per
-    field. An empty list means validate() accepts the draft.
+    Each refused field (by its path: the second phone, one sealed value) is set aside (a neutral value)
+    and the rest checked again; at most one error per path. An empty list means validate() accepts it.
     """
     found: list[ValidationError] = []
     seen: set[str] = set()
@@ -107,29 +110,60 @@ def problems(draft: m.IntakeDraft) -> list[ValidationError]:
             validate(draft)
             return found
         except ValidationError as exc:
-            attr = "phones" if exc.field == "phone" else exc.field
-            if exc.field in seen or attr not in _NEUTRAL:
-                if exc.field not in seen:
+            neutral = _set_aside(draft, exc.path)
+            if exc.path in seen or neutral is None:
+                if exc.path not in seen:
                     found.append(exc)
                 return found
             found.append(exc)
-            seen.add(exc.field)
-            draft = dataclasses.replace(draft, **{attr: _NEUTRAL[attr]})
+            seen.add(exc.path)
+            draft = neutral
+
+
+_ITEM = re.compile(r"^(phones|adverse_parties|household_members)\[(\d+)\]")
+
+
+def _set_aside(draft: m.IntakeDraft, path: str) -> m.IntakeDraft | None:
+    """The draft with what `path` names replaced by a value validate() accepts; None when it cannot be."""
+    item = _ITEM.match(path)
+    if item is not None:
+        attr, i = item.group(1), int(item.group(2))
+        items = list(getattr(draft, attr))
+        if attr == "phones":
+            items[i] = m.Phone("555 0100")
+        else:
+            items[i] = PartyDraft(PartyKind.ADVERSE if attr == "adverse_parties" else PartyKind.HOUSEHOLD,
+                                  "X", "", None, False)
+        return dataclasses.replace(draft, **{attr: tuple(items)})
+    if path.startswith("sealed."):
+        return dataclasses.replace(draft, sealed={k: v for k, v in draft.sealed.items()
+                                                  if getattr(k, "value", k) != path[len("sealed."):]})
+    if path in _NEUTRAL:
+        return dataclasses.replace(draft, **{path: _NEUTRAL[path]})
+    return None
 
 
 MAX_PARTIES = 30
 MAX_INCOME_LINES = 20
 
 
-def check_party(draft: PartyDraft) -> PartyDraft:
-    """A party as typed, checked: a name, a known kind, a sensible relationship and date of birth."""
+def check_party(draft: PartyDraft, *, path: str = "") -> PartyDraft:
+    """A party as typed, checked: a name, a known kind, a sensible relationship and date of birth.
+
+    `path` is where the party sits (`adverse_parties[0]`): an error's path is then `adverse_parties[0].name`;
+    without one, the field alone (`party_name`)."""
+    def at(attr: str, field: str) -> str:
+        return f"{path}.{attr}" if path else field
+
     if not isinstance(draft, PartyDraft) or draft.kind not in set(PartyKind):
-        raise ValidationError("party_kind", _("A party is either adverse or a household member."))
-    check_text("party_name", draft.name, m.MAX_NAME, required=True)
-    check_text("relationship", draft.relationship, 60)
-    check_date("date_of_birth", draft.date_of_birth, past=True)
+        raise ValidationError("party_kind", _("A party is either adverse or a household member."),
+                              path=at("kind", "party_kind"))
+    check_text("party_name", draft.name, m.MAX_NAME, required=True, path=at("name", "party_name"))
+    check_text("relationship", draft.relationship, 60, path=at("relationship", "relationship"))
+    check_date("date_of_birth", draft.date_of_birth, past=True, path=at("date_of_birth", "date_of_birth"))
     if draft.kind == PartyKind.HOUSEHOLD and draft.is_org:
-        raise ValidationError("party_kind", _("A household member is a person, not an organisation."))
+        raise ValidationError("party_kind", _("A household member is a person, not an organisation."),
+                              path=at("kind", "party_kind"))
     return PartyDraft(PartyKind(draft.kind), draft.name.strip(), draft.relationship.strip(),
                       draft.date_of_birth, bool(draft.is_org))
 
@@ -165,28 +199,32 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 def _json_parties(key: str, items: list, kind: PartyKind) -> tuple[PartyDraft, ...]:
     allowed = {"name", "relationship", "date_of_birth"} | ({"organisation"} if kind is PartyKind.ADVERSE else set())
     out = []
-    for item in items:
+    for i, item in enumerate(items):
+        at = f"{key}[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ValidationError(key, _("Each party must be an object with a “name”."))
+            raise ValidationError(key, _("Each party must be an object with a “name”."), path=at)
         extra = set(item) - allowed
         if extra:
-            raise ValidationError(key, _("Unknown field “{name}”.").format(name=sorted(extra)[0][:60]))
+            raise ValidationError(key, _("Unknown field “{name}”.").format(name=sorted(extra)[0][:60]), path=at)
         rel, dob, org = item.get("relationship", ""), item.get("date_of_birth"), item.get("organisation", False)
         if not isinstance(rel, str) or not isinstance(org, bool) or not (dob is None or isinstance(dob, str)):
             raise ValidationError(key, _("{field} must be {kind}.").format(field=label(key),
-                                                                          kind=_type_name((dict,))))
-        out.append(PartyDraft(kind, item["name"], rel, _json_date("date_of_birth", dob), org))
+                                                                          kind=_type_name((dict,))), path=at)
+        out.append(PartyDraft(kind, item["name"], rel, _json_date("date_of_birth", dob, path=f"{at}.date_of_birth"),
+                              org))
     return tuple(out)
 
 
 def _json_income(items: list) -> tuple[IncomeLine, ...]:
     out = []
-    for item in items:
+    for i, item in enumerate(items):
         if not isinstance(item, dict) or set(item) - {"source", "amount", "per"} or "amount" not in item:
-            raise ValidationError("income", _("Each income line needs a source, an amount and a period."))
+            raise ValidationError("income", _("Each income line needs a source, an amount and a period."),
+                                  path=f"income[{i}]")
         amount = item["amount"]
         if isinstance(amount, bool) or not isinstance(amount, int | float | str):
-            raise ValidationError("income", _("Each income line needs a source, an amount and a period."))
+            raise ValidationError("income", _("Each income line needs a source, an amount and a period."),
+                                  path=f"income[{i}]")
         out.append(income_line(str(item.get("source", "wages")), amount, str(item.get("per", "month"))))
     return tuple(out)
 
@@ -197,22 +235,22 @@ def _type_name(types: tuple[type, ...]) -> str:
     return names[types[0]]
 
 
-def _json_date(field: str, value: str | None) -> dt.date | None:
+def _json_date(field: str, value: str | None, *, path: str | None = None) -> dt.date | None:
     if value is None:
         return None
     try:
         # YYYY-MM-DD only: fromisoformat also takes ISO week dates ("2020-W01-1") and basic "20200101"
         if not (isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
                 and (value[:4] + value[5:7] + value[8:]).isascii() and (value[:4] + value[5:7] + value[8:]).isdigit()):
-            return _bad_date(field)
+            return _bad_date(field, path)
         return dt.date.fromisoformat(value)
     except ValueError:
-        return _bad_date(field)
+        return _bad_date(field, path)
 
 
-def _bad_date(field: str):
+def _bad_date(field: str, path: str | None):
     raise ValidationError(field, _("{field} is not a real date; write it as YYYY-MM-DD.")
-                          .format(field=label(field)))
+                          .format(field=label(field)), path=path)
 
 
 def _enum(field: str, enum, value: str):
@@ -272,17 +310,18 @@ def draft_from_json(obj) -> m.IntakeDraft:
         phones.append(m.Phone(number=get("phone"), safe_to_call=get("safe_to_call", True),
                               safe_to_text=get("safe_to_text", True),
                               safe_to_leave_message=get("safe_to_leave_message", False)))
-    for p in get("phones") or []:
+    for i, p in enumerate(get("phones") or [], start=len(phones)):
         if not isinstance(p, dict) or not isinstance(p.get("number"), str):
-            raise ValidationError("phones", _("Each phone must be an object with a “number”."))
+            raise ValidationError("phones", _("Each phone must be an object with a “number”."), path=f"phones[{i}]")
         extra = set(p) - {"number", "label", "safe_to_call", "safe_to_text", "safe_to_leave_message"}
         if extra:
-            raise ValidationError("phones", _("Unknown field “{name}”.").format(name=sorted(extra)[0]))
+            raise ValidationError("phones", _("Unknown field “{name}”.").format(name=sorted(extra)[0]),
+                                  path=f"phones[{i}]")
         flags = {k: p.get(k, d) for k, d in (("safe_to_call", True), ("safe_to_text", True),
                                               ("safe_to_leave_message", False))}
         if not all(isinstance(v, bool) for v in flags.values()) or not isinstance(p.get("label", ""), str):
             raise ValidationError("phones", _("{field} must be {kind}.").format(
-                field=label("phones"), kind=_type_name((bool,))))
+                field=label("phones"), kind=_type_name((bool,))), path=f"phones[{i}]")
         phones.append(m.Phone(number=p["number"], label=p.get("label", ""), **flags))
     income = get("monthly_income")
     if isinstance(income, float):
@@ -303,7 +342,7 @@ def draft_from_json(obj) -> m.IntakeDraft:
         field = _enum("sealed", m.SealedField, key)
         if not isinstance(value, str):
             raise ValidationError("sealed", _("{field} must be {kind}.").format(
-                field=label("sealed"), kind=_type_name((str,))))
+                field=label("sealed"), kind=_type_name((str,))), path=f"sealed.{field.value}")
         if value:
             sealed[field] = value
     language = get("language") or "es"

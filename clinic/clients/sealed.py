@@ -56,7 +56,7 @@ class Sealed:
     def set(self, client_id: int, field: m.SealedField, value: str) -> None:
         """Record a new value for one attorney-only field (the history is kept, sealed)."""
         self._v.require(Can.VIEW_SEALED)
-        check_text("sealed", value, m.MAX_SEALED, multiline=True)
+        check_text("sealed", value, m.MAX_SEALED, multiline=True, path=f"sealed.{m.SealedField(field).value}")
         with transaction(self._v.conn):
             Sealer(self._v).seal(client_id=client_id, intake_id=None, field=m.SealedField(field), value=value)
             self._v.audit("sealed.edit", f"client:{client_id}", field=m.SealedField(field).value)

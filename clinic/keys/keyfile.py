@@ -6,7 +6,6 @@ It is not trusted for authorisation: roles live in the encrypted database.
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import json
@@ -19,6 +18,13 @@ from clinic.crypto.primitives import DecryptionFailed, KdfParams, SecretBytes
 from clinic.errors import PermissionDenied, RecoveryKeyInvalid, VaultDamaged, WrongPassphrase
 from clinic.files import atomic_write
 from clinic.i18n import _
+from clinic.keys.links import (  # noqa: F401 - chain_end is re-exported for callers of the key file
+    RotationLinks,
+    _b64,
+    _damaged,
+    _unb64,
+    chain_end,
+)
 from clinic.keys.signed import canonical, roster_of, sign_roster
 
 FORMAT = "clinic-intake-keys"
@@ -31,19 +37,6 @@ WRAP_INFO = b"clinic-intake recovery wrap for backups v1"
 def recovery_wrap_key(recovery_secret: SecretBytes) -> bytes:
     """The key of the recovery entry's `backup_wrap`: from the recovery key alone, no vault id."""
     return p.hkdf(bytes(recovery_secret), info=WRAP_INFO)
-
-
-def _b64(b: bytes) -> str:
-    return base64.b64encode(b).decode()
-
-
-def _unb64(s: str) -> bytes:
-    return base64.b64decode(s, validate=True)
-
-
-def _damaged() -> VaultDamaged:
-    return VaultDamaged(_("The key file clinic.keys is damaged or was edited outside Clinic Intake. "
-                          "Nothing was changed. Restore it from a backup or ask the administrator."))
 
 
 @dataclass(frozen=True)
@@ -95,13 +88,10 @@ class UnlockedKeys:
         raise DecryptionFailed
 
 
-def chain_end(entry: dict) -> str:
-    """The sealing-key fingerprint an entry leads to (unverified: its MACs are checked at unlock)."""
-    links = entry.get("privileged_links") or []
-    return links[-1].get("to", "") if links else entry.get("privileged_fpr") or ""
+class KeyFile(RotationLinks):
+    """The key file clinic.keys: accounts, their grants, the recovery entry; rotation links and signing
+    grants are in clinic/keys/links.py."""
 
-
-class KeyFile:
     """The parsed key file. Mutating methods change it in memory; `save` writes it atomically."""
 
     def __init__(self, path: Path, doc: dict):
@@ -324,19 +314,6 @@ class KeyFile:
         ad = (self.vault_id + entry["account_id"] + "privileged").encode()
         entry["privileged_grant"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(privileged_private), ad))
 
-    def grant_signing(self, entry: dict, signing_key: SecretBytes | None) -> None:
-        """The administrators' signing key, sealed to an admin account (or the recovery entry)."""
-        if signing_key is None:
-            entry.pop("signing_grant", None)
-            return
-        ad = (self.vault_id + entry["account_id"] + "signing").encode()
-        entry["signing_grant"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(signing_key), ad))
-
-    def assign_role(self, entry: dict, role: str, signing_key: SecretBytes | None) -> None:
-        """Record the role in the signed roster; an admin also gets the signing key."""
-        entry["role"] = str(role)
-        self.grant_signing(entry, signing_key if str(role) == "admin" else None)
-
     def add_data_key_everywhere(self, data_key: SecretBytes) -> None:
         """Rotation, phase one: every remaining account and the recovery key also get the new key."""
         for entry in self._entries():
@@ -392,55 +369,6 @@ class KeyFile:
         return UnlockedKeys(entry["account_id"], SecretBytes(priv), tuple(reversed(data_keys)),
                             current[0] if current else None, fpr, signer=entry.get("signer"),
                             signing_key=signing, unlock_key=SecretBytes(key), privileged_older=older)
-
-    # ----- privileged-key rotation links ---------------------------------------------------------
-
-    def _link_body(self, entry: dict, old_fpr: str, new_fpr: str) -> bytes:
-        return canonical({"vault_id": self.vault_id, "account_id": entry["account_id"], "from": old_fpr,
-                          "to": new_fpr})
-
-    def add_privileged_link(self, entry: dict, old_private: SecretBytes, new_fpr: str) -> None:
-        """Vouch to this account that the sealing key moved on to `new_fpr`.
-
-        The MAC key is X25519(old privileged private, account public): only a holder of the old key (or
-        the account itself) can make it, and the account checks it with its own private key. The account's
-        enrolled fingerprint (authenticated under its passphrase) is where its chain starts."""
-        old_public = p.public_of(bytes(old_private))
-        old_fpr = chain_end(entry)
-        if p.fingerprint(old_public) != old_fpr:
-            raise VaultDamaged(_("The attorney key being replaced is not the one this account holds."))
-        key = p.pair_key(bytes(old_private), _unb64(entry["public_key"]), info=b"clinic-intake privileged link v1")
-        link = {"from_public": _b64(old_public), "to": new_fpr,
-                "mac": p.mac(key, self._link_body(entry, old_fpr, new_fpr))}
-        entry["privileged_links"] = [*entry.get("privileged_links", []), link]
-
-    def _follow_links(self, entry: dict, account_private: bytes) -> str:
-        fpr = entry.get("privileged_fpr") or ""
-        for link in entry.get("privileged_links", []):
-            try:
-                old_public = _unb64(link["from_public"])
-                key = p.pair_key(account_private, old_public, info=b"clinic-intake privileged link v1")
-                good = p.fingerprint(old_public) == fpr and \
-                    p.mac_ok(key, self._link_body(entry, fpr, link["to"]), link["mac"])
-            except (KeyError, TypeError, ValueError):
-                good = False
-            if not good:
-                raise _damaged()
-            fpr = link["to"]
-        return fpr
-
-    def grant_privileged_next(self, entry: dict, new_private: SecretBytes | None) -> None:
-        """Rotation, phase one: the new privileged key beside the old one (None: this account gets none)."""
-        if new_private is None:
-            entry.pop("privileged_next", None)
-            return
-        ad = (self.vault_id + entry["account_id"] + "privileged").encode()
-        entry["privileged_next"] = _b64(p.seal(_unb64(entry["public_key"]), bytes(new_private), ad))
-
-    def keep_only_next_privileged(self) -> None:
-        """Rotation, last phase: the new privileged key replaces the old one everywhere."""
-        for entry in self._entries():
-            entry["privileged_grant"] = entry.pop("privileged_next", None)
 
     def entries(self) -> list[dict]:
         """Every account and the recovery entry."""

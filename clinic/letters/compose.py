@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from clinic.i18n import N_, _, using_language
 from clinic.letters.disclosure import GROUP_LABELS, DisclosedField, Group, long_date
-from clinic.models import Need
+from clinic.models import ConsentMethod, LetterLanguage, LetterLayout, Need
 
-LANGUAGES = ("es", "en", "both")
-LAYOUTS = ("sequence", "side_by_side")
-CONSENT_METHODS = ("in_person", "phone")
+LANGUAGES = tuple(LetterLanguage)
+LAYOUTS = tuple(LetterLayout)
+CONSENT_METHODS = tuple(ConsentMethod)
 
 # What we ask the partner to do, one plain-language paragraph per need.
 NEED_REQUESTS = {
@@ -58,7 +58,7 @@ class LetterRequest:
     with `clinic.letters.disclosure.collect_fields(..., lang=...)`: labels and formats differ by language.
     """
 
-    language: str  # 'es', 'en' or 'both'
+    language: LetterLanguage
     clinic_name: str
     clinic_address: str
     clinic_phone: str
@@ -73,8 +73,8 @@ class LetterRequest:
     coordinator_name: str
     coordinator_title: str  # an N_() role label or free text; translated into each version's language
     consent_date: dt.date
-    consent_method: str  # 'in_person' or 'phone'
-    layout: str = "sequence"  # for 'both': 'sequence' (one after the other) or 'side_by_side'
+    consent_method: ConsentMethod
+    layout: LetterLayout = LetterLayout.SEQUENCE  # for both languages: one after the other, or side by side
 
     def __post_init__(self):
         if self.language not in LANGUAGES:
@@ -83,13 +83,17 @@ class LetterRequest:
             raise ValueError(f"layout must be one of {LAYOUTS}")
         if self.consent_method not in CONSENT_METHODS:
             raise ValueError(f"consent_method must be one of {CONSENT_METHODS}")
+        # the options as their enums, whether given so or as their stored values
+        object.__setattr__(self, "language", LetterLanguage(self.language))
+        object.__setattr__(self, "layout", LetterLayout(self.layout))
+        object.__setattr__(self, "consent_method", ConsentMethod(self.consent_method))
         missing = [lang for lang in self.languages if lang not in self.disclosed]
         if missing:
             raise ValueError(f"disclosed fields missing for {missing}")
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return ("es", "en") if self.language == "both" else (self.language,)
+        return LetterLanguage(self.language).languages
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,93 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from clinic.i18n import N_, _, format_money, using_language
-from clinic.models import (
+from clinic.models import (  # noqa: F401 - Service, Group and their labels are re-exported here
     CASE_STATUS_LABELS,
+    GROUP_DESCRIPTIONS,
+    GROUP_LABELS,
     LANGUAGE_LABELS,
     NEED_LABELS,
     SEALED_LABELS,
+    SERVICE_LABELS,
     URGENCY_LABELS,
     Case,
     Client,
+    Group,
     Intake,
     Phone,
     SealedField,
+    Service,
 )
-
-
-class Service(StrEnum):
-    """What a partner organisation offers."""
-
-    LEGAL_REPRESENTATION = "legal_representation"
-    DETENTION_SUPPORT = "detention_support"
-    WORKERS_RIGHTS = "workers_rights"
-    FOOD_RELIEF = "food_relief"
-    HOUSING = "housing"
-    HEALTH = "health"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return SERVICE_LABELS[self]
-
-
-SERVICE_LABELS = {
-    Service.LEGAL_REPRESENTATION: N_("Legal representation"),
-    Service.DETENTION_SUPPORT: N_("Detention support"),
-    Service.WORKERS_RIGHTS: N_("Workers' rights"),
-    Service.FOOD_RELIEF: N_("Food relief"),
-    Service.HOUSING: N_("Housing"),
-    Service.HEALTH: N_("Health"),
-    Service.OTHER: N_("Other"),
-}
-
-
-class Group(StrEnum):
-    """A group of fields a letter discloses all together or not at all."""
-
-    IDENTITY = "identity"
-    CONTACT = "contact"
-    HOUSEHOLD = "household"
-    NEEDS = "needs"
-    CASE_SUMMARY = "case_summary"
-    SEALED = "sealed"
-
-    @property
-    def label(self) -> str:
-        return GROUP_LABELS[self]
-
-    @property
-    def description(self) -> str:
-        return GROUP_DESCRIPTIONS[self]
-
-
-GROUP_LABELS = {
-    Group.IDENTITY: N_("Identity"),
-    Group.CONTACT: N_("Contact"),
-    Group.HOUSEHOLD: N_("Household and income"),
-    Group.NEEDS: N_("Needs"),
-    Group.CASE_SUMMARY: N_("Case summary"),
-    Group.SEALED: N_("Sealed details (attorney approval)"),
-}
-
-GROUP_DESCRIPTIONS = {
-    Group.IDENTITY: N_("Full name, preferred name, date of birth and the clinic's client reference."),
-    Group.CONTACT: N_("Phones, and whether it is safe to call, text or leave a message on each; "
-                      "address; preferred language; whether an interpreter is needed."),
-    Group.HOUSEHOLD: N_("Household size and monthly income."),
-    Group.NEEDS: N_("What the client needs help with, how urgent it is, the next hearing or deadline, "
-                    "and whether a family member is detained."),
-    Group.CASE_SUMMARY: N_("The problem area, the case status and the intake notes."),
-    Group.SEALED: N_("Immigration and other sealed details. Only for a legal representation partner, "
-                     "and only when an attorney approves the letter."),
-}
 
 # Field keys per group, in the order a letter lists them; phones become phone_1, phone_2, ...
 GROUP_FIELDS: dict[Group, tuple[str, ...]] = {

@@ -40,6 +40,7 @@ from clinic.letters.pdf import (  # noqa: F401 - re-exported: plans and reports 
     _without_signature,
     clean_text,
 )
+from clinic.models import LetterLayout
 
 # ----------------------------------------------------------------------------------------------------
 # Referral letters
@@ -51,7 +52,7 @@ def render_letter(content: LetterContent) -> bytes:
 
     _font_coverage()
     st = styles()
-    if content.layout == "side_by_side":
+    if content.layout == LetterLayout.SIDE_BY_SIDE:
         story = _side_by_side(content.versions, st)
         footers = [(" · ".join(v.footer for v in content.versions),
                     " · ".join(v.page_label for v in content.versions))]

@@ -13,8 +13,11 @@ from clinic.models import (
     Channel,
     Client,
     ClientId,
+    ConsentMethod,
     Intake,
     IntakeId,
+    LetterLanguage,
+    LetterLayout,
     Need,
     Phone,
     SealedField,
@@ -58,11 +61,11 @@ def sample_case() -> Case:
     )
 
 
-def sample_request(language: str = "es", layout: str = "sequence",
+def sample_request(language: str = LetterLanguage.ES, layout: str = LetterLayout.SEQUENCE,
                    groups: frozenset[Group] = frozenset(Group) - {Group.SEALED},
                    sealed_values: dict[SealedField, str] | None = None) -> LetterRequest:
     client, intake, case = sample_client(), sample_intake(), sample_case()
-    langs = ("es", "en") if language == "both" else (language,)
+    langs = LetterLanguage(language).languages
     disclosed = {lang: collect_fields(groups, client=client, intake=intake, case=case,
                                       sealed_values=sealed_values or {}, lang=lang) for lang in langs}
     return LetterRequest(
@@ -74,5 +77,5 @@ def sample_request(language: str = "es", layout: str = "sequence",
         partner_address="77 Labor Lane\nSpringfield, IL 62702", partner_phone="(555) 010-5000",
         partner_email="intake@example.org", need=Need.WORKPLACE, disclosed=disclosed,
         coordinator_name="Ana Ruiz", coordinator_title="Coordinadora de referidos",
-        consent_date=dt.date(2026, 11, 20), consent_method="in_person",
+        consent_date=dt.date(2026, 11, 20), consent_method=ConsentMethod.IN_PERSON,
     )

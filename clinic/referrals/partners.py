@@ -21,14 +21,15 @@ CSV_COLUMNS = ("name", "services", "languages", "address", "phone", "email", "ho
                "legal_representation", "lsc_funded", "is_example")
 
 
-def choices(field: str, values, enum) -> tuple[str, ...]:
+def choices(field: str, values, enum):
+    """`values` as members of `enum`, in order, each once; a ValidationError for `field` names one not in it."""
     out = []
     for v in values:
         v = str(v).strip()
         if not v:
             continue
         try:
-            out.append(enum(v).value)
+            out.append(enum(v))
         except ValueError:
             raise ValidationError(field, _("“{value}” is not one of: {choices}.").format(
                 value=v[:40], choices=", ".join(e.value for e in enum))) from None
@@ -42,7 +43,7 @@ def check_partner(d: m.PartnerDraft) -> m.PartnerDraft:
     check_text("address", d.address, m.MAX_SHORT, multiline=True)
     services = choices("services", d.services, Service)
     disclosure = choices("disclosure", d.disclosure, Group)
-    if Group.SEALED.value in disclosure and not d.legal_representation:
+    if Group.SEALED in disclosure and not d.legal_representation:
         raise ValidationError("disclosure", _("Only a partner marked as legal representation may receive "
                                               "sealed details."))
     return dataclasses.replace(d, services=services, disclosure=disclosure)

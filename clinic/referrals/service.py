@@ -23,9 +23,6 @@ from clinic.storage.repos.referrals import ReferralRepo
 if TYPE_CHECKING:
     from clinic.letters.compose import LetterRequest
 
-LETTER_LANGUAGES = ("es", "en", "both")
-
-
 class Referrals:
     def __init__(self, session: Session, *, partners: Partners, sealed: Sealed, settings: Settings):
         self._v = session
@@ -61,7 +58,7 @@ class Referrals:
         return self._repo().list(since=start.isoformat(timespec="microseconds"),
                                  outcome=m.ReferralOutcome.PENDING, unprinted=True)
 
-    def disclosable(self, partner_id: int, ticked: frozenset[str]) -> frozenset[str]:
+    def disclosable(self, partner_id: int, ticked: frozenset[m.Group]) -> frozenset[m.Group]:
         """The groups a letter would carry: the partner's profile ∩ what is ticked, sealed only when allowed.
 
         Raises PermissionDenied naming what the partner's profile or the acting user's role does not allow.
@@ -69,21 +66,20 @@ class Referrals:
         self._v.require(Can.MAKE_REFERRALS)
         partner = self._partners.get(partner_id)
         ticked = frozenset(choices("fields", ticked, Group))
-        outside = sorted(ticked - set(partner.disclosure), key=lambda g: list(Group).index(Group(g)))
+        outside = sorted(ticked - set(partner.disclosure), key=list(Group).index)
         if outside:
             raise PermissionDenied(_("{partner} does not receive “{group}”. Untick it or edit the partner's "
                                      "disclosure profile.").format(partner=partner.name,
-                                                                   group=_(Group(outside[0]).label)))
-        if Group.SEALED.value in ticked:
+                                                                   group=_(outside[0].label)))
+        if Group.SEALED in ticked:
             if not partner.legal_representation:
                 raise PermissionDenied(_("Sealed details go only to a legal representation partner."))
             if not self._v.can(Can.APPROVE_SEALED_DISCLOSURE):
                 raise PermissionDenied(_("Sealed details need an attorney's approval: ask an attorney to make "
                                          "this letter."))
         approved = self._v.can(Can.APPROVE_SEALED_DISCLOSURE)
-        groups = allowed_groups(frozenset(Group(g) for g in partner.disclosure), partner.legal_representation,
-                                frozenset(Group(g) for g in ticked), approved)
-        return frozenset(g.value for g in groups)
+        return allowed_groups(frozenset(Group(g) for g in partner.disclosure), partner.legal_representation,
+                              ticked, approved)
 
     def preview(self, draft: m.ReferralDraft, lang: str | None = None):
         """The exact fields the letter would disclose, labelled in `lang` (the UI shows this list).
@@ -92,10 +88,10 @@ class Referrals:
         """
         groups = self.disclosable(draft.partner_id, draft.groups)
         if lang is None:
-            lang = draft.consent_language if draft.letter_language == "both" else draft.letter_language
+            lang = draft.consent_language if draft.letter_language == m.LetterLanguage.BOTH else draft.letter_language
         return self._fields(draft.client_id, draft.case_id, groups, lang)
 
-    def _fields(self, client_id: int, case_id: int | None, groups: frozenset[str], lang: str):
+    def _fields(self, client_id: int, case_id: int | None, groups: frozenset[m.Group], lang: str):
         conn = self._v.conn
         client = ClientRepo(conn).get(client_id)
         if client is None:
@@ -103,7 +99,7 @@ class Referrals:
         cases = CaseRepo(conn).for_client(client_id)
         case = next((c for c in cases if c.id == case_id), cases[-1] if cases else None)
         intake = IntakeRepo(conn).get(case.intake_id) if case else None
-        sealed = self._sealed.reveal(client_id) if Group.SEALED.value in groups else {}
+        sealed = self._sealed.reveal(client_id) if Group.SEALED in groups else {}
         return collect_fields(frozenset(Group(g) for g in groups), client=client, intake=intake, case=case,
                               sealed_values=sealed, lang=lang)
 
@@ -123,18 +119,18 @@ class Referrals:
             case = CaseRepo(self._v.conn).get(draft.case_id)
             if case is None or case.client_id != draft.client_id:
                 raise ValidationError("case", _("That case belongs to another client."))
-        if draft.consent_method not in m.CONSENT_METHOD_LABELS:
+        if draft.consent_method not in set(m.ConsentMethod):
             raise ValidationError("consent_method", _("Say how the client consented: in person or by phone."))
         if draft.consent_language not in LANGUAGES:
             raise ValidationError("consent_language", _("Unknown language."))
         if draft.consent_date > self._v.clock.today() or draft.consent_date < self._v.clock.today() - dt.timedelta(days=90):
             raise ValidationError("consent_date", _("The consent date must be within the last 90 days."))
-        if draft.letter_language not in LETTER_LANGUAGES:
+        if draft.letter_language not in set(m.LetterLanguage):
             raise ValidationError("letter_language", _("The letter language must be es, en or both."))
-        if draft.layout not in ("sequence", "side_by_side"):
+        if draft.layout not in set(m.LetterLayout):
             raise ValidationError("layout", _("Unknown layout."))
-        ordered = tuple(g.value for g in Group if g.value in groups)
-        approved_by = self._v.user.id if Group.SEALED.value in groups else None
+        ordered = tuple(g for g in Group if g in groups)
+        approved_by = self._v.user.id if Group.SEALED in groups else None
         with transaction(self._v.conn):
             referral_id = self._repo().add(draft, groups=ordered, sealed_approved_by=approved_by,
                                            by=self._v.user.id)
@@ -149,7 +145,7 @@ class Referrals:
         referral = self.get(referral_id)
         partner = self._partners.get(referral.partner_id)
         case_id = self._repo().case_id(referral_id)
-        langs = ("es", "en") if referral.letter_language == "both" else (referral.letter_language,)
+        langs = m.LetterLanguage(referral.letter_language).languages
         groups = frozenset(referral.groups)
         disclosed = {lang: self._fields(referral.client_id, case_id, groups, lang) for lang in langs}
         settings = self._settings.get()
@@ -171,7 +167,7 @@ class Referrals:
         """
         self._v.require(Can.MAKE_REFERRALS)
         referral = self.get(referral_id)
-        sealed = Group.SEALED.value in referral.groups
+        sealed = Group.SEALED in referral.groups
         blob = pdf
         if sealed:
             self._v.require(Can.VIEW_SEALED)

@@ -328,3 +328,23 @@ def test_daily_batch_skips_letters_already_printed(env):
     assert referral.id in [r.id for r in coord.referrals.pending_today()]
     coord.referrals.record_output(referral.id, "print")
     assert referral.id not in [r.id for r in coord.referrals.pending_today()]
+
+
+def test_referral_options_are_enums_stored_as_the_same_values(env):
+    """A referral's options come back as the models' enums; the database holds the very same strings."""
+    open_as, _home, receipt, food, _legal = env
+    coord = open_as("coord")
+    referral = coord.referrals.create(_draft(receipt.client_id, food, {m.Group.IDENTITY, m.Group.HOUSEHOLD},
+                                             method=m.ConsentMethod.PHONE, letter_language=m.LetterLanguage.BOTH,
+                                             layout=m.LetterLayout.SIDE_BY_SIDE))
+    again = coord.referrals.get(referral.id)
+    assert again.groups == (m.Group.IDENTITY, m.Group.HOUSEHOLD) and all(type(g) is m.Group for g in again.groups)
+    assert type(again.consent_method) is m.ConsentMethod and again.consent_method is m.ConsentMethod.PHONE
+    assert again.letter_language is m.LetterLanguage.BOTH and again.layout is m.LetterLayout.SIDE_BY_SIDE
+    row = coord.conn.execute("SELECT fields, consent_method, letter_language, layout FROM referrals WHERE id = ?",
+                             (referral.id,)).fetchone()
+    assert tuple(row) == ("identity,household", "phone", "both", "side_by_side")
+    assert all(type(v) is str for v in row)
+    partner = coord.partners.get(food)
+    assert all(isinstance(s, m.Service) for s in partner.services)
+    assert all(isinstance(g, m.Group) for g in partner.disclosure)

@@ -18,7 +18,7 @@ OLD_NAMES = {"fmt_date", "fmt_moment", "fmt_size", "babel_locale"}
 
 
 def test_dates_times_sizes_and_money_in_each_language():
-    """The same values read as each language writes them; the old names are the very same functions."""
+    """The same values read as each language writes them."""
     moment = dt.datetime(2026, 3, 14, 22, 58)  # naive: already local time
     try:
         set_language("en")
@@ -32,11 +32,15 @@ def test_dates_times_sizes_and_money_in_each_language():
         assert fmt.format_number(12345) == "12.345"
     finally:
         set_language("en")
-    assert (fmt.fmt_date, fmt.fmt_moment, fmt.fmt_size) == (fmt.format_date, fmt.format_when, fmt.format_size)
+
+
+def test_the_old_formatter_aliases_are_gone():
+    """fmt_date, fmt_moment and fmt_size were aliases kept for old branches; nothing uses them now."""
+    assert [name for name in ("fmt_date", "fmt_moment", "fmt_size") if hasattr(fmt, name)] == []
 
 
 def test_no_screen_uses_the_old_formatter_names():
-    """Every screen imports format_date/format_when/format_size; the fmt_* names are only kept for old branches."""
+    """Every screen imports format_date/format_when/format_size, never the old fmt_* names."""
     users = []
     for path in UI.rglob("*.py"):
         if path.name == "format.py":

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 
 from clinic import models as m
 from clinic.access import Can
-from clinic.errors import UserError, ValidationError
+from clinic.errors import ValidationError
 from clinic.i18n import N_, _
 from ui.cases.status import _EditDialog
 from ui.context import AppContext
-from ui.kit.errors import show_error
 from ui.kit.format import format_date
 from ui.kit.forms import DateEdit, labelled, set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 
 DEADLINE_COLUMNS = (
@@ -198,9 +198,5 @@ class DeadlinesBox(QGroupBox):
     def _saved(self, _deadline: m.Deadline) -> None:
         if self.case_id is None:
             return
-        try:
-            self.load(self.case_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.changed.emit()
+        case_id = self.case_id
+        VaultOp(self.ctx, self, lambda _v: self.load(case_id)).success(lambda _r: self.changed.emit()).run()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +32,7 @@ from clinic.i18n import N_, _
 from ui.context import AppContext
 from ui.kit.format import format_date, format_when, language_name
 from ui.kit.forms import DateEdit, FieldErrors, labelled, parse_date, set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 
 _NAME_ROWS = (("given_names", N_("&Given names")), ("family_name_1", N_("&First family name")),
@@ -171,14 +171,13 @@ class ClientDetailsDialog(QDialog):
             interpreter_needed=self.interpreter.isChecked())
 
     def _fields(self) -> dict[str, QWidget]:
+        """Each widget by the path a ValidationError gives: `phones[1].label` is the label of the second
+        phone in details() (empty rows are left out of it)."""
         fields: dict[str, QWidget] = {**self.edits, "date_of_birth": self.born, "language": self.language,
                                       "address": self.address, "phones": self.phones[0].number}
-        details = self.details()
-        for row in self.phones:  # the phone at fault, not always the first
-            phone = row.phone()
-            if phone and clinic.client_details_problems(dataclasses.replace(details, phones=(phone,))):
-                fields["phone"] = row.number
-                break
+        typed = [row for row in self.phones if row.phone() is not None]
+        for i, row in enumerate(typed):
+            fields |= {f"phones[{i}]": row.number, f"phones[{i}].label": row.label}
         return fields
 
     def _problems(self) -> list[UserError]:
@@ -194,10 +193,9 @@ class ClientDetailsDialog(QDialog):
         self.errors.clear()
         problems = self._problems()
         if not problems:
-            try:
-                self.saved.emit(self.ctx.v.clients.update(self.client.id, self.details()))
-            except UserError as exc:
-                problems = [exc]
+            details = self.details()
+            VaultOp(self.ctx, self, lambda v: v.clients.update(self.client.id, details)) \
+                .success(self.saved.emit).failure(problems.append).run()
         if problems:
             fields = self._fields()
             for exc in problems:

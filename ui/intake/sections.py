@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import intake_rules
 from clinic import models as m
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _
@@ -27,7 +26,7 @@ from ui.intake.fields import MoneyEdit, PhoneRow, line_edit, plain_edit
 from ui.intake.parties import AdversePartiesBox
 from ui.kit import theme
 from ui.kit.format import CHANNEL_NAMES
-from ui.kit.forms import DateEdit, IntEdit, labelled, set_accessible
+from ui.kit.forms import DateEdit, IntEdit, labelled, set_accessible, widget_at
 from ui.kit.icons import lock_pixmap
 
 
@@ -294,9 +293,11 @@ class IntakeForm(QWidget):
             adverse_parties=self.parties_box.drafts(),
         )
 
-    def widget_for_error(self, exc: ValidationError) -> QWidget | None:
-        """The field a ValidationError is about; for phones and sealed values, the one at fault."""
-        simple = {
+    def fields(self) -> dict[str, QWidget]:
+        """Each field's widget by the path a ValidationError gives (clinic.errors): `phones[1].number`
+        is the second phone in the draft (empty rows are left out of it), `sealed.a_number` one sealed
+        value, `adverse_parties[0].name` the first party named."""
+        fields: dict[str, QWidget] = {
             "given_names": self.given_names, "family_name_1": self.family_name_1,
             "family_names": self.family_name_1, "family_name_2": self.family_name_2,
             "preferred_name": self.preferred_name, "date_of_birth": self.date_of_birth,
@@ -306,21 +307,20 @@ class IntakeForm(QWidget):
             "next_date": self.next_date, "detained_family_member": self.detained, "channel": self.channel,
             "site": self.site, "notes": self.notes, "consent_to_store": self.consent,
             "consent_language": self.consent_language, "phones": self.phones[0].number,
-            "party_name": self.parties_box.first_named(), "adverse_parties": self.parties_box.first_named(),
-            "relationship": self.parties_box.first_named(),
+            "sealed": self.sealed[m.SealedField.PRIVILEGED_NOTES],
+            "adverse_parties": self.parties_box.first_named(),
         }
-        if exc.field == "phone":
-            for row in self.phones:
-                if (phone := row.phone()) is not None and _fails(m.IntakeDraft("x", "x", phones=(phone,),
-                                                                              consent_to_store=True)):
-                    return row.number
-            return self.phones[0].number
-        if exc.field == "sealed":
-            for field, widget in self.sealed.items():
-                if _fails(m.IntakeDraft("x", "x", consent_to_store=True, sealed={field: self._text(field)})):
-                    return widget
-            return self.sealed[m.SealedField.PRIVILEGED_NOTES]
-        return simple.get(exc.field)
+        typed = [row for row in self.phones if row.phone() is not None]
+        fields |= {f"phones[{i}]": row.number for i, row in enumerate(typed)}
+        fields |= {f"sealed.{field.value}": widget for field, widget in self.sealed.items()}
+        named = [(name, rel) for name, rel in self.parties_box.rows if name.text().strip()]
+        for i, (name, relationship) in enumerate(named):
+            fields |= {f"adverse_parties[{i}]": name, f"adverse_parties[{i}].relationship": relationship}
+        return fields
+
+    def widget_for_error(self, exc: ValidationError) -> QWidget | None:
+        """The widget of the exact field a ValidationError names (its path), or None if none shows it."""
+        return widget_at(exc, self.fields())
 
     # ----- a fresh start ----------------------------------------------------------------------------
 
@@ -342,10 +342,3 @@ class IntakeForm(QWidget):
         self.consent_language.setCurrentIndex(0)
         self.urgency[m.Urgency.ROUTINE].setChecked(True)
 
-
-def _fails(draft: m.IntakeDraft) -> bool:
-    try:
-        intake_rules.validate(draft)
-    except ValidationError:
-        return True
-    return False

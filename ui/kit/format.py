@@ -61,9 +61,6 @@ def format_size(size: int) -> str:
     return _("{n} MB").format(n=format_decimal(round(size / (1024 * 1024), 1), locale=ui_locale()))
 
 
-# The older names, kept only so branches written against them still run; they ARE the functions above.
-fmt_date, fmt_moment, fmt_size = format_date, format_when, format_size
-
 
 def language_name(code: str) -> str:
     return _(m.LANGUAGE_LABELS[code]) if code in m.LANGUAGE_LABELS else code
@@ -75,4 +72,3 @@ NATIVE_NAMES = {"es": "Español", "en": "English"}
 # How a person reached the clinic, as staff read it.
 CHANNEL_NAMES = {m.Channel.WALK_IN: N_("Walk-in"), m.Channel.PHONE: N_("By phone"),
                  m.Channel.OUTREACH: N_("Outreach")}
-

@@ -88,7 +88,7 @@ class FieldErrors:
 
     def mark_validation(self, exc: ValidationError, fields: Mapping[str, QWidget]) -> bool:
         """Mark the field a ValidationError names; False when no widget shows that field."""
-        widget = fields.get(exc.field)
+        widget = widget_at(exc, fields)
         if widget is None:
             return False
         self.mark(widget, exc.message)
@@ -112,6 +112,27 @@ class FieldErrors:
                 theme.set_flag(target, theme.INVALID, False)
                 target.setToolTip(mark.tooltip)
                 target.setAccessibleDescription(mark.description)
+
+
+def widget_at(exc: ValidationError, fields: Mapping[str, QWidget]) -> QWidget | None:
+    """The widget for the input a ValidationError names, straight from its path, checking nothing again.
+
+    `fields` maps paths (clinic.errors.ValidationError's convention: `phones[1].number`, `sealed.a_number`)
+    and plain field names to widgets. The exact path wins; else the nearest enclosing one shown
+    (`phones[1]`, then `phones`); else the error's field name.
+    """
+    path = exc.path or exc.field
+    while path:
+        if path in fields:
+            return fields[path]
+        parent = _PARENT.sub("", path)
+        if parent == path:
+            break
+        path = parent
+    return fields.get(exc.field)
+
+
+_PARENT = re.compile(r"(\.[^.\[\]]*|\[\d+\])$")  # the last `.key` or `[i]` of a path
 
 
 def _add_error_label(widget: QWidget, message: str) -> QLabel | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from clinic import Group, Service
 from clinic.i18n import _
+from clinic.models import Group, Service
 from ui.kit.forms import set_accessible
 
 
@@ -17,7 +17,7 @@ def services_text(values) -> str:
 
 def groups_text(values) -> str:
     """Disclosure group values as translated labels, in the fixed group order."""
-    known = [g for g in Group if g.value in values]
+    known = [g for g in Group if g in values]
     return ", ".join(_(g.label) for g in known)
 
 
@@ -68,12 +68,12 @@ class GroupChecks(QGroupBox):
                 box.setToolTip(_(group.description))
             set_accessible(box, _(group.label), _(group.description))
 
-    def ticked(self) -> frozenset[str]:
-        return frozenset(g.value for g, box in self.boxes.items() if box.isChecked())
+    def ticked(self) -> frozenset[Group]:
+        return frozenset(g for g, box in self.boxes.items() if box.isChecked())
 
     def set_ticked(self, values) -> None:
         for group, box in self.boxes.items():
-            box.setChecked(group.value in values)
+            box.setChecked(group in values)
 
     def set_allowed(self, allowed, *, reason: str = "", note: str = "") -> None:
         """Enable only `allowed` groups (untick the others, silently); show why sealed is off and a note."""

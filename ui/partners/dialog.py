@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import Group, Service
 from clinic import models as m
 from clinic.i18n import _
+from clinic.models import Group, Service
 from ui.context import AppContext
 from ui.kit.forms import FieldErrors, labelled, set_accessible
 from ui.kit.groups import GroupChecks
@@ -172,10 +172,10 @@ class PartnerDialog(QDialog):
     def draft(self) -> m.PartnerDraft:
         return m.PartnerDraft(
             name=self.name.text().strip(),
-            services=tuple(s.value for s, box in self.service_boxes.items() if box.isChecked()),
+            services=tuple(s for s, box in self.service_boxes.items() if box.isChecked()),
             languages=self.languages.text().strip(), address=self.address.toPlainText().strip(),
             phone=self.phone.text().strip(), email=self.email.text().strip(), hours=self.hours.text().strip(),
-            disclosure=tuple(g.value for g in Group if g.value in self.disclosure.ticked()),
+            disclosure=tuple(g for g in Group if g in self.disclosure.ticked()),
             legal_representation=self.legal.isChecked(), lsc_funded=self.lsc.isChecked(),
             is_example=self.example.isChecked())
 

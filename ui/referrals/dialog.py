@@ -11,11 +11,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import Group, lsc_warning
+from clinic import lsc_warning
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import PermissionDenied, UserError, ValidationError
 from clinic.i18n import LANGUAGES, N_, _
+from clinic.models import Group
 from ui.context import AppContext
 from ui.kit.errors import show_error
 from ui.kit.format import language_name
@@ -26,10 +27,10 @@ from ui.referrals.dialog_ui import setup_ui
 
 # (label, letter_language, layout); the client's own language is offered first when letters exist in it.
 LETTER_CHOICES = (
-    (N_("English"), "en", "sequence"),
-    (N_("Spanish"), "es", "sequence"),
-    (N_("Both, one after the other"), "both", "sequence"),
-    (N_("Both, side by side"), "both", "side_by_side"),
+    (N_("English"), m.LetterLanguage.EN, m.LetterLayout.SEQUENCE),
+    (N_("Spanish"), m.LetterLanguage.ES, m.LetterLayout.SEQUENCE),
+    (N_("Both, one after the other"), m.LetterLanguage.BOTH, m.LetterLayout.SEQUENCE),
+    (N_("Both, side by side"), m.LetterLanguage.BOTH, m.LetterLayout.SIDE_BY_SIDE),
 )
 LETTER_LANGS = ("es", "en")
 
@@ -121,7 +122,7 @@ class ReferralDialog(QDialog):
         client_lang = self.client_file.client.language
         if client_lang in LETTER_LANGS:
             self.letter_language.addItem(_("The client's language ({language})").format(
-                language=language_name(client_lang)), f"{client_lang}|sequence")
+                language=language_name(client_lang)), f"{client_lang}|{m.LetterLayout.SEQUENCE}")
         for label, lang, layout in LETTER_CHOICES:
             self.letter_language.addItem(_(label), f"{lang}|{layout}")
         for lang in LANGUAGES:
@@ -167,20 +168,20 @@ class ReferralDialog(QDialog):
     def current_partner(self) -> m.Partner | None:
         return self.partners.get(self.partner.currentData())
 
-    def ticked(self) -> frozenset[str]:
+    def ticked(self) -> frozenset[m.Group]:
         return self.groups.ticked()
 
-    def letter_choice(self) -> tuple[str, str]:
-        data = self.letter_language.currentData() or "es|sequence"
-        lang, layout = data.split("|")
-        return lang, layout
+    def letter_choice(self) -> tuple[m.LetterLanguage, m.LetterLayout]:
+        lang, _bar, layout = (self.letter_language.currentData() or "es|sequence").partition("|")
+        return m.LetterLanguage(lang), m.LetterLayout(layout)
 
     def draft(self) -> m.ReferralDraft:
         partner = self.current_partner()
         need = m.Need(self.need.currentData() or m.Need.OTHER.value)
         cases = self.client_file.cases if self.client_file else ()
         letter_lang, layout = self.letter_choice()
-        method = "in_person" if self.in_person.isChecked() else "phone" if self.by_phone.isChecked() else ""
+        method = (m.ConsentMethod.IN_PERSON if self.in_person.isChecked() else
+                  m.ConsentMethod.PHONE if self.by_phone.isChecked() else "")
         return m.ReferralDraft(
             client_id=self.client_id, partner_id=partner.id if partner else 0, need=need, groups=self.ticked(),
             consent_date=self.consent_date.date() or dt.date.today(),
@@ -202,7 +203,7 @@ class ReferralDialog(QDialog):
     def _sync_groups(self) -> None:
         """Enable only the groups in the partner's profile; sealed only for a legal partner and an attorney."""
         partner = self.current_partner()
-        allowed = {g for g in Group if partner and g.value in partner.disclosure}
+        allowed = {g for g in Group if partner and g in partner.disclosure}
         reason = ""
         if partner is not None and not partner.legal_representation:
             reason = _("Sealed details go only to a partner marked as legal representation.")
@@ -220,7 +221,7 @@ class ReferralDialog(QDialog):
             # the person unticks what the client does not agree to share.
             self._defaults_for = partner.id
             self.groups.blockSignals(True)
-            self.groups.set_ticked({g.value for g in allowed if g is not Group.SEALED})
+            self.groups.set_ticked({g for g in allowed if g is not Group.SEALED})
             self.groups.blockSignals(False)
         warning = lsc_warning(partner) if partner else None
         self.lsc.setText(warning or "")
@@ -235,7 +236,7 @@ class ReferralDialog(QDialog):
         partner = self.current_partner()
         groups = self.ticked()
         letter_lang, _layout = self.letter_choice()
-        lang = self.consent_language.currentData() if letter_lang == "both" else letter_lang
+        lang = self.consent_language.currentData() if letter_lang is m.LetterLanguage.BOTH else letter_lang.value
         case_id = self.draft().case_id  # the need picks the case whose summary a letter would carry
         if self.consent.isChecked() and self._consented_to != (partner and partner.id, groups, case_id):
             self.consent.setChecked(False)

@@ -262,7 +262,7 @@ class ReferralsPage(Page):
         referral = self.selected()
         if referral is None:
             return None
-        if "sealed" in referral.groups and not self.ctx.can(Can.VIEW_SEALED):
+        if m.Group.SEALED in referral.groups and not self.ctx.can(Can.VIEW_SEALED):
             show_error(self, UserError(_("This letter carries sealed details: only an attorney can open it.")))
             return None
 

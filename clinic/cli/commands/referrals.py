@@ -72,13 +72,13 @@ def cmd_letter(args) -> int:
         client_id = vault.clients.id_for(args.ref)
         partner = vault.partners.by_name(args.partner)
         ticked = frozenset(_csv_list(args.fields)) if args.fields else \
-            frozenset(g for g in partner.disclosure if g != Group.SEALED.value)
+            frozenset(g for g in partner.disclosure if g != Group.SEALED)
         client = vault.clients.get(client_id).client
         consent_date = dt.date.fromisoformat(args.consent_date) if args.consent_date else clock.today()
         referral = vault.referrals.create(m.ReferralDraft(
             client_id=client_id, partner_id=partner.id, need=need, groups=ticked, consent_date=consent_date,
-            consent_language=client.language, consent_method=args.consent,
-            letter_language=args.lang or client.language, layout=args.layout))
+            consent_language=client.language, consent_method=m.ConsentMethod(args.consent),
+            letter_language=m.LetterLanguage(args.lang or client.language), layout=m.LetterLayout(args.layout)))
         pdf = vault.referrals.make_letter(referral.id)
         if out.name == "__pending__":
             out = out.with_name(default_filename(referral.ref))
@@ -118,10 +118,10 @@ def add_commands(sub) -> None:
     s.add_argument("ref", help=_("the client's reference"))
     s.add_argument("--partner", required=True)
     s.add_argument("--need", required=True, help=", ".join(n.value for n in m.Need))
-    s.add_argument("--lang", choices=["es", "en", "both"])
-    s.add_argument("--layout", choices=["sequence", "side_by_side"], default="sequence")
+    s.add_argument("--lang", choices=[v.value for v in m.LetterLanguage])
+    s.add_argument("--layout", choices=[v.value for v in m.LetterLayout], default=m.LetterLayout.SEQUENCE.value)
     s.add_argument("--fields", help=_("comma-separated groups (default: the partner's profile, without sealed)"))
-    s.add_argument("--consent", choices=["in_person", "phone"], default="in_person",
+    s.add_argument("--consent", choices=[v.value for v in m.ConsentMethod], default=m.ConsentMethod.IN_PERSON.value,
                    help=_("how the client consented to this disclosure (default: in person)"))
     s.add_argument("--consent-date", help=_("YYYY-MM-DD (default: today)"))
     s.add_argument("--out", required=True, help=_("where to write the PDF (a file, or a folder)"))

@@ -16,7 +16,8 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def _partner(r) -> m.Partner:
-    return m.Partner(m.PartnerId(r[0]), r[1], _split(r[2]), r[3], r[4], r[5], r[6], r[7], _split(r[8]),
+    return m.Partner(m.PartnerId(r[0]), r[1], m.as_options(m.Service, _split(r[2])), r[3], r[4], r[5], r[6], r[7],
+                     m.as_options(m.Group, _split(r[8])),
                      bool(r[9]), bool(r[10]), bool(r[11]), bool(r[12]))
 
 
@@ -71,7 +72,9 @@ _REFERRAL_SQL = (
 
 def _referral(r) -> m.Referral:
     return m.Referral(m.ReferralId(r[0]), r[1], m.ClientId(r[2]), r[3], m.PartnerId(r[4]), r[5], m.Need(r[6]),
-                      _split(r[7]), r[8], parse_date(r[9]), r[10], r[11], r[12], r[13],
+                      m.as_options(m.Group, _split(r[7])), r[8], parse_date(r[9]), r[10],
+                      *m.as_options(m.ConsentMethod, (r[11],)), *m.as_options(m.LetterLanguage, (r[12],)),
+                      *m.as_options(m.LetterLayout, (r[13],)),
                       m.ReferralOutcome(r[14]), parse_ts(r[15]), r[16], r[17])
 
 

@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from clinic.home import Home
 from clinic.vault import Vault
-from tests.fixtures.intake import (
-    PASSPHRASE,
-    STAFF,
-    Template,
-    _template,
-    close_message_boxes,
-    focused,
-    show,
-)
+from tests.fixtures.intake import ACCOUNTS, close_message_boxes, focused, show
+from tests.fixtures.template import VaultTemplate, build_once, copy_home
 from ui.context import AppContext
 from ui.intake.page import IntakePage
 
 
 @pytest.fixture(scope="session")
-def vault_template(tmp_path_factory) -> Template:
-    """One vault per session (admin plus a staff member per role), each account's keys derived once."""
-    if not _template:
-        home = Home(tmp_path_factory.mktemp("template") / "vault")
-        vault, _recovery = Vault.init(home, clinic_name="Test Clinic", admin_name="admin",
-                                      passphrase=PASSPHRASE, language="en")
-        keys = {"admin": vault.keys.owned()}  # lock() wipes the vault's own copies
-        for name, role in STAFF.items():
-            vault.staff.add(name, role, PASSPHRASE, language="en")
-        vault.lock()
-        for name in STAFF:
-            keys[name] = Vault.derive(home, name, PASSPHRASE)
-        _template.append(Template(home, keys))
-    return _template[0]
+def vault_template(tmp_path_factory) -> VaultTemplate:
+    """One empty vault per session (admin plus a staff member per role), each account's keys derived once."""
+    return build_once("intake", tmp_path_factory, clinic_name="Test Clinic", accounts=ACCOUNTS)
 
 
 @pytest.fixture
 def open_vault(vault_template, tmp_path):
     """open_vault(name) -> a Vault on this test's own copy of the template, as that staff member."""
-    home = Home(tmp_path / "vault")
-    shutil.copytree(vault_template.home.path, home.path)
+    home = copy_home(vault_template, tmp_path / "vault")
     opened: list[Vault] = []
 
     def open_(name: str) -> Vault:

@@ -87,3 +87,22 @@ def test_value_labels_carry_their_field_and_value_for_a_screen_reader(file_view,
     view.load(recorded.client_id)
     names = [lab.accessibleName() for lab in view.findChildren(QLabel)]
     assert "Date of birth: Mar 14, 1987" in names and "Address: 12 Main St" in names
+
+
+def test_the_second_phone_of_a_correction_gets_its_error_and_the_focus(qtbot, file_view, recorded):
+    """The core names `phones[1].label`: the second phone's label is marked and focused."""
+    view, _ctx = file_view("attorney")
+    view.load(recorded.client_id)
+    view.correct_button.click()
+    dialog = view.details_dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    dialog.phones[1].number.setText("555 0102")
+    dialog.phones[1].label.setText("x" * (m.MAX_NAME + 1))
+    dialog.submit()
+    assert dialog.errors.marked == (dialog.phones[1].label,)
+    assert dialog.focusWidget() is dialog.phones[1].label
+    dialog.phones[1].label.setText("work")
+    dialog.phones[1].number.setText("call me")
+    dialog.submit()
+    assert dialog.errors.marked == (dialog.phones[1].number,)
