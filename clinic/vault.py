@@ -25,6 +25,7 @@ from clinic.clock import now_iso
 from clinic.conflicts.service import Conflicts
 from clinic.crypto import primitives as p
 from clinic.crypto.primitives import SecretBytes
+from clinic.drafts.service import Drafts
 from clinic.eligibility.service import Eligibility
 from clinic.errors import (
     PermissionDenied,
@@ -80,6 +81,7 @@ class Vault:
                            index_people=self.conflicts.index_plan_people)
         self.incidents = Incidents(s)
         self.public_reports = PublicReports(s)
+        self.drafts = Drafts(s)  # unsaved forms kept at lock, for their owner only
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self.is_open else 'locked'}>"
@@ -249,6 +251,7 @@ class Vault:
             keys.wipe()
             raise
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
+        vault.drafts.purge_stale()  # a draft untouched for a day is gone, whoever unlocks
         if vault.can(access.Can.MANAGE_STAFF) and vault.keys.privileged_private is not None:
             try:
                 if keyfile.pending_rotation:
@@ -379,7 +382,6 @@ def _grant_held_privileged(keyfile: KeyFile, entry: dict, rec: UnlockedKeys) -> 
         keyfile.grant_privileged_next(entry, rec.privileged_private)
     else:
         keyfile.grant_privileged(entry, rec.privileged_private)
-
 
 
 def _connect_any(home: Home, data_keys: tuple[SecretBytes, ...]) -> tuple[Connection, SecretBytes]:
