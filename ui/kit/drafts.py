@@ -97,18 +97,31 @@ class DraftHook:
 
     @classmethod
     def for_widgets(cls, ctx, page: QWidget, kind: str, *, widgets: Callable[[], list[QWidget]],
-                    dirty: Callable[[], bool], reset: Callable[[], None],
+                    reset: Callable[[], None], dirty: Callable[[], bool] | None = None,
                     extra: Callable[[], dict] = dict, prepare: Callable[[dict], None] = lambda _p: None):
         """The usual hook: the form's widgets (sealed ones left out) by position; `reset` empties the form
-        before it is filled back; `extra`/`prepare` keep and re-create what the widget list depends on
-        (rows added to a form)."""
+        before it is filled back; `dirty` tells whether anything was typed (default: anything differs from
+        the form as it was at `mark_clean()`, first called now); `extra`/`prepare` keep and re-create what
+        the widget list depends on (rows added to a form)."""
         def write(payload: dict) -> None:
             reset()
             prepare(payload)
             restore(widgets(), payload.get("fields") or [])
 
-        return cls(ctx, page, kind, read=lambda: {"fields": capture(widgets()), **extra()} if dirty() else None,
-                   write=write)
+        def read() -> dict | None:
+            fields = capture(widgets())
+            typed = dirty() if dirty is not None else fields != hook._blank
+            return {"fields": fields, **extra()} if typed else None
+
+        hook = cls(ctx, page, kind, read=read, write=write)
+        hook._widgets = widgets
+        hook.mark_clean()
+        return hook
+
+    def mark_clean(self) -> None:
+        """The form as it is now counts as nothing typed (after a reset, or a list filled in at unlock)."""
+        widgets = getattr(self, "_widgets", None)
+        self._blank = capture(widgets()) if widgets is not None else None
 
     def keep(self, vault) -> None:
         """On lock, with the vault still open: keep what is typed (or drop the resumed draft if cleared)."""

@@ -118,7 +118,11 @@ def test_a_draft_older_than_a_day_is_gone(qtbot, window, ctx):
         unlock(qtbot, window, "admin")
         _type_intake(qtbot, window)
         _idle_lock(window)
-        c.advance(hours=25)
+        c.advance(hours=23)
+        unlock(qtbot, window, "admin")
+        assert _banner(window).isVisible() and len(ctx.vault.drafts.mine()) == 1  # still offered at 23 hours
+        _idle_lock(window)  # not resumed: the draft keeps its time
+        c.advance(hours=2)
         unlock(qtbot, window, "admin")
         assert not _banner(window).isVisible()
         assert ctx.vault.drafts.mine() == []
@@ -177,3 +181,50 @@ def test_the_canary_typed_is_in_no_file_but_the_encrypted_vault(qtbot, ctx, pref
     assert "(and 1 more draft)" in _banner(again).text.text()
     qtbot.mouseClick(_banner(again).resume_button, Qt.MouseButton.LeftButton)
     assert again.pages["intake"].form.notes.toPlainText() == f"{CANARY} otra vez"  # the close kept it
+
+
+def test_a_half_typed_hotline_report_survives_the_lock_without_the_callers_sealed_details(qtbot, window, ctx):
+    from clinic.incidents import model as im
+
+    unlock(qtbot, window, "admin")
+    window.show_page("incidents")
+    page = window.pages["incidents"]
+    f = page.form
+    qtbot.keyClicks(f.address, f"Calle {CANARY} & 5th")
+    f.activities.boxes[im.Activity.DETAINING].setChecked(True)
+    f.agents.setText("4")
+    f.add_vehicle()
+    qtbot.keyClicks(f.vehicle_rows[1].make, "Ford")
+    f.add_person()
+    f.person_rows[0].detained.setChecked(True)
+    f.notes.setPlainText(f"{CANARY} on the phone")
+    f.reporter_name.setText("Caller Sealed-Canary")
+    _idle_lock(window)
+    unlock(qtbot, window, "admin")
+    banner = _banner(window)
+    assert "Resume your unsaved incident report from" in banner.text.text()
+    [draft] = ctx.vault.drafts.mine("incident")
+    assert "Sealed-Canary" not in str(ctx.vault.drafts.open(draft.id).payload)
+    qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)
+    page = window.pages["incidents"]
+    f = page.form
+    assert window.page_stack.currentWidget() is page and page.tabs.currentWidget() is page.entry
+    assert f.address.text() == f"Calle {CANARY} & 5th"
+    assert f.activities.boxes[im.Activity.DETAINING].isChecked()
+    assert f.agents.text() == "4"
+    assert len(f.vehicle_rows) == 2 and f.vehicle_rows[1].make.text() == "Ford"
+    assert len(f.person_rows) == 1 and f.person_rows[0].detained.isChecked()
+    assert f.notes.toPlainText() == f"{CANARY} on the phone"
+    assert f.reporter_name.text() == ""
+    page.save()
+    assert page._saved_ref is not None, "the resumed report saves"
+    assert ctx.vault.drafts.mine() == []
+
+
+def test_an_untouched_hotline_form_keeps_no_draft(qtbot, window, ctx):
+    unlock(qtbot, window, "admin")
+    window.show_page("incidents")
+    assert window.pages.is_built("incidents")
+    _idle_lock(window)
+    unlock(qtbot, window, "admin")
+    assert ctx.vault.drafts.mine() == [] and not _banner(window).isVisible()
