@@ -223,8 +223,8 @@ class DraftBanner(QWidget):
         self.hide()
 
     def retranslate(self) -> None:
-        self.resume_button.setText(_("&Resume"))
-        self.discard_button.setText(_("D&iscard"))
+        self.resume_button.setText(_("Resume"))  # no Alt-letter: the screens below use them all (Tab reaches it)
+        self.discard_button.setText(_("Discard"))
         draft = self.current
         if draft is None:
             self.text.clear()

@@ -228,3 +228,26 @@ def test_an_untouched_hotline_form_keeps_no_draft(qtbot, window, ctx):
     _idle_lock(window)
     unlock(qtbot, window, "admin")
     assert ctx.vault.drafts.mine() == [] and not _banner(window).isVisible()
+
+
+def test_the_banner_shares_no_alt_letter_with_the_screens_in_either_language(qtbot, window, ctx):
+    from clinic.i18n import set_language
+    from tests.fixtures.mnemonics import problems
+
+    unlock(qtbot, window, "admin")
+    _type_intake(qtbot, window)
+    _idle_lock(window)
+    unlock(qtbot, window, "admin")
+    found = []
+    for lang in ("en", "es"):
+        window.switch_language(lang)
+        assert _banner(window).isVisible()
+        for key, page in list(window.pages.items()):
+            window.show_page(key)
+            qtbot.waitUntil(page.isVisible, timeout=2000)
+            found += problems(window, f"{key} ({lang})")
+        if lang == "es":
+            assert _banner(window).resume_button.text() == "Retomar"
+            assert "Retomar su entrevista sin guardar de las" in _banner(window).text.text()
+    set_language("en")
+    assert found == [], "\n".join(found)
