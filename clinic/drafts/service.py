@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
 from clinic.session import Session
-from clinic.storage.db import transaction
+from clinic.storage.db import DatabaseError, transaction
 from clinic.storage.repos.drafts import DraftsRepo
+
+log = logging.getLogger(__name__)
 
 KINDS = ("intake", "incident")
 MAX_PAYLOAD = 256 * 1024  # characters of JSON: far more than any form holds
@@ -69,12 +72,13 @@ class Drafts:
 
     def mine(self, kind: str | None = None) -> list[DraftInfo]:
         """The user's own drafts, newest first (nobody else's, whatever their role)."""
-        return [DraftInfo(i, k, _when(at)) for i, k, at in self._repo().list(self._v.user.id, kind)]
+        cutoff = self._cutoff()  # a draft a failed purge left behind is not offered either
+        return [DraftInfo(i, k, _when(at)) for i, k, at in self._repo().list(self._v.user.id, kind) if at >= cutoff]
 
     def open(self, draft_id: int) -> Draft:
         """One of the user's own drafts with its fields; NotFound for anyone else's, as for a missing one."""
         row = self._repo().get(draft_id, self._v.user.id)
-        if row is None:
+        if row is None or row[3] < self._cutoff():
             raise NotFound(_("That draft no longer exists: drafts are kept for a day."))
         i, kind, text, at = row
         with transaction(self._v.conn):
@@ -90,13 +94,22 @@ class Drafts:
                 self._v.audit("draft.discard", f"draft:{draft_id}")
         return gone
 
+    def _cutoff(self) -> str:
+        return (self._v.clock.now() - KEEP_FOR).isoformat(timespec="microseconds")
+
     def purge_stale(self) -> int:
-        """Delete every draft (anyone's) not changed for a day; called at unlock. Returns how many."""
+        """Delete every draft (anyone's) not changed for a day; called at unlock. Returns how many.
+
+        A failure (a full disk) is logged and unlocking goes on: the stale drafts are not offered anyway,
+        and the next unlock tries again."""
         repo = self._repo()
-        cutoff = (self._v.clock.now() - KEEP_FOR).isoformat(timespec="microseconds")
-        ids = repo.older_than(cutoff)
+        ids = repo.older_than(self._cutoff())
         if ids:
-            with transaction(self._v.conn):
-                repo.delete_ids(ids)
-                self._v.audit("draft.purge", "", ids=ids)
+            try:
+                with transaction(self._v.conn):
+                    repo.delete_ids(ids)
+                    self._v.audit("draft.purge", "", ids=ids)
+            except DatabaseError as exc:
+                log.warning("could not purge %d stale drafts (%s)", len(ids), type(exc).__name__)
+                return 0
         return len(ids)
