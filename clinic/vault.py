@@ -23,6 +23,7 @@ from clinic.clock import now_iso
 from clinic.conflicts.service import Conflicts
 from clinic.crypto.primitives import SecretBytes
 from clinic.deadlines.service import Deadlines
+from clinic.drafts.service import Drafts
 from clinic.eligibility.service import Eligibility
 from clinic.errors import (
     PermissionDenied,
@@ -80,6 +81,7 @@ class Vault:
                            index_people=self.conflicts.index_plan_people)
         self.incidents = Incidents(s)
         self.public_reports = PublicReports(s)
+        self.drafts = Drafts(s)  # unsaved forms kept at lock, for their owner only
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self.is_open else 'locked'}>"
@@ -199,6 +201,7 @@ class Vault:
             keys.wipe()
             raise
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
+        vault.drafts.purge_stale()  # a draft untouched for a day is gone, whoever unlocks
         if vault.can(access.Can.MANAGE_STAFF) and vault.keys.privileged_private is not None:
             try:
                 if keyfile.pending_rotation:

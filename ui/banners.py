@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 BANNERS: tuple[tuple[str, str], ...] = (
     ("ui.admin.purge_banner", "PurgeBanner"),  # retention: records due for deletion (admins)
+    ("ui.kit.drafts", "DraftBanner"),  # an unsaved form kept at lock: resume or discard (its owner)
 )
 
 

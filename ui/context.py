@@ -34,6 +34,8 @@ class AppSignals(QObject):
     lock_requested = Signal()
     # Ask the main window to show a client's preparedness plan (by reference).
     open_plan = Signal(str)
+    # Ask the main window to put an unsaved form back (ui.kit.drafts: kind "intake" or "incident", draft id).
+    resume_draft = Signal(str, int)
 
 
 @dataclass

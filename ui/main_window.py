@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from clinic.i18n import _, current_language, set_language
 from ui.banners import build_banners
 from ui.context import AppContext, Page
-from ui.kit import clipboard, theme
+from ui.kit import clipboard, drafts, theme
 from ui.kit.errors import format_exception_safely, show_error
 from ui.kit.idle import IdleWatcher
 from ui.kit.ops import VaultOp
@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         ctx.signals.refer_client.connect(lambda client_id: self._ask("referrals", "refer_client", client_id))
         ctx.signals.open_plan.connect(lambda ref: self._ask("preparedness", "open_client_plan", ref))
         ctx.signals.lock_requested.connect(self.lock)  # a restore replaced the vault
+        ctx.signals.resume_draft.connect(lambda kind, draft_id: self._ask(drafts.PAGE_FOR_KIND[kind], "resume_draft",
+                                                                          draft_id))
         self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))
@@ -213,6 +215,7 @@ class MainWindow(QMainWindow):
         """Clear and destroy every page, close other windows, drop the keys, show the unlock screen."""
         self.idle.stop()
         self.unlock_screen.cancel_pending()
+        drafts.keep_all(self.ctx.vault, self.pages.built().values())  # what is typed, before it is cleared
         pages, self.pages = list(self.pages.built().values()), Pages()
         vault, self.ctx.vault = self.ctx.vault, None
         try:

@@ -21,6 +21,7 @@ from ui.context import AppContext, Page
 from ui.incidents.form import IncidentForm
 from ui.incidents.reports import IncidentList
 from ui.kit import keys
+from ui.kit.drafts import DraftHook
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors
 
@@ -85,6 +86,12 @@ class IncidentsPage(Page):
             if hasattr(widget, "textEdited"):
                 widget.textEdited.connect(lambda _t, w=widget: self._edited(w))
         self.setFocusProxy(self.form.date)
+        f = self.form  # kept at lock as a draft (ui.kit.drafts), without the reporter's sealed name and phone
+        self.draft_hook = DraftHook.for_widgets(
+            ctx, self, "incident", widgets=lambda: [w for w in f.inputs() if w not in (f.reporter_name, f.reporter_phone)],
+            reset=self.clear_form, extra=lambda: {"rows": [len(f.vehicle_rows), len(f.person_rows)]},
+            prepare=lambda p: [f.add_vehicle() for _ in range(p.get("rows", [1])[0] - 1)]
+            + [f.add_person() for _ in range(p.get("rows", [1, 0])[1])])
         self.retranslate()
 
     # ----- Page -------------------------------------------------------------------------------------
@@ -116,6 +123,11 @@ class IncidentsPage(Page):
         except UserError as exc:
             show_error(self, exc)
         self.reports.refresh()
+        self.draft_hook.mark_clean()  # the neighbourhood list is filled in now
+
+    def resume_draft(self, draft_id: int) -> None:
+        self.tabs.setCurrentWidget(self.entry)
+        self.draft_hook.resume(draft_id)
 
     # ----- keys ---------------------------------------------------------------------------------------
 
@@ -183,6 +195,7 @@ class IncidentsPage(Page):
             show_error(self, exc)
             return
         self._saved_ref = incident.ref
+        self.draft_hook.saved()
         self.clear_form()
         self._show_saved()
         self.reports.refresh()
@@ -191,6 +204,7 @@ class IncidentsPage(Page):
     def clear_form(self) -> None:
         self.errors.clear()
         self.form.reset()
+        self.draft_hook.mark_clean()
         self.scroll.verticalScrollBar().setValue(0)
         self.form.date.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -30,6 +30,7 @@ from ui.context import AppContext, Page
 from ui.intake.notices import match_text, returning_chip, saved_banner
 from ui.intake.sections import IntakeForm
 from ui.kit import keys, theme
+from ui.kit.drafts import DraftHook
 from ui.kit.errors import app_title, show_error
 from ui.kit.forms import FieldErrors, set_accessible
 from ui.kit.ops import VaultJob, VaultOp
@@ -69,6 +70,9 @@ class IntakePage(Page):
 
         self.form = IntakeForm(beside_person=self.duplicates_box)
         self._blank = self.form.state()
+        self.draft_hook = DraftHook.for_widgets(  # kept at lock, without the sealed fields (ui.kit.drafts)
+            ctx, self, "intake", widgets=lambda: [w for w in self.form.inputs() if w not in self.form.sealed.values()],
+            dirty=self.has_input, reset=lambda: self._reset(keep_site=False))
         for edit in (self.form.notes, *[w for w in self.form.sealed.values() if isinstance(w, QPlainTextEdit)]):
             edit.installEventFilter(self)
 
@@ -157,6 +161,9 @@ class IntakePage(Page):
         self.clear()
         self.retranslate()  # the sealed section's wording depends on the role
 
+    def resume_draft(self, draft_id: int) -> None:
+        self.draft_hook.resume(draft_id)
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.focusWidget() is None:
@@ -232,6 +239,7 @@ class IntakePage(Page):
         self._saved_ref, self._conflict = receipt.client_ref, receipt.possible_conflict
         self._show_saved()
         self._reset(keep_site=True)
+        self.draft_hook.saved()
         self.ctx.signals.intake_recorded.emit(receipt)  # each view updates what this one save changed
 
     def _scroll_to(self, widget: QWidget | None) -> None:
