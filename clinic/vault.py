@@ -68,7 +68,7 @@ class Vault:
         self.settings = Settings(s)
         self.eligibility = Eligibility(s)
         self.conflicts = Conflicts(s)
-        self.cases = Cases(s, conflicts=self.conflicts)
+        self.cases = Cases(s, conflicts=self.conflicts, eligibility=self.eligibility)
         # The conflict index follows a corrected name; composed here so services never reach for siblings.
         self.clients = Clients(s, index_names=self.conflicts.index_client)
         self.sealed = Sealed(s)
