@@ -36,6 +36,10 @@ def test_household_rows_typed_saved_and_read_back(qtbot, page, type_text, open_v
     assert focused() is box.members[0].relationship  # child is first
     qtbot.keyClick(focused(), Qt.Key.Key_Tab)
     type_text(focused(), "2015-04-02")
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is box.members[0].remove_button
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is box.add_member  # the tab order follows the rows as they come and go
     _add_by_keyboard(qtbot, box.add_member)
     type_text(focused(), "Extra Row")
     qtbot.keyClick(focused(), Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Delete removes it
