@@ -154,6 +154,7 @@ class HouseholdBox(QWidget):
     """Members, income lines and region; `household_size` is the form's own field, read for the label."""
 
     rows_changed = Signal()  # the page re-chains its tab order
+    edited = Signal(object)  # a row's field typed in: the page clears its error mark
 
     def __init__(self, household_size: IntEdit, parent: QWidget | None = None):
         super().__init__(parent)
@@ -210,6 +211,9 @@ class HouseholdBox(QWidget):
         layout.addWidget(row)
         row.setVisible(self.isVisible())  # at once, not on the next event loop turn: Tab reaches it now
         row.removed.connect(self.remove_row)
+        for w in row.widgets:
+            if isinstance(w, QLineEdit):
+                w.textEdited.connect(lambda _t, w=w: self.edited.emit(w))
         row.retranslate(len(rows))
         self.rows_changed.emit()
         row.widgets[0].setFocus(Qt.FocusReason.OtherFocusReason)

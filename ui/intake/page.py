@@ -125,6 +125,7 @@ class IntakePage(Page):
         self.setFocusProxy(self.form.given_names)
         self._set_tab_order()
         self.form.household.rows_changed.connect(self._set_tab_order)  # rows added or removed
+        self.form.household.edited.connect(self._errors.clear)
         self.form.household.load_reference(ctx)  # guideline tables and funding sources, read once
         self._set_matches([])
         self.retranslate()

@@ -110,3 +110,5 @@ def test_bad_amount_is_marked_at_its_field(qtbot, page, type_text):
     page.form.consent.setChecked(True)
     page.save()
     assert page._errors.is_marked(row.amount) and not page.banner.isVisible()
+    type_text(row.amount, "0")
+    assert not page._errors.is_marked(row.amount)  # typing there takes the mark off
