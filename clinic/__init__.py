@@ -43,6 +43,10 @@ _FACE = {
     "ClearResult": "clinic.conflicts.parties:ClearResult",
     "CONFLICT_NOTICE": "clinic.conflicts.parties:VOLUNTEER_NOTICE",
     "conflict_parties": "clinic.conflicts.parties",
+    "income_model": "clinic.eligibility.income",
+    "GuidelineRegion": "clinic.eligibility.guidelines:Region",
+    "assess_income": "clinic.eligibility.assess:assess_on",
+    "qualify_funding": "clinic.eligibility.funding:qualify",
     "Retention": "clinic.maintenance.retention:Retention",
     "RetentionSettings": "clinic.maintenance.retention:RetentionSettings",
     "purge": "clinic.maintenance.purge",
@@ -85,6 +89,10 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.conflicts import parties as conflict_parties  # noqa: F401
     from clinic.conflicts.parties import VOLUNTEER_NOTICE as CONFLICT_NOTICE  # noqa: F401
     from clinic.conflicts.parties import ClearResult as ClearResult
+    from clinic.eligibility import income as income_model  # noqa: F401
+    from clinic.eligibility.assess import assess_on as assess_income  # noqa: F401
+    from clinic.eligibility.funding import qualify as qualify_funding  # noqa: F401
+    from clinic.eligibility.guidelines import Region as GuidelineRegion  # noqa: F401
     from clinic.files import atomic_write as atomic_write
     from clinic.home import Home as Home
     from clinic.incidents import model as incident_model  # noqa: F401

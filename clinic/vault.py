@@ -67,7 +67,7 @@ class Vault:
         self.settings = Settings(s)
         self.eligibility = Eligibility(s)
         self.conflicts = Conflicts(s)
-        self.cases = Cases(s, conflicts=self.conflicts)
+        self.cases = Cases(s, conflicts=self.conflicts, eligibility=self.eligibility)
         self.deadlines = Deadlines(s)
         self.funder_report = FunderReports(s)
         # The conflict index follows a corrected name; composed here so services never reach for siblings.

@@ -7,6 +7,7 @@ from clinic.access import Can
 from clinic.clients import intake as intake_rules
 from clinic.clients.fields import check_date, check_text
 from clinic.conflicts.service import Conflicts
+from clinic.eligibility.service import Eligibility
 from clinic.errors import NotFound, ValidationError
 from clinic.i18n import _
 from clinic.session import Session
@@ -19,9 +20,10 @@ from clinic.storage.repos.history import HistoryRepo
 
 
 class Cases:
-    def __init__(self, session: Session, *, conflicts: Conflicts):
+    def __init__(self, session: Session, *, conflicts: Conflicts, eligibility: Eligibility):
         self._v = session
         self._conflicts = conflicts
+        self._eligibility = eligibility
 
     def _repo(self) -> CaseRepo:
         return CaseRepo(self._v.conn)
@@ -79,6 +81,25 @@ class Cases:
             CaseCodesRepo(self._v.conn).set_problem_code(case_id, code)
             self._v.audit("case.problem_code", f"case:{case_id}", code=code)
         return self.get(case_id)
+
+    def funding_source(self, case_id: int) -> str:
+        """The funding source the case is tagged with ("" while none is), as the funder report reads it."""
+        self.get(case_id)
+        return self._repo().funding_source(case_id)
+
+    def set_funding_source(self, case_id: int, name: str) -> str:
+        """An attorney tags the case with one of the configured funding sources ("" takes the tag off)."""
+        self._v.require(Can.REVIEW_CASES)
+        self.get(case_id)
+        name = name.strip() if isinstance(name, str) else name
+        names = [s.name for s in self._eligibility.sources()]
+        if name != "" and name not in names:
+            raise ValidationError("funding_source", _("Funding source must be one of: {sources}.")
+                                  .format(sources=", ".join(names)))
+        with transaction(self._v.conn):
+            old = self._repo().set_funding_source(case_id, name)
+            self._v.audit("case.funding_source", f"case:{case_id}", old=old, new=name)
+        return name
 
     def codes(self, case_id: int):
         """The LSC closure category, rejection reason and its note recorded on the case (clinic.codes.CaseCodes)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +32,26 @@ class Relationship(StrEnum):
 # People named in a client's preparedness plan, indexed as parties of that client (no case, no intake) so a
 # conflict check on their name finds them; the plan's save replaces them (clinic.conflicts.service).
 PLAN_RELATIONSHIPS = ("plan_child", "plan_primary_caregiver", "plan_backup_caregiver")
+
+
+# Endings that mark a business name (after dots are dropped: S.A. -> sa, L.L.C. -> llc, Cía. -> cia).
+ORG_ENDINGS = frozenset({"inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company",
+                         "cia", "sa", "sas", "sl", "srl", "cv", "rl", "lp", "llp", "pllc", "pc", "plc"})
+_SHORT_ENDINGS = frozenset({"co", "sa", "sl", "cv", "rl", "lp", "pc"})
+
+
+def looks_like_organisation(name: str) -> bool:
+    """"Acme Staffing, Inc.", "Constructora del Valle S.A. de C.V.": the form marks such a party as an
+    organisation (the person typing can change it), so the check compares it as one."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name.casefold().replace(".", ""))
+                   if not unicodedata.combining(c))
+    words = re.findall(r"[a-z0-9]+", text)
+    if len(words) < 2 or words[-1] not in ORG_ENDINGS:
+        return False
+    if words[-1] in _SHORT_ENDINGS:  # also family names (Ana Sa, Luis Co): only as "S.A." or "SA"
+        raw = re.findall(r"[^\W\d_]+\.?", name)
+        return bool(raw) and (raw[-1].endswith(".") or raw[-1].isupper())
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from clinic.i18n import N_, _
 from ui.cases.codes import CodedStatusDialog, CodesBox
 from ui.cases.deadlines import DeadlinesBox
 from ui.cases.documents import DocumentsPane
+from ui.cases.funding import FundingControl
 from ui.cases.hold import HoldControl
 from ui.cases.status import SealedSection, StatusDialog, value_label
 from ui.context import AppContext
@@ -124,6 +125,7 @@ class CaseFileView(QWidget):
         self.status_button.clicked.connect(self.change_status)
         self.refer_button = QPushButton()
         self.refer_button.clicked.connect(self._refer)
+        self.funding = FundingControl(self.ctx, self)  # ui/cases/funding.py
         self.hold = HoldControl(self.ctx, self)  # legal hold: a line when held; Place/Lift for attorneys
         self.assigned_label = QLabel()
         self.assigned_name = value_label()
@@ -146,6 +148,7 @@ class CaseFileView(QWidget):
         header.addWidget(self.facts)
         header.addWidget(self.hold.label)
         header.addLayout(row)
+        header.addWidget(self.funding)
         return header
 
     def _build_intake(self) -> QGroupBox:
@@ -293,6 +296,7 @@ class CaseFileView(QWidget):
         self.deadlines.load(case_id)
         self.hold.set_case(case_id)
         self.codes.load(case)
+        self.funding.set_case(case_id, case.intake_id)
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
 
@@ -310,6 +314,7 @@ class CaseFileView(QWidget):
         self.deadlines.clear()
         self.hold.clear()
         self.codes.clear()
+        self.funding.clear()
         self.documents.clear()
         self.note_errors.clear()
         self.note_edit.clear()

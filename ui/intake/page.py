@@ -128,6 +128,9 @@ class IntakePage(Page):
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.setFocusProxy(self.form.given_names)
         self._set_tab_order()
+        self.form.household.rows_changed.connect(self._set_tab_order)  # rows added or removed
+        self.form.household.edited.connect(self._errors.clear)
+        self.form.household.load_reference(ctx)  # guideline tables and funding sources, read once
         self._set_matches([])
         self.retranslate()
 
@@ -159,6 +162,7 @@ class IntakePage(Page):
 
     def on_unlocked(self) -> None:
         self.clear()
+        self.form.household.load_reference(self.ctx)
         self.retranslate()  # the sealed section's wording depends on the role
 
     def resume_draft(self, draft_id: int) -> None:

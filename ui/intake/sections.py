@@ -23,6 +23,7 @@ from clinic import models as m
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _
 from ui.intake.fields import MoneyEdit, PhoneRow, line_edit, plain_edit
+from ui.intake.household import HouseholdBox
 from ui.intake.parties import AdversePartiesBox
 from ui.kit import theme
 from ui.kit.format import CHANNEL_NAMES
@@ -89,6 +90,8 @@ class IntakeForm(QWidget):
         money_row.addStretch(1)
         self._row(form, N_("&Household size"), money).setBuddy(self.household_size)
         self._labels.append((self.income_label, N_("&Monthly income (dollars)")))
+        self.household = HouseholdBox(self.household_size)
+        form.addRow(self.household)
         outer.addWidget(self.household_box)
         self.parties_box = AdversePartiesBox()
         outer.addWidget(self.parties_box)
@@ -190,6 +193,7 @@ class IntakeForm(QWidget):
 
     def retranslate(self, *, reader_sees_sealed: bool = False) -> None:
         self.parties_box.retranslate()
+        self.household.retranslate()
         for label, text in self._labels:
             label.setText(_(text))
             buddy = label.buddy()
@@ -238,7 +242,7 @@ class IntakeForm(QWidget):
             self.given_names, self.family_name_1, self.family_name_2, self.preferred_name,
             self.date_of_birth, self.language, self.interpreter,
             *[w for phone in self.phones for w in phone.widgets()], self.address,
-            self.household_size, self.monthly_income,
+            self.household_size, self.monthly_income, *self.household.inputs(),
             *self.parties_box.inputs(),
             *self.needs.values(), *self.urgency.values(), self.detained, self.next_date, self.channel,
             self.site, self.notes, *self.sealed.values(), self.consent_language, self.consent,
@@ -259,7 +263,8 @@ class IntakeForm(QWidget):
     def local_problems(self) -> list[tuple[QWidget, str]]:
         """Fields the core cannot be asked about: what was typed is not a date or a number."""
         return [(w, w.error_message()) for w in (self.date_of_birth, self.household_size,
-                                                 self.monthly_income, self.next_date) if not w.is_valid()]
+                                                 self.monthly_income, self.next_date) if not w.is_valid()] \
+            + self.household.local_problems()
 
     def _text(self, field: m.SealedField) -> str:
         w = self.sealed[field]
@@ -291,6 +296,9 @@ class IntakeForm(QWidget):
             sealed={f: text for f in self.sealed if (text := self._text(f))},
             existing_client=existing_client,
             adverse_parties=self.parties_box.drafts(),
+            household_members=self.household.household_members(),
+            income=self.household.income_lines(),
+            region=self.household.region_value(),
         )
 
     def fields(self) -> dict[str, QWidget]:
@@ -309,6 +317,9 @@ class IntakeForm(QWidget):
             "consent_language": self.consent_language, "phones": self.phones[0].number,
             "sealed": self.sealed[m.SealedField.PRIVILEGED_NOTES],
             "adverse_parties": self.parties_box.first_named(),
+            "party_name": self.parties_box.first_named(), "relationship": self.parties_box.first_named(),
+            "income": self.household.first_income(), "region": self.household.region,
+            "household_members": self.household.first_member(),
         }
         typed = [row for row in self.phones if row.phone() is not None]
         fields |= {f"phones[{i}]": row.number for i, row in enumerate(typed)}
@@ -337,6 +348,7 @@ class IntakeForm(QWidget):
                 w.setChecked(False)
         for phone in self.phones:
             phone.reset()
+        self.household.reset()
         self._consent_language_chosen = False
         self.language.setCurrentIndex(0)
         self.consent_language.setCurrentIndex(0)

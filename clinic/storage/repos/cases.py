@@ -98,6 +98,15 @@ class CaseRepo:
             "SELECT h.at, s.name, h.old_status, h.new_status, h.reason FROM case_status_changes h "
             "JOIN staff s ON s.id = h.by_staff WHERE h.case_id = ? ORDER BY h.id", (case_id,))]
 
+    def funding_source(self, case_id: int) -> str:
+        row = self.conn.execute("SELECT funding_source FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return row[0] if row else ""
+
+    def set_funding_source(self, case_id: int, name: str) -> str:
+        old = self.funding_source(case_id)
+        self.conn.execute("UPDATE cases SET funding_source = ? WHERE id = ?", (name, case_id))
+        return old
+
     def assign(self, case_id: int, staff_id: int | None) -> None:
         self.conn.execute("UPDATE cases SET assigned_to = ? WHERE id = ?", (staff_id, case_id))
 
