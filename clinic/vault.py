@@ -34,8 +34,10 @@ from clinic.errors import (
     VaultExists,
     WrongPassphrase,
 )
+from clinic.followups.service import FollowUps
 from clinic.home import Home
 from clinic.i18n import _, ngettext
+from clinic.incidents.media import IncidentMedia
 from clinic.incidents.service import Incidents, PublicReports
 from clinic.keys import device, recovery, roster
 from clinic.keys.anchor import check_anchor, check_keyfile_mac, integrity_key_for
@@ -79,6 +81,8 @@ class Vault:
         self.plans = Plans(s, clients=self.clients, settings=self.settings)
         self.incidents = Incidents(s)
         self.public_reports = PublicReports(s)
+        self.incident_media = IncidentMedia(s, incidents=self.incidents)
+        self.followups = FollowUps(s, incidents=self.incidents, intakes=self.intakes)
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self.is_open else 'locked'}>"
