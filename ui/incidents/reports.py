@@ -24,14 +24,13 @@ from PySide6.QtWidgets import (
 
 from clinic import incident_model as im
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import N_, _, ngettext
 from ui.context import AppContext
 from ui.incidents.public import PublicReportDialog
 from ui.incidents.verify import VerifyDialog
-from ui.kit.errors import show_error
 from ui.kit.format import format_date, format_when
 from ui.kit.forms import set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 
 
@@ -175,12 +174,11 @@ class IncidentList(QWidget):
             self.detail.setPlainText(describe(self._incident) + self._history_text())
 
     def refresh(self) -> None:
-        try:
-            status = self.status.currentData() or None
-            rows = self.ctx.v.incidents.list(status=im.Status(status) if status else None)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        status = self.status.currentData() or None
+        VaultOp(self.ctx, self, lambda v: v.incidents.list(status=im.Status(status) if status else None)) \
+            .success(self._listed).run()
+
+    def _listed(self, rows) -> None:
         ref = self._incident.ref if self._incident else None
         self.model.set_rows(rows)
         self.count.setText(count_text(len(rows)))
@@ -208,20 +206,19 @@ class IncidentList(QWidget):
         if row is None:
             self._show(None)
             return
-        try:
-            self._show(self.ctx.v.incidents.get(row.ref))
-        except UserError as exc:
-            self._show(None)
-            show_error(self, exc)
+        VaultOp(self.ctx, self, lambda v: v.incidents.get(row.ref)).success(self._show) \
+            .after_error(lambda _exc: self._show(None)).run()
 
     def _history_text(self) -> str:
         if self._incident is None or not self.ctx.can(Can.VIEW_INCIDENTS):
             return ""
-        try:
-            history = self.ctx.v.incidents.history(self._incident.ref)
-            linked = self.ctx.v.incidents.linked(self._incident.ref)
-        except UserError:
+        ref = self._incident.ref
+        op = VaultOp(self.ctx, self, lambda v: (v.incidents.history(ref), v.incidents.linked(ref))) \
+            .failure(lambda _exc: None)  # the report itself is shown; its history is only extra lines
+        found = op.run()
+        if not op.ok:
             return ""
+        history, linked = found
         lines = [""] if history or linked else []
         for h in history:
             lines.append(_("{when} {name}: {status} ({method}) {reason}").format(
@@ -265,11 +262,10 @@ class IncidentList(QWidget):
         """The caller's name and phone, for an attorney, in the detail box until another report is chosen."""
         if self._incident is None:
             return
-        try:
-            reporter = self.ctx.v.incidents.reporter(self._incident.ref)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        ref = self._incident.ref
+        VaultOp(self.ctx, self, lambda v: v.incidents.reporter(ref)).success(self._show_caller).run()
+
+    def _show_caller(self, reporter: dict[str, str]) -> None:
         self.detail.appendPlainText("\n" + _("Caller: {name} · {phone}").format(
             name=reporter["name"] or "–", phone=reporter["phone"] or "–"))
 
