@@ -30,6 +30,8 @@ class AppSignals(QObject):
     open_case = Signal(int)
     # Ask the main window to start a referral for a client (by id).
     refer_client = Signal(int)
+    # Ask the main window to start an intake linked to person N (0: none) of an incident (by reference).
+    intake_for_incident = Signal(str, int)
 
 
 @dataclass

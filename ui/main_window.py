@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         ctx.signals.open_client.connect(self._open_client)
         ctx.signals.open_case.connect(self._open_case)
         ctx.signals.refer_client.connect(self._refer_client)
+        ctx.signals.intake_for_incident.connect(  # the Hotline's "start an intake for person N"
+            lambda ref, person: (self.show_page("intake"), self.pages["intake"].start_for_incident(ref, person)))
         self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))

@@ -51,6 +51,10 @@ class CaptureSource(StrEnum):
     TYPED = "typed"  # given by the person attaching it
     UNKNOWN = "unknown"
 
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
 
 LABELS: dict[StrEnum, str] = {
     FollowUpKind.INTAKE: N_("Intake"), FollowUpKind.REFERRAL: N_("Referral"),

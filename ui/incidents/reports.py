@@ -26,6 +26,8 @@ from clinic import incident_model as im
 from clinic.access import Can
 from clinic.i18n import N_, _, ngettext
 from ui.context import AppContext
+from ui.incidents.followup import FollowUpDialog
+from ui.incidents.media import MediaDialog
 from ui.incidents.public import PublicReportDialog
 from ui.incidents.verify import VerifyDialog
 from ui.kit.format import format_date, format_when
@@ -125,6 +127,9 @@ class IncidentList(QWidget):
         self.detail.setTabChangesFocus(True)
         self.verify_button, self.dismiss_button = QPushButton(), QPushButton()
         self.reporter_button, self.report_button = QPushButton(), QPushButton()
+        self.followup_button, self.media_button = QPushButton(), QPushButton()
+        self.followup_button.clicked.connect(self.open_followup)
+        self.media_button.clicked.connect(self.open_media)
         self.verify_button.clicked.connect(lambda: self.change_status(im.Status.VERIFIED))
         self.dismiss_button.clicked.connect(lambda: self.change_status(im.Status.FALSE_ALARM))
         self.reporter_button.clicked.connect(self.show_reporter)
@@ -138,7 +143,8 @@ class IncidentList(QWidget):
         top.addWidget(self.count, 1)
         top.addWidget(self.report_button)
         actions = QHBoxLayout()
-        for b in (self.verify_button, self.dismiss_button, self.reporter_button):
+        for b in (self.verify_button, self.dismiss_button, self.reporter_button, self.followup_button,
+                  self.media_button):
             b.setAutoDefault(True)
             actions.addWidget(b)
         actions.addStretch(1)
@@ -167,6 +173,8 @@ class IncidentList(QWidget):
         self.dismiss_button.setText(_("&Dismiss…"))
         self.reporter_button.setText(_("Show the &caller"))
         self.report_button.setText(_("&Public report…"))
+        self.followup_button.setText(_("F&ollow-up…"))
+        self.media_button.setText(_("P&hotos and videos…"))
         set_accessible(self.table, _("Incident reports"))
         set_accessible(self.detail, _("The chosen report"))
         self.count.setText(count_text(self.model.rowCount()) if self.ctx.vault else "")
@@ -241,6 +249,8 @@ class IncidentList(QWidget):
         self.reporter_button.setVisible(self.ctx.can(Can.VIEW_SEALED))
         self.reporter_button.setEnabled(self._incident is not None and self._incident.has_reporter)
         self.report_button.setVisible(self.ctx.can(Can.PUBLISH_REPORTS))
+        for b in (self.followup_button, self.media_button):
+            b.setEnabled(self._incident is not None)
 
     # ----- actions ----------------------------------------------------------------------------------------
 
@@ -268,6 +278,20 @@ class IncidentList(QWidget):
     def _show_caller(self, reporter: dict[str, str]) -> None:
         self.detail.appendPlainText("\n" + _("Caller: {name} · {phone}").format(
             name=reporter["name"] or "–", phone=reporter["phone"] or "–"))
+
+    def open_followup(self) -> FollowUpDialog | None:
+        if self._incident is None:
+            return None
+        self._dialog = FollowUpDialog(self.ctx, self._incident, parent=self)
+        self._dialog.open()
+        return self._dialog
+
+    def open_media(self) -> MediaDialog | None:
+        if self._incident is None:
+            return None
+        self._dialog = MediaDialog(self.ctx, self._incident.ref, parent=self)
+        self._dialog.open()
+        return self._dialog
 
     def open_public_report(self) -> None:
         dialog = PublicReportDialog(self.ctx, parent=self)
