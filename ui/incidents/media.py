@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -108,33 +109,42 @@ class MediaDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
 
-        form = QFormLayout()
-        self._labels = [labelled(form, "", self.holder), labelled(form, "", self.captured)]
-        form.addRow("", self.attach_button)
-        self._labels.append(labelled(form, "", self.new_holder))
+        left = QVBoxLayout()
+        left.addWidget(self.table, 1)
         row = QHBoxLayout()
-        for b in (self.view_button, self.hand_button, self.copy_button):
+        for b in (self.view_button, self.copy_button):
             row.addWidget(b)
         row.addStretch(1)
-        split = QHBoxLayout()
-        split.addWidget(self.table, 3)
+        left.addLayout(row)
         side = QVBoxLayout()
         side.addWidget(self.custody, 1)
+        self.picture.setMaximumHeight(160)
         side.addWidget(self.picture)
+        split = QHBoxLayout()
+        split.addLayout(left, 3)
         split.addLayout(side, 2)
+        self.attach_box, self.hand_box = QGroupBox(), QGroupBox()
+        form = QFormLayout(self.attach_box)
+        self._labels = [labelled(form, "", self.holder), labelled(form, "", self.captured)]
+        form.addRow("", self.attach_button)
+        hand = QFormLayout(self.hand_box)
+        self._labels.append(labelled(hand, "", self.new_holder))
+        hand.addRow("", self.hand_button)
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.attach_box, 3)
+        boxes.addWidget(self.hand_box, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(split, 1)
-        layout.addLayout(row)
-        layout.addLayout(form)
+        layout.addLayout(boxes)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         managing = ctx.can(Can.VIEW_INCIDENTS)
-        for w in (self.copy_button, self.hand_button, self.new_holder, self._labels[2]):
+        for w in (self.copy_button, self.hand_box):
             w.setVisible(managing)
         ctx.signals.locked.connect(self.close)
         ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
-        self.resize(900, 600)
+        self.resize(980, 640)
         self.retranslate()
         self.holder.setFocus()
 
@@ -149,6 +159,8 @@ class MediaDialog(QDialog):
         self.table.setHorizontalHeaderLabels([_("File"), _("Captured"), _("Held by")])
         set_accessible(self.table, _("Photos and videos"))
         set_accessible(self.custody, _("Custody log"))
+        self.attach_box.setTitle(_("Attach a photo or video"))
+        self.hand_box.setTitle(_("&Hand over the original").replace("&", ""))
         self.attach_button.setText(_("&Attach a photo or video…"))
         self.view_button.setText(_("&View"))
         self.hand_button.setText(_("&Hand over the original"))

@@ -7,6 +7,7 @@ them (audited by the core), and go away with the next report chosen.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -198,9 +199,9 @@ class IncidentList(QWidget):
         self._update_buttons()
 
     def clear(self) -> None:
-        if self._dialog is not None:
+        if self._dialog is not None and shiboken6.isValid(self._dialog):  # closed ones delete themselves
             self._dialog.close()
-            self._dialog = None
+        self._dialog = None
         self.model.set_rows([])
         self.count.clear()
         self._show(None)
