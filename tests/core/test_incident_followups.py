@@ -80,8 +80,7 @@ def test_the_public_report_counts_services_from_the_links(open_vault):
         v.followups.refer(incident.ref, person=1, service="food_relief", note="CANARY-FOLLOWUP-NOTE")
     for _ in range(2):
         v.followups.record_intake(incident.ref, person=1, draft=sample_draft())
-    today = v.session.clock.today() if hasattr(v.session.clock, "today") else dt.date.today()
-    report = v.public_reports.preview(today.replace(day=1), today)
+    report = v.public_reports.preview(dt.date.today().replace(day=1), dt.date.today())
     cells = {(c.table, c.category): c.value for c in report.cells if c.table == "services"}
     assert cells[("services", "referral:food_relief")] == 11
     assert cells[("services", "intake")] is None
@@ -100,3 +99,21 @@ def test_forgetting_the_client_keeps_that_an_intake_happened_but_not_whose(open_
     purge.forget(v, receipt.client_ref, reason="lo pidió por escrito")
     [link] = v.followups.for_incident(incident.ref)
     assert link.kind is hm.FollowUpKind.INTAKE and (link.client_id, link.intake_id) == (None, None)
+
+
+def test_services_are_counted_by_the_day_the_follow_up_was_made(open_vault):
+    """A referral made on the last day of October counts in October, not in November."""
+    from clinic import clock
+
+    v = open_vault("admin")
+    incident = v.incidents.record(_draft())
+    with clock.frozen(dt.datetime(2026, 10, 31, 23, 59, tzinfo=dt.UTC)):
+        for _ in range(11):
+            v.followups.refer(incident.ref, person=1, service="legal_help")
+    with clock.frozen(dt.datetime(2026, 12, 15, 12, 0, tzinfo=dt.UTC)):
+        def count(start, end):
+            report = v.public_reports.preview(start, end)
+            return next(c.value for c in report.cells if c.category == "referral:legal_help")
+
+        assert count(dt.date(2026, 10, 1), dt.date(2026, 10, 31)) == 11
+        assert count(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == 0

@@ -34,8 +34,8 @@ class FollowUpRepo:
         out: dict[str, int] = {}
         for kind, service, n in self.conn.execute(
                 "SELECT kind, service, count(*) FROM incident_followups WHERE kind IN ('intake', 'referral') "
-                "AND substr(at, 1, 10) BETWEEN ? AND ? GROUP BY kind, service",
-                (date_from.isoformat(), date_to.isoformat())):
+                "AND at >= ? AND at < ? GROUP BY kind, service",  # ISO text: a range on the (kind, at) index
+                (date_from.isoformat(), (date_to + dt.timedelta(days=1)).isoformat())):
             out[kind if kind == "intake" else f"referral:{service}"] = n
         return out
 
