@@ -63,6 +63,10 @@ class FollowUpDialog(QDialog):
         self.list.setObjectName("followUps")
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._open_client)
+        self.list.currentItemChanged.connect(lambda *_a: self._update_client_buttons())
+        self.open_button, self.refer_client_button = QPushButton(), QPushButton()
+        self.open_button.clicked.connect(lambda: self._open_client(self.list.currentItem()))
+        self.refer_client_button.clicked.connect(self.refer_client)
         self.person = QComboBox()
         self.person.addItem("", 0)
         for n in range(1, self._people + 1):
@@ -92,6 +96,11 @@ class FollowUpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.list, 1)
+        client_row = QHBoxLayout()
+        client_row.addWidget(self.open_button)
+        client_row.addWidget(self.refer_client_button)
+        client_row.addStretch(1)
+        layout.addLayout(client_row)
         layout.addWidget(self.actions)
         layout.addWidget(self.buttons)
         ctx.signals.locked.connect(self.close)
@@ -121,6 +130,8 @@ class FollowUpDialog(QDialog):
         retranslate_combo(self.service, hm.Service)
         self.intake_button.setText(_("Start an &intake for this person…"))
         self.refer_button.setText(_("&Refer"))
+        self.open_button.setText(_("&Open the client's file"))
+        self.refer_client_button.setText(_("Refer this client &with a partner…"))
         self.city_button.setText(_("Mark reported to the &city"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         set_accessible(self.list, _("Follow-ups"))
@@ -137,9 +148,28 @@ class FollowUpDialog(QDialog):
             self.list.addItem(item)
         if not followups:
             self.list.addItem(QListWidgetItem(_("Nothing yet.")))
+        self._update_client_buttons()
 
-    def _open_client(self, item: QListWidgetItem) -> None:
-        client_id = item.data(Qt.ItemDataRole.UserRole)
+    def _client_id(self) -> int | None:
+        item = self.list.currentItem()
+        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return int(value) if value else None
+
+    def _update_client_buttons(self) -> None:
+        """For an intake made from this incident: open that file, or refer that client (the referral flow)."""
+        self.open_button.setVisible(self.ctx.can(Can.VIEW_CLIENTS))
+        self.refer_client_button.setVisible(self.ctx.can(Can.MAKE_REFERRALS))
+        for b in (self.open_button, self.refer_client_button):
+            b.setEnabled(self._client_id() is not None)
+
+    def refer_client(self) -> None:
+        client_id = self._client_id()
+        if client_id is not None:
+            self.ctx.signals.refer_client.emit(client_id)
+            self.accept()
+
+    def _open_client(self, item: QListWidgetItem | None) -> None:
+        client_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if client_id and self.ctx.can(Can.VIEW_CLIENTS):
             self.ctx.signals.open_client.emit(int(client_id))
 

@@ -121,3 +121,21 @@ def test_a_video_gets_no_copy_and_is_told_why(incident_page, tmp_path, monkeypat
     assert not target.exists()
     [shown] = error_dialogs()
     assert "JPEG and PNG" in "\n".join(widget_texts(shown))
+
+
+def test_an_intake_follow_up_opens_the_client_or_the_referral_flow(incident_page):
+    """With an intake linked, choosing it enables Open and Refer, which go through the main window's signals."""
+    from tests.fixtures.core import sample_draft
+
+    page, incident = incident_page()
+    receipt = page.ctx.v.followups.record_intake(incident.ref, person=1, draft=sample_draft())
+    dialog = page.reports.open_followup()
+    assert not dialog.refer_client_button.isEnabled()
+    dialog.list.setCurrentRow(0)
+    assert dialog.open_button.isEnabled() and dialog.refer_client_button.isEnabled()
+    opened, referred = [], []
+    page.ctx.signals.open_client.connect(opened.append)
+    page.ctx.signals.refer_client.connect(referred.append)
+    dialog.open_button.click()
+    dialog.refer_client_button.click()
+    assert opened == [receipt.client_id] and referred == [receipt.client_id]
