@@ -32,8 +32,10 @@ from clinic.errors import (
     VaultDamaged,
     WrongPassphrase,
 )
+from clinic.followups.service import FollowUps
 from clinic.home import Home
 from clinic.i18n import _
+from clinic.incidents.media import IncidentMedia
 from clinic.incidents.service import Incidents, PublicReports
 from clinic.keys import device, roster
 from clinic.keys.anchor import check_anchor, check_keyfile_mac, integrity_key_for
@@ -82,6 +84,8 @@ class Vault:
         self.incidents = Incidents(s)
         self.public_reports = PublicReports(s)
         self.drafts = Drafts(s)  # unsaved forms kept at lock, for their owner only
+        self.incident_media = IncidentMedia(s, incidents=self.incidents)
+        self.followups = FollowUps(s, incidents=self.incidents, intakes=self.intakes)
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self.is_open else 'locked'}>"

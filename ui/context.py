@@ -36,6 +36,8 @@ class AppSignals(QObject):
     open_plan = Signal(str)
     # Ask the main window to put an unsaved form back (ui.kit.drafts: kind "intake" or "incident", draft id).
     resume_draft = Signal(str, int)
+    # Ask the main window to start an intake linked to person N (0: none) of an incident (by reference).
+    intake_for_incident = Signal(str, int)
 
 
 @dataclass

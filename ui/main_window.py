@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         ctx.signals.lock_requested.connect(self.lock)  # a restore replaced the vault
         ctx.signals.resume_draft.connect(lambda kind, draft_id: self._ask(drafts.PAGE_FOR_KIND[kind], "resume_draft",
                                                                           draft_id))
+        ctx.signals.intake_for_incident.connect(  # the Hotline's "start an intake for person N"
+            lambda ref, person: self._ask("intake", "start_for_incident", ref, person))
         self.resize(1280, 700)  # fits a 1366x768 laptop with its title bar and panel (issue 14)
         if prefs is not None and (geometry := prefs.geometry()):
             self.restoreGeometry(QByteArray(geometry))

@@ -20,6 +20,7 @@ from clinic.reports import public
 from clinic.reports.suppression import Cell, Exposed
 from clinic.session import Session
 from clinic.storage.db import transaction
+from clinic.storage.repos.hotline import FollowUpRepo
 from clinic.storage.repos.incidents import IncidentRepo, PublishedRepo
 from clinic.storage.repos.settings import SettingsRepo
 
@@ -98,6 +99,11 @@ class Incidents:
                 incident.recorded_by != self._v.user.id or incident.recorded_at < now() - VOLUNTEER_WINDOW):
             raise PermissionDenied(_("Volunteers can open only incidents they recorded in the last 24 hours."))
         return incident
+
+    def visible_id(self, ref: str) -> im.IncidentId:
+        """The id of an incident the acting user may open (a volunteer: their own of the last day)."""
+        self._v.require(Can.RECORD_INCIDENT)
+        return self._visible(self._repo().get(self.id_for(ref))).id
 
     def get(self, ref: str) -> im.Incident:
         """One incident, without its reporter (see `reporter`)."""
@@ -184,9 +190,10 @@ class PublicReports:
         facts, excluded = IncidentRepo(conn).public_facts(date_from, date_to)
         history = [Cell.from_json(c) for cells in PublishedRepo(conn).all_cells() for c in cells]
         names = tuple(json.loads(SettingsRepo(conn).get(NEIGHBOURHOODS_KEY) or "[]"))
+        services = FollowUpRepo(conn).services(date_from, date_to)
         try:
             return public.build(facts, excluded, date_from=date_from, date_to=date_to, neighbourhoods=names,
-                                history=history)
+                                history=history, services=services)
         except Exposed:
             raise UserError(_("This period overlaps reports already published so that a hidden count could be "
                               "worked out. Choose a period made of whole published periods.")) from None

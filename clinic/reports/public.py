@@ -12,6 +12,7 @@ import datetime as dt
 import io
 
 from clinic.i18n import N_, translator_for
+from clinic.models.hotline import Service
 from clinic.models.incidents import Activity, PublicIncident, Warrant
 from clinic.reports.suppression import SMALL, Cell, suppress
 
@@ -30,7 +31,11 @@ TABLE_TITLES = {
     "identification": N_("Agents' identification"),
     "detained": N_("People detained"),
     "excluded": N_("Reports not counted (not verified)"),
+    "services": N_("Services for people affected"),
 }
+# The follow-ups counted under "services", made from an incident during the period.
+SERVICES = {"intake": N_("Intakes (client files opened)"),
+            **{f"referral:{s.value}": s.label for s in Service}}
 NOT_RECORDED = N_("Not recorded")
 METHOD_NOTE = N_(
     "Only incidents verified by a trained observer or corroborated by other reports are counted; "
@@ -58,7 +63,7 @@ def weeks(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, dt.date]]
 
 
 def true_cells(facts: list[PublicIncident], excluded: int, *, date_from: dt.date, date_to: dt.date,
-               neighbourhoods: tuple[str, ...]) -> list[Cell]:
+               neighbourhoods: tuple[str, ...], services: dict[str, int] | None = None) -> list[Cell]:
     """Every cell of the report with its real count (before suppression)."""
     def cell(table, category, n, start=date_from, end=date_to):
         return Cell(table, category, start, end, n)
@@ -73,12 +78,16 @@ def true_cells(facts: list[PublicIncident], excluded: int, *, date_from: dt.date
     cells += [cell("identification", k, sum(bool(getattr(f, k)) for f in facts)) for k in IDENTIFICATION]
     cells.append(cell("detained", "", sum(f.detained for f in facts)))
     cells.append(cell("excluded", "", excluded))
+    cells += [cell("services", k, (services or {}).get(k, 0)) for k in SERVICES]
     return cells
 
 
 def build(facts: list[PublicIncident], excluded: int, *, date_from: dt.date, date_to: dt.date,
-          neighbourhoods: tuple[str, ...], history: list[Cell]) -> PublicReport:
-    cells = true_cells(facts, excluded, date_from=date_from, date_to=date_to, neighbourhoods=neighbourhoods)
+          neighbourhoods: tuple[str, ...], history: list[Cell],
+          services: dict[str, int] | None = None) -> PublicReport:
+    """`services`: follow-ups made from incidents in the period, counted by SERVICES key."""
+    cells = true_cells(facts, excluded, date_from=date_from, date_to=date_to, neighbourhoods=neighbourhoods,
+                       services=services)
     return PublicReport(date_from, date_to, tuple(suppress(cells, history)))
 
 
@@ -94,6 +103,8 @@ def category_label(cell: Cell, lang: str) -> str:
         return t(Warrant(cell.category).label)
     if cell.table == "identification":
         return t(IDENTIFICATION[cell.category])
+    if cell.table == "services":
+        return t(SERVICES[cell.category])
     return t(TABLE_TITLES[cell.table])
 
 

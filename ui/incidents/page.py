@@ -24,6 +24,7 @@ from ui.kit import keys
 from ui.kit.drafts import DraftHook
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors
+from ui.kit.ops import VaultOp
 
 
 def _is_save_key(event: QKeyEvent) -> bool:
@@ -118,10 +119,7 @@ class IncidentsPage(Page):
         self.reports.clear()
 
     def on_unlocked(self) -> None:
-        try:
-            self.form.set_neighbourhoods(self.ctx.v.incidents.neighbourhoods())
-        except UserError as exc:
-            show_error(self, exc)
+        VaultOp(self.ctx, self, lambda v: v.incidents.neighbourhoods()).success(self.form.set_neighbourhoods).run()
         self.reports.refresh()
         self.draft_hook.mark_clean()  # the neighbourhood list is filled in now
 
@@ -157,11 +155,9 @@ class IncidentsPage(Page):
     def save(self) -> None:
         """Check everything, mark every problem at its field (nothing is cleared), or record the report."""
         self.errors.clear()
-        try:
-            vault = self.ctx.v
-            names = vault.incidents.neighbourhoods()
-        except UserError as exc:
-            show_error(self, exc)
+        listed = VaultOp(self.ctx, self, lambda v: v.incidents.neighbourhoods())
+        names = listed.run()
+        if not listed.ok:
             return
         draft = self.form.draft()
         marks = self.form.local_problems()
@@ -182,24 +178,23 @@ class IncidentsPage(Page):
             if focused is not None and self.scroll.widget().isAncestorOf(focused):
                 self.scroll.ensureWidgetVisible(focused, 20, 60)
             return
-        try:
-            incident = vault.incidents.record(draft)
-        except ValidationError as exc:
-            widget = self.form.widget_for(exc.field)
-            if widget is None:
-                show_error(self, exc)
-            else:
-                self.errors.mark(widget, exc.message)
-            return
-        except UserError as exc:
+        VaultOp(self.ctx, self, lambda v: v.incidents.record(draft)).failure(self._not_saved) \
+            .success(self._saved).changes("incidents").run()
+
+    def _not_saved(self, exc: UserError) -> None:
+        """A refused save marks the field it names (nothing typed is cleared), else says it in a sentence."""
+        widget = self.form.widget_for(exc.field) if isinstance(exc, ValidationError) else None
+        if widget is None:
             show_error(self, exc)
-            return
+        else:
+            self.errors.mark(widget, exc.message)
+
+    def _saved(self, incident) -> None:
         self._saved_ref = incident.ref
         self.draft_hook.saved()
         self.clear_form()
         self._show_saved()
         self.reports.refresh()
-        self.ctx.signals.changed.emit("incidents")
 
     def clear_form(self) -> None:
         self.errors.clear()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,8 +31,8 @@ from clinic.errors import UserError
 from clinic.i18n import _, current_language
 from ui.context import AppContext
 from ui.kit import filedialogs
-from ui.kit.errors import show_error
 from ui.kit.forms import DateEdit, FieldErrors, labelled, set_accessible
+from ui.kit.ops import VaultJob, VaultOp
 
 
 def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -75,6 +76,13 @@ class PublicReportDialog(QDialog):
         self.buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
+        self.job: VaultJob | None = None
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.cancel)
+        for w in (self.progress, self.cancel_button):
+            w.hide()
         form = QFormLayout()
         self._labels = [labelled(form, "", self.date_from), labelled(form, "", self.date_to)]
         period = QHBoxLayout()
@@ -87,6 +95,10 @@ class PublicReportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.method)
         layout.addWidget(self.status)
+        working = QHBoxLayout()
+        working.addWidget(self.progress, 1)
+        working.addWidget(self.cancel_button)
+        layout.addLayout(working)
         layout.addWidget(self.buttons)
         ctx.signals.locked.connect(self.close)
         ctx.signals.language_changed.connect(self._language_changed)
@@ -106,6 +118,8 @@ class PublicReportDialog(QDialog):
         self.csv_button.setText(_("Publish and save &CSV…"))
         self.pdf_button.setText(_("Publish and save &PDF…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        self.cancel_button.setText(_("Cancel"))
+        set_accessible(self.progress, _("Publishing the report"))
         self.table.setHorizontalHeaderLabels([_("Table"), _("Category"), _("Count")])
         set_accessible(self.table, _("What will be published"))
         self.method.setText(_(public_report.METHOD_NOTE))
@@ -127,11 +141,10 @@ class PublicReportDialog(QDialog):
         period = self._period()
         if period is None:
             return
-        try:
-            self.report = self.ctx.v.public_reports.preview(*period)
-        except UserError as exc:
-            self.report = None
-            self.errors.present(exc, {"to": self.date_to, "from": self.date_from}, self)
+        op = VaultOp(self.ctx, self, lambda v: v.public_reports.preview(*period)).failure(
+            lambda exc: self.errors.present(exc, {"to": self.date_to, "from": self.date_from}, self))
+        found = op.run()
+        self.report = found if op.ok else None
         self.status.clear()
         self._fill()
         self._update_buttons()
@@ -165,8 +178,10 @@ class PublicReportDialog(QDialog):
             b.setEnabled(self.report is not None)
 
     def save(self, kind: str) -> bool:
-        """Publish the period previewed, then write it where the person chooses."""
-        if self.report is None:
+        """Ask where, then publish the period previewed and write it there, on a worker (progress, Cancel).
+
+        Returns whether the job was started."""
+        if self.report is None or self.job is not None:
             return False
         start, end = self.report.date_from, self.report.date_to
         name = f"public-report-{start.isoformat()}-{end.isoformat()}.{kind}"
@@ -174,19 +189,53 @@ class PublicReportDialog(QDialog):
         path = filedialogs.ask_save(self, _("Save the public report"), name, filters)
         if not path:
             return False
-        reports = self.ctx.v.public_reports
-        try:
-            report = reports.publish(start, end)
-            data = reports.csv(report).encode("utf-8") if kind == "csv" else reports.pdf(report)
-            atomic_write(Path(path), data)
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        except OSError as exc:
-            show_error(self, UserError(_("The report could not be saved: {reason}").format(
-                reason=exc.strerror or type(exc).__name__)))
-            return False
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.status.setText(_("Publishing…"))
+        self.job = VaultJob(self.ctx, self, lambda v, task: publish_and_write(v, start, end, kind, Path(path), task)) \
+            .progress(lambda done, total: self.progress.setValue(done * 100 // max(total, 1))) \
+            .success(lambda report: self._saved(report, path)).after_error(lambda _exc: self.status.clear()) \
+            .busy(self.csv_button, self.pdf_button, self.preview_button).finished(self._job_ended)
+        self.job.run()
+        return True
+
+    def cancel(self) -> None:
+        """Stop before the report is published (once it is, the file is written)."""
+        if self.job is not None and self.job.handle is not None:
+            self.job.handle.cancel()
+
+    def _saved(self, report, path: str) -> None:
         self.report = report
         self._fill()
         self.status.setText(_("Published and saved to {file}.").format(file=path))
-        return True
+
+    def _job_ended(self) -> None:
+        self.job = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._update_buttons()
+
+
+def publish_and_write(v, start: dt.date, end: dt.date, kind: str, path: Path, task):
+    """On the worker: render what will be published, then (unless cancelled) publish it and write the file.
+
+    Cancel is honoured until the report is recorded as published; never touches a widget."""
+    reports = v.public_reports
+    task.progress(0, 4)
+    preview = reports.preview(start, end)
+    render = (lambda r: reports.csv(r).encode("utf-8")) if kind == "csv" else reports.pdf
+    data = render(preview)
+    task.progress(2, 4)
+    task.raise_if_cancelled()
+    report = reports.publish(start, end)
+    if report.cells != preview.cells:  # something changed meanwhile: write what was recorded
+        data = render(report)
+    task.progress(3, 4)
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise UserError(_("The report was published but could not be saved: {reason}").format(
+            reason=exc.strerror or type(exc).__name__)) from None
+    task.progress(4, 4)
+    return report

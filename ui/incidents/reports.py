@@ -7,6 +7,7 @@ them (audited by the core), and go away with the next report chosen.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,14 +25,15 @@ from PySide6.QtWidgets import (
 
 from clinic import incident_model as im
 from clinic.access import Can
-from clinic.errors import UserError
 from clinic.i18n import N_, _, ngettext
 from ui.context import AppContext
+from ui.incidents.followup import FollowUpDialog
+from ui.incidents.media import MediaDialog
 from ui.incidents.public import PublicReportDialog
 from ui.incidents.verify import VerifyDialog
-from ui.kit.errors import show_error
 from ui.kit.format import format_date, format_when
 from ui.kit.forms import set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 
 
@@ -126,6 +128,9 @@ class IncidentList(QWidget):
         self.detail.setTabChangesFocus(True)
         self.verify_button, self.dismiss_button = QPushButton(), QPushButton()
         self.reporter_button, self.report_button = QPushButton(), QPushButton()
+        self.followup_button, self.media_button = QPushButton(), QPushButton()
+        self.followup_button.clicked.connect(self.open_followup)
+        self.media_button.clicked.connect(self.open_media)
         self.verify_button.clicked.connect(lambda: self.change_status(im.Status.VERIFIED))
         self.dismiss_button.clicked.connect(lambda: self.change_status(im.Status.FALSE_ALARM))
         self.reporter_button.clicked.connect(self.show_reporter)
@@ -139,7 +144,8 @@ class IncidentList(QWidget):
         top.addWidget(self.count, 1)
         top.addWidget(self.report_button)
         actions = QHBoxLayout()
-        for b in (self.verify_button, self.dismiss_button, self.reporter_button):
+        for b in (self.verify_button, self.dismiss_button, self.reporter_button, self.followup_button,
+                  self.media_button):
             b.setAutoDefault(True)
             actions.addWidget(b)
         actions.addStretch(1)
@@ -168,6 +174,8 @@ class IncidentList(QWidget):
         self.dismiss_button.setText(_("&Dismiss…"))
         self.reporter_button.setText(_("Show the &caller"))
         self.report_button.setText(_("&Public report…"))
+        self.followup_button.setText(_("F&ollow-up…"))
+        self.media_button.setText(_("P&hotos and videos…"))
         set_accessible(self.table, _("Incident reports"))
         set_accessible(self.detail, _("The chosen report"))
         self.count.setText(count_text(self.model.rowCount()) if self.ctx.vault else "")
@@ -175,12 +183,11 @@ class IncidentList(QWidget):
             self.detail.setPlainText(describe(self._incident) + self._history_text())
 
     def refresh(self) -> None:
-        try:
-            status = self.status.currentData() or None
-            rows = self.ctx.v.incidents.list(status=im.Status(status) if status else None)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        status = self.status.currentData() or None
+        VaultOp(self.ctx, self, lambda v: v.incidents.list(status=im.Status(status) if status else None)) \
+            .success(self._listed).run()
+
+    def _listed(self, rows) -> None:
         ref = self._incident.ref if self._incident else None
         self.model.set_rows(rows)
         self.count.setText(count_text(len(rows)))
@@ -192,9 +199,9 @@ class IncidentList(QWidget):
         self._update_buttons()
 
     def clear(self) -> None:
-        if self._dialog is not None:
+        if self._dialog is not None and shiboken6.isValid(self._dialog):  # closed ones delete themselves
             self._dialog.close()
-            self._dialog = None
+        self._dialog = None
         self.model.set_rows([])
         self.count.clear()
         self._show(None)
@@ -208,20 +215,19 @@ class IncidentList(QWidget):
         if row is None:
             self._show(None)
             return
-        try:
-            self._show(self.ctx.v.incidents.get(row.ref))
-        except UserError as exc:
-            self._show(None)
-            show_error(self, exc)
+        VaultOp(self.ctx, self, lambda v: v.incidents.get(row.ref)).success(self._show) \
+            .after_error(lambda _exc: self._show(None)).run()
 
     def _history_text(self) -> str:
         if self._incident is None or not self.ctx.can(Can.VIEW_INCIDENTS):
             return ""
-        try:
-            history = self.ctx.v.incidents.history(self._incident.ref)
-            linked = self.ctx.v.incidents.linked(self._incident.ref)
-        except UserError:
+        ref = self._incident.ref
+        op = VaultOp(self.ctx, self, lambda v: (v.incidents.history(ref), v.incidents.linked(ref))) \
+            .failure(lambda _exc: None)  # the report itself is shown; its history is only extra lines
+        found = op.run()
+        if not op.ok:
             return ""
+        history, linked = found
         lines = [""] if history or linked else []
         for h in history:
             lines.append(_("{when} {name}: {status} ({method}) {reason}").format(
@@ -244,6 +250,8 @@ class IncidentList(QWidget):
         self.reporter_button.setVisible(self.ctx.can(Can.VIEW_SEALED))
         self.reporter_button.setEnabled(self._incident is not None and self._incident.has_reporter)
         self.report_button.setVisible(self.ctx.can(Can.PUBLISH_REPORTS))
+        for b in (self.followup_button, self.media_button):
+            b.setEnabled(self._incident is not None)
 
     # ----- actions ----------------------------------------------------------------------------------------
 
@@ -265,13 +273,26 @@ class IncidentList(QWidget):
         """The caller's name and phone, for an attorney, in the detail box until another report is chosen."""
         if self._incident is None:
             return
-        try:
-            reporter = self.ctx.v.incidents.reporter(self._incident.ref)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        ref = self._incident.ref
+        VaultOp(self.ctx, self, lambda v: v.incidents.reporter(ref)).success(self._show_caller).run()
+
+    def _show_caller(self, reporter: dict[str, str]) -> None:
         self.detail.appendPlainText("\n" + _("Caller: {name} · {phone}").format(
             name=reporter["name"] or "–", phone=reporter["phone"] or "–"))
+
+    def open_followup(self) -> FollowUpDialog | None:
+        if self._incident is None:
+            return None
+        self._dialog = FollowUpDialog(self.ctx, self._incident, parent=self)
+        self._dialog.open()
+        return self._dialog
+
+    def open_media(self) -> MediaDialog | None:
+        if self._incident is None:
+            return None
+        self._dialog = MediaDialog(self.ctx, self._incident.ref, parent=self)
+        self._dialog.open()
+        return self._dialog
 
     def open_public_report(self) -> None:
         dialog = PublicReportDialog(self.ctx, parent=self)

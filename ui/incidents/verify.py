@@ -24,6 +24,7 @@ from ui.context import AppContext
 from ui.incidents.rows import choose, chosen, enum_combo, retranslate_combo
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors, labelled, set_accessible
+from ui.kit.ops import VaultOp
 
 
 class VerifyDialog(QDialog):
@@ -88,22 +89,22 @@ class VerifyDialog(QDialog):
     def submit(self) -> None:
         self.errors.clear()
         linked = tuple(r.strip() for r in self.links.text().replace(";", ",").split(",") if r.strip())
-        try:
-            incident = self.ctx.v.incidents.verify(self.ref, status=chosen(self.status, im.Status),
-                                                   reason=self.reason.toPlainText(),
-                                                   method=chosen(self.method, im.Method), linked=linked)
-        except ValidationError as exc:
+        status, method, reason = chosen(self.status, im.Status), chosen(self.method, im.Method), \
+            self.reason.toPlainText()
+        VaultOp(self.ctx, self, lambda v: v.incidents.verify(self.ref, status=status, reason=reason, method=method,
+                                                             linked=linked)) \
+            .failure(lambda exc: self._refused(exc, linked)).success(self._done).run()
+
+    def _refused(self, exc: UserError, linked: tuple[str, ...]) -> None:
+        if isinstance(exc, ValidationError):
             widget = {"reason": self.reason, "link": self.links}.get(exc.field)
-            if widget is None:
-                show_error(self, exc)
-            else:
-                self.errors.mark(widget, exc.message)
-            return
-        except UserError as exc:  # e.g. a linked reference that does not exist
-            if linked:
-                self.errors.mark(self.links, exc.message)
-            else:
-                show_error(self, exc)
-            return
+        else:  # e.g. a linked reference that does not exist
+            widget = self.links if linked else None
+        if widget is None:
+            show_error(self, exc)
+        else:
+            self.errors.mark(widget, exc.message)
+
+    def _done(self, incident: im.Incident) -> None:
         self.changed.emit(incident)
         self.accept()

@@ -27,6 +27,7 @@ from clinic.access import Can
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import _
 from ui.context import AppContext, Page
+from ui.intake.incident_link import IncidentLink
 from ui.intake.notices import match_text, returning_chip, saved_banner
 from ui.intake.sections import IntakeForm
 from ui.kit import keys, theme
@@ -52,6 +53,7 @@ class IntakePage(Page):
         self._confirm: QMessageBox | None = None
 
         self.banner, self.banner_label = saved_banner()
+        self.incident_link = IncidentLink()
         self.chip, self.chip_label, self.undo_button = returning_chip()
 
         self.duplicates_box = QGroupBox()
@@ -98,6 +100,7 @@ class IntakePage(Page):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.incident_link.label)
         layout.addWidget(self.chip)
         layout.addWidget(self.scroll, 1)
 
@@ -141,6 +144,7 @@ class IntakePage(Page):
 
     def retranslate(self) -> None:
         self.form.retranslate(reader_sees_sealed=self.ctx.can(Can.VIEW_SEALED))
+        self.incident_link.retranslate()
         self.scroll.setAccessibleName(_("Intake form"))  # the scroll area is a tab stop (Page Down scrolls)
         self.duplicates_box.setTitle(_("Possible returning clients"))
         self.same_button.setText(_("S&ame person"))
@@ -229,7 +233,12 @@ class IntakePage(Page):
                 self._errors.mark(widget, marks[widget])
             self._scroll_to(self.focusWidget() or next(iter(marks)))
             return
-        VaultOp(self.ctx, self, lambda v: v.intakes.record(draft)).failure(self._not_saved).success(self._saved).run()
+        VaultOp(self.ctx, self, self.incident_link.recorder(draft)).failure(self._not_saved).success(self._saved).run()
+
+    def start_for_incident(self, ref: str, person: int) -> None:
+        """The next intake saved is linked to person N of an incident (0: the incident as a whole)."""
+        self.incident_link.start(ref, person)
+        self.form.given_names.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _not_saved(self, exc: UserError) -> None:
         widget = self.form.widget_for_error(exc) if isinstance(exc, ValidationError) else None
@@ -279,6 +288,7 @@ class IntakePage(Page):
         self._dup_timer.stop()
         self._dup_seq += 1  # a hint still being looked up is for the form as it was
         self._errors.clear()
+        self.incident_link.clear()
         self.form.reset(keep_site=keep_site)
         self._existing = None
         self._show_existing()

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from clinic.cli.commands import hotline
 from clinic.errors import ValidationError
 from clinic.i18n import _
 from clinic.incidents import model as im
@@ -22,8 +23,11 @@ def cmd_incident(args) -> int:
     from clinic.cli.common import load_json, print_json, unlock
 
     draft = im.draft_from_json(load_json(args.file)) if args.incident_cmd == "add" else None
+    prepared = hotline.prepare(args)
     vault = unlock(args)
     try:
+        if args.incident_cmd in ("media", "followup"):
+            return hotline.run(args, vault, prepared)
         if args.incident_cmd == "add":
             print(vault.incidents.record(draft).ref)
         elif args.incident_cmd == "list":
@@ -116,6 +120,7 @@ def add_commands(sub):
     a.add_argument("--link", action="append", help=_("another report about the same event (repeatable)"))
     a = si.add_parser("neighbourhoods", help=_("show or set the clinic's list of neighbourhoods"))
     a.add_argument("--set", help=_("comma-separated names (replaces the list)"))
+    hotline.add_subcommands(si)
     s.set_defaults(fn=cmd_incident)
 
     s = sub.add_parser("report", help=_("the public report and the funder report"))

@@ -157,6 +157,7 @@ class RetentionRepo:
         self._delete("parties", "id", parties)
         for table in ("intake_needs", "income_lines", "eligibility_results", "sealed_values"):
             self._delete(table, "intake_id", intake_ids)
+        self._unlink_followups("intake_id", intake_ids)
         self._delete("intakes", "id", intake_ids)
 
     def delete_clients(self, client_ids: list[int]) -> None:
@@ -175,6 +176,7 @@ class RetentionRepo:
                       "phone_digits"):
             self._delete(table, "client_id", client_ids)
         self._delete("client_search", "rowid", client_ids)
+        self._unlink_followups("client_id", client_ids)
         self._delete("clients", "id", client_ids)
 
     def client_names(self, client_id: int) -> list[str]:
@@ -211,6 +213,12 @@ class RetentionRepo:
     def _select(self, table: str, column: str, ids: list[int]) -> list[int]:
         return [i for chunk in _chunks(ids) for i in _ids(
             self.conn, f"SELECT id FROM {table} WHERE {column} IN ({_marks(chunk)})", chunk)]
+
+    def _unlink_followups(self, column: str, ids: list[int]) -> None:
+        """An incident's follow-up keeps that an intake happened (the public report counted it), not whose."""
+        for chunk in _chunks(ids):
+            self.conn.execute(f"UPDATE incident_followups SET client_id = NULL, intake_id = NULL "  # noqa: S608
+                              f"WHERE {column} IN ({_marks(chunk)})", chunk)
 
     def _delete(self, table: str, column: str, ids: list[int], *, extra: str = "") -> None:
         for chunk in _chunks(ids):

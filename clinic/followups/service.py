@@ -1,0 +1,94 @@
+"""What was done for the people of an incident, kept as ids in its own table.
+
+    v.followups.record_intake("I-7KQ2", person=1, draft=intake_draft)   # an ordinary client file, linked
+    v.followups.refer("I-7KQ2", person=2, service=Service.FOOD_RELIEF)
+    v.followups.reported_to_city("I-7KQ2", note="Form 12 sent")
+
+Neither record copies the other's details: the link holds the incident's id, "person N" of it, and the
+client's and intake's ids. Who may see the links follows the incident's rules (a volunteer: the incidents
+they recorded in the last day). This package never imports client files or referrals: the intake
+recorder comes in through the constructor.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from clinic.access import Can
+from clinic.clock import now_iso
+from clinic.errors import ValidationError
+from clinic.i18n import _
+from clinic.incidents.model import MAX_SHORT, check_text
+from clinic.incidents.service import Incidents
+from clinic.models import hotline as hm
+from clinic.session import Session
+from clinic.storage.db import transaction
+from clinic.storage.repos.hotline import FollowUpRepo
+from clinic.storage.repos.incidents import IncidentRepo
+
+
+class IntakeRecorder(Protocol):
+    def record(self, draft: Any) -> Any: ...  # returns an IntakeReceipt (client_id, intake_id)
+
+
+class FollowUps:
+    def __init__(self, session: Session, *, incidents: Incidents, intakes: IntakeRecorder):
+        self._v = session
+        self._incidents = incidents
+        self._intakes = intakes
+
+    def _person(self, incident_id: int, person: int | None) -> int | None:
+        if person is None:
+            return None
+        people = len(IncidentRepo(self._v.conn).get(incident_id).draft.people)
+        if isinstance(person, bool) or not isinstance(person, int) or not 1 <= person <= max(people, 1):
+            raise ValidationError("person", _("Choose a person from 1 to {n} of this incident.")
+                                  .format(n=max(people, 1)))
+        return person
+
+    def record_intake(self, ref: str, *, person: int | None, draft: Any):
+        """Save an intake (an ordinary client file) and keep the link incident <-> intake, ids only.
+
+        Everything about the link is checked before the intake is saved; the intake then commits on its
+        own, and the link right after it."""
+        self._v.require(Can.RECORD_INTAKE)
+        incident_id = self._incidents.visible_id(ref)
+        person = self._person(incident_id, person)
+        receipt = self._intakes.record(draft)
+        with transaction(self._v.conn):
+            FollowUpRepo(self._v.conn).add(incident_id, kind=hm.FollowUpKind.INTAKE, person=person,
+                                           client_id=receipt.client_id, intake_id=receipt.intake_id,
+                                           by=self._v.user.id, at=now_iso())
+            self._v.audit("incident.followup", f"incident:{incident_id}", kind="intake", intake=receipt.intake_id)
+        return receipt
+
+    def refer(self, ref: str, *, person: int | None, service: hm.Service, note: str = "") -> hm.FollowUp:
+        """A referral by service for a person affected (family support, legal help, food relief)."""
+        self._v.require(Can.MAKE_REFERRALS)
+        incident_id = self._incidents.visible_id(ref)
+        person = self._person(incident_id, person)
+        try:
+            service = hm.Service(service)
+        except ValueError:
+            raise ValidationError("service", _("“{value}” is not one of: {choices}.").format(
+                value=str(service)[:40], choices=", ".join(s.value for s in hm.Service))) from None
+        return self._add(incident_id, kind=hm.FollowUpKind.REFERRAL, person=person, service=service, note=note)
+
+    def reported_to_city(self, ref: str, *, note: str = "") -> hm.FollowUp:
+        """Mark the incident as reported to the city: who and when are recorded."""
+        self._v.require(Can.VERIFY_INCIDENTS)
+        return self._add(self._incidents.visible_id(ref), kind=hm.FollowUpKind.CITY, person=None, note=note)
+
+    def _add(self, incident_id: int, *, kind: hm.FollowUpKind, person: int | None,
+             service: hm.Service | None = None, note: str = "") -> hm.FollowUp:
+        note = check_text("note", note, MAX_SHORT, multiline=True)
+        repo = FollowUpRepo(self._v.conn)
+        with transaction(self._v.conn):
+            new_id = repo.add(incident_id, kind=kind, person=person, service=service, note=note,
+                              by=self._v.user.id, at=now_iso())
+            self._v.audit("incident.followup", f"incident:{incident_id}", kind=kind.value)
+        return next(f for f in repo.for_incident(incident_id) if f.id == new_id)
+
+    def for_incident(self, ref: str) -> list[hm.FollowUp]:
+        """The follow-ups of one incident, as the incident's rules allow."""
+        return FollowUpRepo(self._v.conn).for_incident(self._incidents.visible_id(ref))
