@@ -4,8 +4,10 @@
 
 What is compared: for each core operation, the ratio of the app's median to the raw sqlcipher3 median of
 the same SQL measured in the same run (`app/raw p50`, warm, and cold when both files have it); the p95
-ratios are shown beside, in brackets, not flagged: measured twice on unchanged code on this shared
-machine, p95 ratios moved by up to 1.5x, medians far less. A busy machine
+ratios are shown beside, in brackets, not flagged. Noise, measured: two runs of unchanged code (open,
+first page, 1-3 letters) on the shared 2-core machine at load 4-5 moved p95 ratios by up to 2x and median
+ratios by up to 1.6x, so there a WORSE is a prompt to re-run both sides back to back, not a verdict; on
+a quiet machine the 10% line is meaningful. A busy machine
 slows both sides of a ratio alike, so ratios survive the load of a shared machine where absolute
 milliseconds do not (both files' load averages are printed). A median ratio more than 10% above the
 baseline's says WORSE. Rows without a raw column (unlock, memory) are shown as absolute figures: memory is flagged
