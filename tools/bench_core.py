@@ -223,10 +223,10 @@ def figures(results: dict, raw: dict, plain: dict, cold: dict, raw_cold: dict, m
         if not results.get(key):
             continue
         row = {"p50": pct(results[key], 50), "p95": pct(results[key], 95), "n": len(results[key])}
-        for name, source in (("raw_p95", raw), ("plain_p95", plain), ("cold_p95", cold),
-                             ("raw_cold_p95", raw_cold)):
+        for name, source in (("raw", raw), ("plain", plain), ("cold", cold), ("raw_cold", raw_cold)):
             if source.get(key):
-                row[name] = pct(source[key], 95)
+                row[name + "_p95"] = pct(source[key], 95)
+                row[name + "_p50"] = pct(source[key], 50)
         out[key] = row
     if memory:
         out["memory"] = {"rss_mb": memory["VmRSS"] / MB, "peak_mb": memory["VmHWM"] / MB}
