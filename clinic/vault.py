@@ -25,6 +25,7 @@ from clinic.crypto.primitives import SecretBytes
 from clinic.deadlines.service import Deadlines
 from clinic.drafts.service import Drafts
 from clinic.eligibility.service import Eligibility
+from clinic.eligibility.sources import FundingSources
 from clinic.errors import (
     PermissionDenied,
     TooManyAttempts,
@@ -68,6 +69,7 @@ class Vault:
         self.staff = StaffManager(s)
         self.settings = Settings(s)
         self.eligibility = Eligibility(s)
+        self.funding = FundingSources(s)
         self.conflicts = Conflicts(s)
         self.cases = Cases(s, conflicts=self.conflicts, eligibility=self.eligibility)
         self.deadlines = Deadlines(s)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +19,7 @@ class FundingSource:
     # 45 CFR 1611.5: an LSC recipient may serve a household between 125% and 200% under an adopted policy,
     # with the reason recorded.
     exception_ceiling_pct: int | None = None
+    active: bool = True  # a deactivated source stays on the cases it tags, but no new case gets it
 
 
 DEFAULT_SOURCES = (
@@ -24,6 +27,15 @@ DEFAULT_SOURCES = (
     FundingSource("County", 200),
     FundingSource("Unrestricted", None),
 )
+
+
+def sources_to_json(sources: tuple[FundingSource, ...]) -> str:
+    return json.dumps([dataclasses.asdict(s) for s in sources], sort_keys=True)
+
+
+def sources_from_json(text: str) -> tuple[FundingSource, ...]:
+    """A clinic's stored sources; an empty setting means the defaults."""
+    return tuple(FundingSource(**item) for item in json.loads(text)) if text else DEFAULT_SOURCES
 
 
 @dataclass(frozen=True, slots=True)

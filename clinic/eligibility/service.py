@@ -8,7 +8,7 @@ from decimal import Decimal
 from clinic.access import Can
 from clinic.eligibility import guidelines
 from clinic.eligibility.assess import Assessment, assess_on
-from clinic.eligibility.funding import DEFAULT_SOURCES, FundingSource, Qualification, qualify
+from clinic.eligibility.funding import FundingSource, Qualification, qualify, sources_from_json
 from clinic.eligibility.guidelines import GuidelineTable, Region
 from clinic.eligibility.income import IncomeLine, IncomeSource, Period
 from clinic.errors import ValidationError
@@ -20,6 +20,7 @@ from clinic.storage.repos.settings import SettingsRepo
 
 _TABLE = "fpg_table_"
 _EFFECTIVE = "fpg_effective_"
+SOURCES_KEY = "funding_sources"
 
 
 class Eligibility:
@@ -68,7 +69,8 @@ class Eligibility:
                          clinic_effective=effective, region=Region(region))
 
     def sources(self) -> tuple[FundingSource, ...]:
-        return DEFAULT_SOURCES
+        """The clinic's active funding sources (see clinic.eligibility.sources to change them)."""
+        return tuple(s for s in sources_from_json(SettingsRepo(self._v.conn).get(SOURCES_KEY)) if s.active)
 
     def qualifies(self, a: Assessment) -> list[Qualification]:
         return qualify(a, self.sources())
