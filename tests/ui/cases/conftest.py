@@ -9,8 +9,7 @@ import pytest
 
 from clinic.home import Home
 from clinic.i18n import set_language
-from clinic.vault import Vault
-from tests.fixtures.cases import Template, build_template
+from tests.fixtures.cases import Template, build_template, unlocked_contexts
 from ui.cases.view import CaseFileView
 from ui.context import AppContext
 
@@ -31,18 +30,8 @@ def home(template, tmp_path) -> Home:
 @pytest.fixture
 def make_ctx(template, home, immediate_runner) -> Iterator[Callable[[str], AppContext]]:
     """make_ctx(role) -> an AppContext with the test's vault copy unlocked as that role."""
-    opened: list[Vault] = []
-
-    def make(role: str) -> AppContext:
-        vault = Vault.open(home, template.keys[role])
-        opened.append(vault)
-        ctx = AppContext(home, runner=immediate_runner)
-        ctx.vault = vault
-        return ctx
-
-    yield make
-    for vault in opened:
-        vault.lock()
+    with unlocked_contexts(template, home, immediate_runner) as make:
+        yield make
 
 
 @pytest.fixture

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
-
 import pytest
 
-from clinic.home import Home
 from clinic.i18n import set_language
-from clinic.vault import Vault
-from tests.fixtures.cases import Template, build_template
-from ui.context import AppContext
+from tests.fixtures.cases import Template, build_template, page_opener, unlocked_contexts
+from tests.fixtures.template import copy_home
 from ui.deadlines.page import DeadlinesPage
 
 
@@ -21,35 +16,13 @@ def template(tmp_path_factory) -> Template:
 
 
 @pytest.fixture
-def make_ctx(template, tmp_path, immediate_runner) -> Iterator[Callable[[str], AppContext]]:
-    target = tmp_path / "home"
-    shutil.copytree(template.home.path, target)
-    home = Home(target)
-    opened: list[Vault] = []
-
-    def make(role: str) -> AppContext:
-        vault = Vault.open(home, template.keys[role])
-        opened.append(vault)
-        ctx = AppContext(home, runner=immediate_runner)
-        ctx.vault = vault
-        return ctx
-
-    yield make
-    for vault in opened:
-        vault.lock()
+def make_ctx(template, tmp_path, immediate_runner):
+    with unlocked_contexts(template, copy_home(template, tmp_path / "home"), immediate_runner) as make:
+        yield make
 
 
 @pytest.fixture
-def page(qtbot, make_ctx) -> Iterator[Callable[..., DeadlinesPage]]:
+def page(qtbot, make_ctx):
     set_language("en")
-
-    def open_page(role: str = "attorney", ctx: AppContext | None = None) -> DeadlinesPage:
-        widget = DeadlinesPage(ctx or make_ctx(role))
-        qtbot.addWidget(widget)
-        widget.resize(1366, 768)
-        widget.show()
-        widget.on_unlocked()
-        return widget
-
-    yield open_page
+    yield page_opener(qtbot, DeadlinesPage, make_ctx)
     set_language("en")
