@@ -111,10 +111,19 @@ def test_the_printed_pages_look_like_the_letter(qapp, tmp_path):
         want = b"".join(_original(page))
         dark = [i for i, value in enumerate(want) if value < 128]
         assert dark, "the page has text"
-        assert sum(1 for i in dark if got[i] > 200) < len(dark) * 0.05  # resampling moves a few edge pixels
+        width = page.width
+
+        def printed_near(i: int) -> bool:  # resampling may move an edge or a hairline by a pixel
+            return any(0 <= j < len(got) and got[j] <= 200
+                       for j in (i, i - 1, i + 1, i - width, i + width, i - width - 1, i - width + 1,
+                                 i + width - 1, i + width + 1))
+
+        missing = [i for i in dark if not printed_near(i)]
+        assert len(missing) < len(dark) * 0.02
         zones: dict[int, list[int]] = {}  # every 20-row zone of the page with ink has its ink printed
         for i in dark:
-            zones.setdefault(i // page.width // 20, []).append(i)
+            zones.setdefault(i // width // 20, []).append(i)
+        lost = set(missing)
         for zone in zones.values():
-            assert sum(1 for i in zone if got[i] > 200) < max(5, len(zone) * 0.3)
+            assert sum(1 for i in zone if i in lost) < max(5, len(zone) * 0.1)
     printed.close()
