@@ -77,6 +77,13 @@ def test_a_real_letter_is_rebuilt_exactly_from_less_than_half_its_bytes():
         assert 0 < inked < page.width * page.height / 2
 
 
+def _printed_near(got: bytes, width: int, i: int) -> bool:
+    """Pixel i, or one next to it, is dark in `got` (resampling may move an edge or a hairline by a pixel)."""
+    return any(0 <= j < len(got) and got[j] <= 200
+               for j in (i, i - 1, i + 1, i - width, i + width, i - width - 1, i - width + 1,
+                         i + width - 1, i + width + 1))
+
+
 def test_the_printed_pages_look_like_the_letter(qapp, tmp_path):
     """Painted band by band onto a PDF-format printer, each page reads back as the letter's page."""
     pdf = render_letter(compose_letter(sample_request("en")))
@@ -112,13 +119,7 @@ def test_the_printed_pages_look_like_the_letter(qapp, tmp_path):
         dark = [i for i, value in enumerate(want) if value < 128]
         assert dark, "the page has text"
         width = page.width
-
-        def printed_near(i: int) -> bool:  # resampling may move an edge or a hairline by a pixel
-            return any(0 <= j < len(got) and got[j] <= 200
-                       for j in (i, i - 1, i + 1, i - width, i + width, i - width - 1, i - width + 1,
-                                 i + width - 1, i + width + 1))
-
-        missing = [i for i in dark if not printed_near(i)]
+        missing = [i for i in dark if not _printed_near(got, width, i)]
         assert len(missing) < len(dark) * 0.02
         zones: dict[int, list[int]] = {}  # every 20-row zone of the page with ink has its ink printed
         for i in dark:

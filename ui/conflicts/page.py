@@ -36,6 +36,7 @@ from ui.context import AppContext, Page
 from ui.kit.errors import show_error
 from ui.kit.format import format_date, format_when
 from ui.kit.forms import FieldErrors, labelled, set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
 
 REASONS = {"same_name": N_("same name"), "name_order": N_("same name in another order"),
@@ -219,12 +220,12 @@ class ConflictsPage(Page):
 
     def on_unlocked(self) -> None:
         self.clear()
-        try:
-            me = self.ctx.v.user
-            self._staff = {me.id: _("you")}
-            self.cases.set_rows(self.ctx.v.cases.list(m.CaseFilter(status=m.CaseStatus.OPEN)))
-        except UserError as exc:
-            show_error(self, exc)
+
+        def load(v) -> None:
+            self._staff = {v.user.id: _("you")}
+            self.cases.set_rows(v.cases.list(m.CaseFilter(status=m.CaseStatus.OPEN)))
+
+        VaultOp(self.ctx, self, load).run()
 
     # ----- one case -----------------------------------------------------------------------------------
 
@@ -237,20 +238,14 @@ class ConflictsPage(Page):
         if row is None:
             self._show(None)
             return
-        try:
-            self._show(self.ctx.v.conflicts.latest(row.id))
-        except UserError as exc:
-            self._show(None)
-            show_error(self, exc)
+        VaultOp(self.ctx, self, lambda v: v.conflicts.latest(row.id)).success(self._show) \
+            .after_error(lambda _exc: self._show(None)).run()
 
     def run_check(self) -> None:
         row = self.current_case()
         if row is None:
             return
-        try:
-            self._show(self.ctx.v.conflicts.check_case(row.id))
-        except UserError as exc:
-            show_error(self, exc)
+        VaultOp(self.ctx, self, lambda v: v.conflicts.check_case(row.id)).success(self._show).run()
 
     def add_party(self) -> None:
         """Name someone else on the case; the core checks the case again (an earlier clearance stops counting)."""
@@ -260,34 +255,37 @@ class ConflictsPage(Page):
         self.errors.clear()
         draft = cp.PartyDraft(cp.PartyKind(self.party_kind.currentData()), self.party_name.text(),
                               is_org=self.party_org.isChecked())
-        try:
-            check = self.ctx.v.conflicts.add_party(row.id, draft)
-        except ValidationError as exc:
-            self.errors.mark(self.party_name, exc.message)
-            return
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.party_name.clear()
-        self.party_org.setChecked(False)
-        self._show(check)
+
+        def added(check) -> None:
+            self.party_name.clear()
+            self.party_org.setChecked(False)
+            self._show(check)
+
+        VaultOp(self.ctx, self, lambda v: v.conflicts.add_party(row.id, draft)).success(added) \
+            .failure(self._mark_at(self.party_name)).run()
 
     def record_decision(self) -> None:
         row = self.current_case()
         if row is None:
             return
         self.errors.clear()
-        try:
-            check = self.ctx.v.conflicts.clear(row.id, ClearResult(self.result.currentData()), self.note.toPlainText())
-        except ValidationError as exc:
-            self.errors.mark(self.note, exc.message)
-            return
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.note.clear()
-        self._show(check)
-        self.ctx.signals.changed.emit("cases")
+        result, note = ClearResult(self.result.currentData()), self.note.toPlainText()
+
+        def recorded(check) -> None:
+            self.note.clear()
+            self._show(check)
+
+        VaultOp(self.ctx, self, lambda v: v.conflicts.clear(row.id, result, note)).success(recorded) \
+            .failure(self._mark_at(self.note)).changes("cases").run()
+
+    def _mark_at(self, widget):
+        """A refusal naming a field is marked at `widget` (what the person typed stays); any other is shown."""
+        def failed(exc: UserError) -> None:
+            if isinstance(exc, ValidationError):
+                self.errors.mark(widget, exc.message)
+            else:
+                show_error(self, exc)
+        return failed
 
     def _show(self, check) -> None:
         self.check = check
@@ -297,10 +295,8 @@ class ConflictsPage(Page):
         self.matches.set_rows(check.matches if check is not None else [])
         parties = []
         if row is not None and self.ctx.can(Can.VIEW_CLIENTS):
-            try:
-                parties = self.ctx.v.conflicts.parties(row.id)
-            except UserError:
-                parties = []
+            parties = VaultOp(self.ctx, self, lambda v: v.conflicts.parties(row.id)).failure(lambda _exc: []) \
+                .run() or []
         self.parties.setText(_("Parties named on the case: {names}").format(names="; ".join(
             f"{p.name} ({_(SOURCES.get(p.kind.value, p.kind.value))})" for p in parties)) if parties else "")
         self.parties.setVisible(bool(parties))

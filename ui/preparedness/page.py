@@ -32,6 +32,7 @@ from ui.kit.document_preview import DocumentPreview
 from ui.kit.errors import show_error
 from ui.kit.format import format_date
 from ui.kit.forms import FieldErrors, set_accessible
+from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
 from ui.kit.tables import fit_columns
 from ui.preparedness.form import PlanForm
@@ -173,11 +174,11 @@ class PlansPage(Page):
         self.clear()
         self.tabs.setTabVisible(1, self.ctx.can(Can.VIEW_CLIENTS))
         if self.ctx.can(Can.VIEW_CLIENTS):
-            try:
-                self.renewals.set_rows(self.ctx.v.plans.due_for_renewal())
-                fit_columns(self.renewal_table)
-            except UserError as exc:
-                show_error(self, exc)
+            VaultOp(self.ctx, self, lambda v: v.plans.due_for_renewal()).success(self._renewals_loaded).run()
+
+    def _renewals_loaded(self, rows) -> None:
+        self.renewals.set_rows(rows)
+        fit_columns(self.renewal_table)
 
     # ----- keys ---------------------------------------------------------------------------------------
 
@@ -205,10 +206,9 @@ class PlansPage(Page):
         ref = ref.strip().upper()
         if not ref:
             return False
-        try:
-            plan = self.ctx.v.plans.get(ref)
-        except UserError as exc:
-            show_error(self, exc)
+        op = VaultOp(self.ctx, self, lambda v: v.plans.get(ref))
+        plan = op.run()
+        if not op.ok:
             return False
         self.errors.clear()
         self.ref = ref
@@ -259,32 +259,29 @@ class PlansPage(Page):
             for widget in sorted(marks, key=lambda w: order.index(w) if w in order else len(order)):
                 self.errors.mark(widget, marks[widget])
             return False
-        try:
-            self.ctx.v.plans.set(self.ref, self.form.plan())
-        except ValidationError as exc:
-            widget = self.form.widget_for(exc.field)
-            if widget is None:
-                show_error(self, exc)
-            else:
-                self.errors.mark(widget, exc.message)
-                self.scroll.ensureWidgetVisible(widget, 20, 60)
-            return False
-        except UserError as exc:
+        ref, plan = self.ref, self.form.plan()
+        op = VaultOp(self.ctx, self, lambda v: v.plans.set(ref, plan)).failure(self._refused).changes("plans")
+        op.run()
+        if op.ok:
+            self.status.setText(_("Plan saved for {ref}.").format(ref=ref))
+        return op.ok
+
+    def _refused(self, exc: UserError) -> None:
+        """The core's refusal at its field (what was typed stays), or as a message when it names none here."""
+        widget = self.form.widget_for(exc.field) if isinstance(exc, ValidationError) else None
+        if widget is None:
             show_error(self, exc)
-            return False
-        self.status.setText(_("Plan saved for {ref}.").format(ref=self.ref))
-        self.ctx.signals.changed.emit("plans")
-        return True
+        else:
+            self.errors.mark(widget, exc.message)
+            self.scroll.ensureWidgetVisible(widget, 20, 60)
 
     def print_document(self) -> DocumentPreview | None:
         """Save, render the chosen document in memory (kept in the vault as sent) and preview it."""
         if self.ref is None or not self.save():
             return None
         what, lang, ref = self.what.currentData(), self.lang.currentData(), self.ref
-        try:
-            printed = self.ctx.v.plans.print(ref, what=what, lang=lang)
-        except UserError as exc:
-            show_error(self, exc)
+        printed = VaultOp(self.ctx, self, lambda v: v.plans.print(ref, what=what, lang=lang)).run()
+        if printed is None:
             return None
         if self.preview is not None:
             self.preview.clear()
