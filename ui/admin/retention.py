@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 import clinic
-from clinic.errors import UserError
 from clinic.i18n import _
 from ui.kit.errors import show_error
+from ui.kit.ops import VaultOp
 
 _FIELDS = (("intake_days", 1, 3650), ("case_years", 1, 50), ("letter_years", 1, 50), ("document_years", 1, 50))
 
@@ -84,12 +84,8 @@ class RetentionDialog(QDialog):
 
     def save(self) -> None:
         values = {name: spin.value() for name, spin in self.spins.items()}
-        try:
-            clinic.Retention(self.ctx.v).update(clinic.RetentionSettings(**values))
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.reload()
+        VaultOp(self.ctx, self, lambda v: clinic.Retention(v).update(clinic.RetentionSettings(**values))) \
+            .success(lambda _saved: self.reload()).run()
 
     def ask_purge(self) -> QMessageBox:
         """A window-modal question listing the counts (Cancel by default); OK deletes exactly those."""
@@ -108,14 +104,16 @@ class RetentionDialog(QDialog):
 
     def purge(self, shown) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            clinic.purge.run(self.ctx.v, shown)
-        except UserError as exc:
+
+        def purged(_result) -> None:
             QGuiApplication.restoreOverrideCursor()
+            self.reload()
+            self.due.setText(_("Deleted, and the freed space was wiped."))
+
+        def refused(exc) -> None:
+            QGuiApplication.restoreOverrideCursor()  # before the message, not behind it
             show_error(self, exc)
             self.reload()
-            return
-        QGuiApplication.restoreOverrideCursor()
-        self.ctx.signals.changed.emit("clients")
-        self.reload()
-        self.due.setText(_("Deleted, and the freed space was wiped."))
+
+        VaultOp(self.ctx, self, lambda v: clinic.purge.run(v, shown)).changes("clients").success(purged) \
+            .failure(refused).run()

@@ -29,6 +29,7 @@ from ui.kit import theme
 from ui.kit.errors import show_error
 from ui.kit.format import NATIVE_NAMES
 from ui.kit.forms import labelled
+from ui.kit.ops import LocalOp
 
 # Each language's name in itself: a person who cannot read the current language still finds theirs.
 
@@ -190,12 +191,10 @@ class UnlockWidget(QWidget):
         """Reload the staff names from the key file (no database needed) and preselect one."""
         previous = preselect or self.names.currentText()
         self.names.clear()
-        try:
-            names = Vault.staff_names(self.ctx.home)
-        except UserError as exc:
-            self._show_message(exc.message)
-            names = []
-        except Exception as exc:  # unreadable key file: a sentence, never a traceback
+        try:  # a refusal is said on this screen; an unreadable key file is a sentence, never a traceback
+            names = LocalOp(self, lambda: Vault.staff_names(self.ctx.home)) \
+                .failure(lambda exc: self._show_message(exc.message)).run() or []
+        except Exception as exc:
             show_error(self, exc)
             names = []
         self.names.addItems(names)
