@@ -17,7 +17,7 @@ from clinic.reports.funder import (
     shown,
     table_of,
 )
-from clinic.reports.render import COUNT, FOOTER, METHOD, PAGE, PERIOD, _both
+from clinic.reports.render import COUNT, FOOTER, METHOD, PAGE, PERIOD, _both, scale_axes
 
 TITLE = N_("Funder report: cases opened and closed")
 CHART = N_("Cases by household income (hidden counts drawn as empty bars)")
@@ -38,13 +38,7 @@ def _chart(report: FunderReport):
     chart.x, chart.y, chart.width, chart.height = 30, 30, lr.TEXT_W - 40, 120
     chart.data = data
     chart.categoryAxis.categoryNames = list(BAND_SHORT.values())
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = lr.SANS
-        axis.labels.fontSize = 7
-    top = max([v for row in data for v in row] + [10])
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = top
-    chart.valueAxis.valueStep = max(1, -(-top // 5))
+    scale_axes(chart, max([v for row in data for v in row] + [10]))
     chart.bars[0].fillColor = Color(0.25, 0.35, 0.55)
     chart.bars[1].fillColor = Color(0.65, 0.75, 0.9)
     drawing.add(chart)

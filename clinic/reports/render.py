@@ -32,17 +32,20 @@ def _chart(report: PublicReport):
     chart.x, chart.y, chart.width, chart.height = 30, 30, lr.TEXT_W - 40, 110
     chart.data = [[c.value or 0 for c in weeks] or [0]]
     chart.categoryAxis.categoryNames = [c.start.strftime("%m-%d") for c in weeks] or [""]
-    chart.categoryAxis.labels.fontName = lr.SANS
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = lr.SANS
-    chart.valueAxis.labels.fontSize = 7
-    top = max([c.value or 0 for c in weeks] + [10])
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = top
-    chart.valueAxis.valueStep = max(1, -(-top // 5))
+    scale_axes(chart, max([c.value or 0 for c in weeks] + [10]))
     chart.bars[0].fillColor = Color(0.3, 0.4, 0.6)
     drawing.add(chart)
     return drawing
+
+
+def scale_axes(chart, top: int) -> None:
+    """A report chart's axes: small sans labels, counts from 0 to `top` in about five steps."""
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = lr.SANS
+        axis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = max(1, -(-top // 5))
 
 
 def render_public_report(report: PublicReport, clinic_name: str) -> bytes:
