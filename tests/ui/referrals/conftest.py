@@ -23,27 +23,19 @@ from tests.fixtures.referrals import (
     NAMES,
     PASS,
     RefTemplate,
-    _built,
-    _require_real_keyring,
     make_referral,
 )
+from tests.fixtures.template import Account, build_once, require_real_keyring
 from ui.context import AppContext
 from ui.kit.tasks import TaskRunner
 
 
 @pytest.fixture(scope="session")
 def ref_template(tmp_path_factory) -> RefTemplate:
-    """Built once per session even when several modules import it; every copy unlocks with the same keys."""
-    if _built:
-        return _built[0]
-    _require_real_keyring()
-    home = Home(tmp_path_factory.mktemp("ref-template") / "home")
-    vault, _recovery = Vault.init(home, clinic_name="Clínica Comunitaria", admin_name=NAMES["admin"],
-                                  passphrase=PASS["admin"], clinic_address="100 Main St\nSpringfield",
-                                  language="en")
-    try:
-        for role in ("attorney", "coordinator", "volunteer"):
-            vault.staff.add(NAMES[role], m.Role(role), PASS[role], language="en")
+    """Built once per session (tests.fixtures.template); every copy unlocks with the same keys."""
+    require_real_keyring()
+
+    def populate(vault, _t) -> dict:
         clients = []
         for i, canary in enumerate(CANARIES):
             receipt = vault.intakes.record(m.IntakeDraft(
@@ -61,11 +53,13 @@ def ref_template(tmp_path_factory) -> RefTemplate:
         legal = vault.partners.add(m.PartnerDraft(
             name="Oficina Legal Popular", services=("legal_representation",), legal_representation=True,
             lsc_funded=True, disclosure=tuple(g.value for g in Group)))
-    finally:
-        vault.lock()
-    keys = {role: Vault.derive(home, NAMES[role], PASS[role]) for role in PASS}
-    _built.append(RefTemplate(home.path, keys, tuple(clients), food.id, legal.id))
-    return _built[0]
+        return {"clients": tuple(clients), "food_id": food.id, "legal_id": legal.id}
+
+    accounts = {role: Account(NAMES[role], m.Role(role), PASS[role])
+                for role in ("admin", "attorney", "coordinator", "volunteer")}
+    t = build_once("referrals", tmp_path_factory, clinic_name="Clínica Comunitaria", accounts=accounts,
+                   populate=populate, clinic_address="100 Main St\nSpringfield")
+    return RefTemplate(t.home.path, t.keys, t.clients, t.food_id, t.legal_id)
 
 
 @pytest.fixture

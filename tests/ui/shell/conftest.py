@@ -11,16 +11,14 @@ import pytest
 from clinic import models as m
 from clinic.home import Home
 from clinic.i18n import set_language
-from clinic.vault import Vault
 from tests.fixtures.app import (
     CANARY,
     CLINIC_NAME,
     STAFF,
     UiTemplate,
-    _built,
-    _require_real_keyring,
     show_active,
 )
+from tests.fixtures.template import Account, build_once, require_real_keyring
 from ui.app import Prefs
 from ui.context import AppContext
 
@@ -28,24 +26,18 @@ from ui.context import AppContext
 @pytest.fixture(scope="session")
 def ui_template(tmp_path_factory) -> UiTemplate:
     """The session's template vault: admin (English), attorney, volunteer (Spanish), one canary client."""
-    if _built:
-        return _built[0]
-    _require_real_keyring()
-    home = Home(tmp_path_factory.mktemp("ui-template") / "home")
-    name, passphrase, lang = STAFF["admin"]
-    vault, _key = Vault.init(home, clinic_name=CLINIC_NAME, admin_name=name, passphrase=passphrase,
-                             language=lang)
-    try:
-        for role in ("attorney", "volunteer"):
-            who, secret, language = STAFF[role]
-            vault.staff.add(who, m.Role(role), secret, language=language)
+    require_real_keyring()
+
+    def populate(vault, _t) -> dict:
         receipt = vault.intakes.record(m.IntakeDraft(
             given_names="Xiomara", family_name_1=CANARY, date_of_birth=dt.date(1984, 3, 9),
             consent_to_store=True, notes=f"{CANARY} notes", needs=(m.Need.HOUSING,)))
-    finally:
-        vault.lock()
-    _built.append(UiTemplate(home.path, vault.vault_id, receipt.client_id, receipt.client_ref))
-    return _built[0]
+        return {"vault_id": vault.vault_id, "client_id": receipt.client_id, "client_ref": receipt.client_ref}
+
+    accounts = {role: Account(STAFF[role][0], m.Role(role), STAFF[role][1], STAFF[role][2])
+                for role in ("admin", "attorney", "volunteer")}
+    t = build_once("shell", tmp_path_factory, clinic_name=CLINIC_NAME, accounts=accounts, populate=populate)
+    return UiTemplate(t.home.path, t.vault_id, t.client_id, t.client_ref)
 
 
 @pytest.fixture
