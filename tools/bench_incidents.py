@@ -14,22 +14,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchlib import scratch_vault  # noqa: E402
+
 from clinic.clock import now_iso  # noqa: E402
-from clinic.home import Home  # noqa: E402
 from clinic.incidents import model as im  # noqa: E402
-from clinic.keys import device  # noqa: E402
 from clinic.storage.db import transaction  # noqa: E402
 from clinic.storage.repos.incidents import IncidentRepo  # noqa: E402
-from clinic.vault import Vault  # noqa: E402
 
 NEIGHBOURHOODS = [f"Barrio {i}" for i in range(1, 21)]
 
@@ -51,12 +48,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--incidents", type=int, default=50_000)
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="clinic-bench-incidents-"))
-    vault = None
-    try:
-        home = Home(scratch / "home")
-        vault, _recovery = Vault.init(home, clinic_name="Bench", admin_name="Bench Admin",
-                                      passphrase="bench passphrase only")
+    with scratch_vault("clinic-bench-incidents-") as (home, vault):
         vault.incidents.set_neighbourhoods(NEIGHBOURHOODS)
         rng = random.Random(1)
         day0 = dt.date(2025, 12, 1)
@@ -92,12 +84,6 @@ def main() -> int:
             hidden = sum(c.value is None for c in report.cells)
             print(f"{label} (publish + PDF {len(pdf) // 1024} KB + CSV {len(csv)} B, {hidden} of "
                   f"{len(report.cells)} cells hidden): {took:.2f} s (target 5 s) {'ok' if took <= 5 else 'MISSED'}")
-    finally:
-        if vault is not None:
-            vid = vault.vault_id
-            vault.lock()
-            device.delete(vid)
-        shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

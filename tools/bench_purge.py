@@ -12,31 +12,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchlib import scratch_vault  # noqa: E402
+
 from clinic.demo.synthetic import drafts  # noqa: E402
-from clinic.home import Home  # noqa: E402
-from clinic.keys import device  # noqa: E402
 from clinic.maintenance import purge  # noqa: E402
-from clinic.vault import Vault  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=20_000)
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="clinic-bench-purge-"))
-    vault = None
-    try:
-        home = Home(scratch / "home")
-        vault, _recovery = Vault.init(home, clinic_name="Bench", admin_name="Bench Admin",
-                                      passphrase="bench passphrase only")
+    with scratch_vault("clinic-bench-purge-") as (home, vault):
         t0 = time.perf_counter()
         batch = []
         for draft in drafts(args.clients, seed=1):
@@ -61,12 +53,6 @@ def main() -> int:
         ran = time.perf_counter() - t
         print(f"purge of {args.clients:,} clients: counts {planned:.2f} s; deleting {shown.clients:,} clients "
               f"and wiping {ran:.1f} s (file {home.db.stat().st_size / 1e6:.0f} MB after VACUUM)")
-    finally:
-        if vault is not None:
-            vid = vault.vault_id
-            vault.lock()
-            device.delete(vid)
-        shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

@@ -12,31 +12,23 @@ value. The issue asks for the figure at 100,000 values; there is no target.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchlib import scratch_vault  # noqa: E402
+
 from clinic import models as m  # noqa: E402
 from clinic.crypto import primitives as p  # noqa: E402
-from clinic.home import Home  # noqa: E402
-from clinic.keys import device  # noqa: E402
-from clinic.vault import Vault  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--values", type=int, default=100_000)
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="clinic-bench-rotation-"))
-    vault = None
-    try:
-        home = Home(scratch / "home")
-        vault, _recovery = Vault.init(home, clinic_name="Bench", admin_name="Bench Admin",
-                                      passphrase="bench passphrase only")
+    with scratch_vault("clinic-bench-rotation-") as (home, vault):
         vault.staff.add("Bench Attorney", m.Role.ATTORNEY, "bench attorney passphrase")
         client_id = vault.intakes.record(m.IntakeDraft(
             given_names="Sintética", family_name_1="Prueba", language="es", needs=(m.Need.HOUSING,),
@@ -62,12 +54,6 @@ def main() -> int:
         print(f"privileged-key rotation (staff remove ATTORNEY, {total:,} sealed values): {took:.1f} s in all "
               f"(re-sealing {resealed.seconds:.1f} s), {resealed.seconds / max(total, 1) * 1e6:.0f} µs per value")
         assert vault.verify().ok
-    finally:
-        if vault is not None:
-            vid = vault.vault_id
-            vault.lock()
-            device.delete(vid)
-        shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

@@ -86,6 +86,21 @@ def new_vault(home: Home, *, clinic_name: str = "Bench", language: str = "en"):
     return Vault.init(home, clinic_name=clinic_name, admin_name=ADMIN, passphrase=PASSPHRASE, language=language)
 
 
+@contextlib.contextmanager
+def scratch_vault(prefix: str) -> Iterator[tuple[Home, Vault]]:
+    """(home, vault): a fresh vault in a private temporary folder; afterwards the vault is locked, its device
+    secret deleted from the keyring and the folder removed, whatever happens."""
+    with scratch(prefix) as folder:
+        home = Home(folder / "home")
+        vault, _recovery = new_vault(home)
+        try:
+            yield home, vault
+        finally:
+            vault_id = vault.vault_id
+            vault.lock()
+            device.delete(vault_id)
+
+
 # ----- the cached vault -----------------------------------------------------------------------------------
 
 def cache_root() -> Path:
