@@ -193,7 +193,7 @@ class CasesPage(Page):
         QVBoxLayout(self).addWidget(self.stack)
         ctx.signals.changed.connect(self._on_changed)
         ctx.signals.open_case.connect(self.open_case)
-        ctx.signals.intake_recorded.connect(lambda _receipt: self._on_changed("cases"))  # its new case
+        ctx.signals.intake_recorded.connect(self._intake_recorded)  # its new case
         self.retranslate()
 
     def _combo(self, values) -> QComboBox:
@@ -362,6 +362,9 @@ class CasesPage(Page):
         self.view.clear()
         self.stack.setCurrentIndex(0)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _intake_recorded(self, _receipt) -> None:
+        self._on_changed("cases")
 
     def _on_changed(self, what: str) -> None:
         if what in ("cases", "notes", "clients"):

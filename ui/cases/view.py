@@ -140,15 +140,18 @@ class CaseFileView(QWidget):
                   self.assign_me_button):
             row.addWidget(w)
         row.addStretch(1)
-        row.addWidget(self.hold.button)
         row.addWidget(self.refer_button)
         row.addWidget(self.status_button)
+        second = QHBoxLayout()  # one row of buttons no longer fits 1280 px in Spanish
+        second.addWidget(self.funding)
+        second.addStretch(1)
+        second.addWidget(self.hold.button)
         header = QVBoxLayout()
         header.addWidget(self.title)
         header.addWidget(self.facts)
         header.addWidget(self.hold.label)
         header.addLayout(row)
-        header.addWidget(self.funding)
+        header.addLayout(second)
         return header
 
     def _build_intake(self) -> QGroupBox:

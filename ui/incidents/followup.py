@@ -104,7 +104,7 @@ class FollowUpDialog(QDialog):
         layout.addWidget(self.actions)
         layout.addWidget(self.buttons)
         ctx.signals.locked.connect(self.close)
-        ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
+        ctx.signals.language_changed.connect(self._language_changed)  # a bound method: dropped with the dialog
         self.intake_button.setVisible(ctx.can(Can.RECORD_INTAKE))
         self.refer_button.setVisible(ctx.can(Can.MAKE_REFERRALS))
         self.service.setVisible(ctx.can(Can.MAKE_REFERRALS))
@@ -115,6 +115,9 @@ class FollowUpDialog(QDialog):
         self.resize(620, 520)
         self.retranslate()  # and lists what was done
         self.person.setFocus()
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Follow-up: {ref}").format(ref=self.ref))

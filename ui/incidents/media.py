@@ -143,10 +143,13 @@ class MediaDialog(QDialog):
         for w in (self.copy_button, self.hand_box):
             w.setVisible(managing)
         ctx.signals.locked.connect(self.close)
-        ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
+        ctx.signals.language_changed.connect(self._language_changed)  # a bound method: dropped with the dialog
         self.resize(980, 640)
         self.retranslate()
         self.holder.setFocus()
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Photos and videos: {ref}").format(ref=self.ref))

@@ -35,9 +35,17 @@ class RenewalBanner(QFrame):
         layout.addWidget(self.button)
         ctx.signals.unlocked.connect(self.refresh)
         ctx.signals.locked.connect(self.clear)
-        ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
-        ctx.signals.changed.connect(lambda what: self.refresh() if what == "plans" else None)
+        # Bound methods, not lambdas: Qt drops a dead widget's connections only for its own methods.
+        ctx.signals.language_changed.connect(self._language_changed)
+        ctx.signals.changed.connect(self._changed)
         self.hide()
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
+
+    def _changed(self, what: str) -> None:
+        if what == "plans":
+            self.refresh()
 
     def refresh(self) -> None:
         """Count again for the open vault, on a worker; hidden for those who do not see renewals."""
