@@ -71,7 +71,10 @@ class Vault:
         self.eligibility = Eligibility(s)
         self.funding = FundingSources(s)
         self.conflicts = Conflicts(s)
-        self.cases = Cases(s, conflicts=self.conflicts, eligibility=self.eligibility)
+        # Cases and referrals of a client an incident's intake opened become that incident's follow-ups
+        # (ids only), through these hooks: neither imports incidents or follow-ups.
+        self.cases = Cases(s, conflicts=self.conflicts, eligibility=self.eligibility,
+                           on_status=self._case_status_changed)
         self.deadlines = Deadlines(s)
         self.funder_report = FunderReports(s)
         # The conflict index follows a corrected name; composed here so services never reach for siblings.
@@ -80,7 +83,8 @@ class Vault:
         self.documents = Documents(s, cases=self.cases)
         self.intakes = Intakes(s, conflicts=self.conflicts, eligibility=self.eligibility)
         self.partners = Partners(s)
-        self.referrals = Referrals(s, partners=self.partners, sealed=self.sealed, settings=self.settings)
+        self.referrals = Referrals(s, partners=self.partners, sealed=self.sealed, settings=self.settings,
+                                   on_created=self._referral_created)
         self.plans = Plans(s, clients=self.clients, settings=self.settings,
                            index_people=self.conflicts.index_plan_people)
         self.incidents = Incidents(s)
@@ -88,6 +92,12 @@ class Vault:
         self.drafts = Drafts(s)  # unsaved forms kept at lock, for their owner only
         self.incident_media = IncidentMedia(s, incidents=self.incidents)
         self.followups = FollowUps(s, incidents=self.incidents, intakes=self.intakes)
+
+    def _case_status_changed(self, case_id: int) -> None:
+        self.followups.from_case_status(case_id)
+
+    def _referral_created(self, referral_id: int) -> None:
+        self.followups.from_referral(referral_id)
 
     def __repr__(self) -> str:
         return f"<Vault {self.vault_id[:8]}… user={self.user.id} {'open' if self.is_open else 'locked'}>"

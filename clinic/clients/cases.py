@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from clinic import models as m
 from clinic.access import Can
 from clinic.clients import intake as intake_rules
@@ -20,8 +22,12 @@ from clinic.storage.repos.history import HistoryRepo
 
 
 class Cases:
-    def __init__(self, session: Session, *, conflicts: Conflicts, eligibility: Eligibility):
+    def __init__(self, session: Session, *, conflicts: Conflicts, eligibility: Eligibility,
+                 on_status: Callable[[int], object] | None = None):
+        """`on_status(case_id)` runs inside each status change's transaction (the facade counts a legal
+        consultation for an incident the client came from); cases never import incidents."""
         self._v = session
+        self._on_status = on_status
         self._conflicts = conflicts
         self._eligibility = eligibility
 
@@ -67,6 +73,8 @@ class Cases:
                 CaseCodesRepo(self._v.conn).set(case_id, **extra)
             self._v.audit("case.status", f"case:{case_id}", old=old.value, new=status.value,
                           code=extra.get("closure_category") or extra.get("rejection_reason"))
+            if self._on_status:
+                self._on_status(case_id)
         return self.get(case_id)
 
     def set_problem_code(self, case_id: int, code: int) -> m.Case:

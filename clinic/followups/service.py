@@ -7,7 +7,16 @@
 Neither record copies the other's details: the link holds the incident's id, "person N" of it, and the
 client's and intake's ids. Who may see the links follows the incident's rules (a volunteer: the incidents
 they recorded in the last day). This package never imports client files or referrals: the intake
-recorder comes in through the constructor.
+recorder comes in through the constructor, and the facade calls `from_referral` and `from_case_status`
+inside the referral's or case's own transaction, with ids only.
+
+What is recorded by itself, for a client file that an incident's intake opened ("person N"):
+- a referral made through the normal flow (the coordinator's letter), as a referral follow-up by service
+  (REFERRAL_SERVICE below maps the referral's need);
+- a legal consultation: one per case, the first time an attorney accepts it or closes it. Every LSC
+  closure category, from A (counsel and advice) up, means legal advice was given; a case rejected or
+  referred out is not a consultation. Only cases of linked clients count: the public report's services
+  are the raid-response pilot's, not the whole clinic's.
 """
 
 from __future__ import annotations
@@ -21,10 +30,19 @@ from clinic.i18n import _
 from clinic.incidents.model import MAX_SHORT, check_text
 from clinic.incidents.service import Incidents
 from clinic.models import hotline as hm
+from clinic.models.vocabulary import CaseStatus, Need
 from clinic.session import Session
 from clinic.storage.db import transaction
+from clinic.storage.repos.cases import CaseRepo
 from clinic.storage.repos.hotline import FollowUpRepo
 from clinic.storage.repos.incidents import IncidentRepo
+from clinic.storage.repos.referrals import ReferralRepo
+
+# The service a normal-flow referral counts under, from the need it was made for.
+REFERRAL_SERVICE = {Need.FOOD: hm.Service.FOOD_RELIEF, Need.OTHER: hm.Service.FAMILY_SUPPORT,
+                    Need.IMMIGRATION: hm.Service.LEGAL_HELP, Need.DETENTION: hm.Service.LEGAL_HELP,
+                    Need.WORKPLACE: hm.Service.LEGAL_HELP, Need.HOUSING: hm.Service.LEGAL_HELP}
+CONSULTATION_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.CLOSED)
 
 
 class IntakeRecorder(Protocol):
@@ -92,3 +110,37 @@ class FollowUps:
     def for_incident(self, ref: str) -> list[hm.FollowUp]:
         """The follow-ups of one incident, as the incident's rules allow."""
         return FollowUpRepo(self._v.conn).for_incident(self._incidents.visible_id(ref))
+
+    # ----- recorded by the core from the normal flow (inside the caller's transaction) ---------------
+
+    def from_referral(self, referral_id: int) -> int:
+        """A referral just made for a client some incident's intake opened: a referral follow-up of each
+        such incident (ids only). Runs inside the referral's transaction; returns how many were added."""
+        self._v.require(Can.MAKE_REFERRALS)
+        referral = ReferralRepo(self._v.conn).get(referral_id)
+        if referral is None:
+            return 0
+        repo, added = FollowUpRepo(self._v.conn), 0
+        for incident_id, person in repo.links_of_client(referral.client_id):
+            if repo.add(incident_id, kind=hm.FollowUpKind.REFERRAL, person=person,
+                        service=REFERRAL_SERVICE[referral.need], referral_id=referral_id,
+                        by=self._v.user.id, at=now_iso()):
+                self._v.audit("incident.followup", f"incident:{incident_id}", kind="referral",
+                              referral=referral_id)
+                added += 1
+        return added
+
+    def from_case_status(self, case_id: int) -> int:
+        """A case just accepted or closed, of a client some incident's intake opened: one legal consultation
+        of each such incident, once per case. Runs inside the status change's transaction."""
+        self._v.require(Can.REVIEW_CASES)
+        case = CaseRepo(self._v.conn).get(case_id)
+        if case is None or case.status not in CONSULTATION_STATUSES:
+            return 0
+        repo, added = FollowUpRepo(self._v.conn), 0
+        for incident_id, person in repo.links_of_client(case.client_id):
+            if repo.add(incident_id, kind=hm.FollowUpKind.CONSULTATION, person=person, case_id=case_id,
+                        by=self._v.user.id, at=now_iso()):
+                self._v.audit("incident.followup", f"incident:{incident_id}", kind="consultation", case=case_id)
+                added += 1
+        return added

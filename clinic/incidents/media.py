@@ -3,7 +3,8 @@
 Stored like case documents (the bytes in a BLOB of the SQLCipher database, read only on request), in
 their own table because a medium belongs to an incident, never to a client's case. The SHA-256 is taken
 when the file arrives and never changes (a trigger refuses it); the custody log can only grow (triggers
-refuse UPDATE and DELETE). Who may see a medium follows the incident's rules.
+refuse UPDATE and DELETE). Who may see a medium follows the incident's rules. The retention purge
+(clinic.maintenance.purge) empties a medium's content once due and appends "purged" to its log.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import mimetypes
 
 from clinic.access import Can
 from clinic.clock import now_iso
-from clinic.errors import NotFound, ValidationError
+from clinic.errors import NotFound, UserError, ValidationError
 from clinic.i18n import _
 from clinic.incidents import strip
 from clinic.incidents.model import MAX_SHORT, check_text
@@ -81,9 +82,16 @@ class IncidentMedia:
         self._get(media_id)
         return self._repo().custody(media_id)
 
+    def _present(self, media_id: int) -> hm.Media:
+        media = self._get(media_id)
+        if media.purged_at is not None:
+            raise UserError(_("This photo or video was deleted under the retention settings on {date}; its "
+                              "hash and custody log are kept.").format(date=media.purged_at.date().isoformat()))
+        return media
+
     def open(self, media_id: int) -> tuple[hm.Media, bytes]:
         """The original bytes, to look at inside the app; logged as "viewed"."""
-        media = self._get(media_id)
+        media = self._present(media_id)
         with transaction(self._v.conn):
             self._repo().log(media_id, hm.CustodyAction.VIEWED, note="", by=self._v.user.id, at=now_iso())
             self._v.audit("incident.media.view", f"incident_media:{media_id}")
@@ -93,7 +101,7 @@ class IncidentMedia:
         """A copy with location and device metadata stripped, for the person to save where they choose;
         logged as "exported a copy". Refuses a format that cannot be stripped (video, HEIC, ...)."""
         self._v.require(Can.VIEW_INCIDENTS)
-        media = self._get(media_id)
+        media = self._present(media_id)
         note = check_text("note", note, MAX_SHORT)
         content, mime, found = strip.strip_metadata(self._repo().content(media_id))
         stem = media.filename.rsplit(".", 1)[0] or "media"

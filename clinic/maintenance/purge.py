@@ -17,6 +17,7 @@ import errno
 from dataclasses import dataclass, fields
 
 from clinic.access import Can
+from clinic.clock import now_iso
 from clinic.errors import NotFound, PermissionDenied, UserError, ValidationError
 from clinic.i18n import _, ngettext
 from clinic.maintenance.retention import Retention, check_reason, cutoffs
@@ -34,6 +35,7 @@ class PurgeCounts:
     documents: int = 0
     letters: int = 0
     sealed_values: int = 0
+    incident_media: int = 0  # photos and videos of incidents (their content; hash and custody log stay)
 
     @property
     def empty(self) -> bool:
@@ -53,6 +55,8 @@ class PurgeCounts:
             ngettext("{n} letter", "{n} letters", self.letters).format(n=self.letters),
             ngettext("{n} attorney-only value", "{n} attorney-only values", self.sealed_values)
             .format(n=self.sealed_values),
+            ngettext("{n} incident photo or video", "{n} incident photos or videos", self.incident_media)
+            .format(n=self.incident_media),
         ]
 
 
@@ -63,6 +67,7 @@ class _Due:
     intakes: list[int]
     letters: list[int]
     documents: list[int]
+    media: list[int]
 
 
 def _due(vault) -> _Due:
@@ -72,7 +77,8 @@ def _due(vault) -> _Due:
     cases = repo.cases_due(intake_before=limits["intake"], case_before=limits["case"], skip_clients=clients)
     intakes = repo.intakes_due(intake_before=limits["intake"], skip_clients=clients, skip_cases=cases)
     return _Due(clients, cases, intakes, repo.letters_due(before=limits["letter"]),
-                repo.documents_due(before=limits["document"]))
+                repo.documents_due(before=limits["document"]),
+                repo.media_due(before=limits["media"], fact_before=limits["media_fact"]))
 
 
 def _count(repo: RetentionRepo, due: _Due) -> PurgeCounts:
@@ -85,7 +91,7 @@ def _count(repo: RetentionRepo, due: _Due) -> PurgeCounts:
         clients=len(due.clients), intakes=len(intakes), cases=len(cases),
         notes=repo.count("notes", "case_id", cases), documents=len(documents), letters=len(letters),
         sealed_values=repo.count("sealed_values", "client_id", due.clients)
-        + repo.count("sealed_values", "intake_id", due.intakes))
+        + repo.count("sealed_values", "intake_id", due.intakes), incident_media=len(due.media))
 
 
 def plan(vault) -> PurgeCounts:
@@ -110,6 +116,7 @@ def run(vault, shown: PurgeCounts) -> PurgeCounts:
         repo.delete_cases(due.cases)
         repo.delete_intakes(due.intakes)
         repo.delete_clients(due.clients)
+        repo.purge_media(due.media, by=vault.user.id, at=now_iso())
         clients = ClientRepo(vault.conn)
         for client_id in sorted(touched - set(due.clients)):
             clients.reindex(client_id)  # their deleted intakes' and cases' notes leave the search index

@@ -30,6 +30,10 @@ class RetentionSettings:
     case_years: int = 7  # closed and rejected cases, counted from the closing
     letter_years: int = 7  # referral letters kept as sent, counted from the rendering
     document_years: int = 7  # documents of closed or rejected cases, counted from the closing
+    # Incident photos and videos (their content; the hash and custody log stay), counted from the
+    # incident's last status change (or its recording, when it never changed):
+    media_days: int = 90  # of incidents not counted as fact (unverified, unable to verify, false, malicious)
+    media_years: int = 7  # of verified or corroborated incidents
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,8 @@ class Hold:
     placed_by: str
 
 
-_LIMITS = {"intake_days": (1, 3650), "case_years": (1, 50), "letter_years": (1, 50), "document_years": (1, 50)}
+_LIMITS = {"intake_days": (1, 3650), "case_years": (1, 50), "letter_years": (1, 50), "document_years": (1, 50),
+           "media_days": (1, 3650), "media_years": (1, 50)}
 
 
 def cutoffs(s: RetentionSettings, today: dt.datetime | None = None) -> dict[str, str]:
@@ -51,8 +56,11 @@ def cutoffs(s: RetentionSettings, today: dt.datetime | None = None) -> dict[str,
     def years(n: int) -> str:
         return (t - dt.timedelta(days=round(365.25 * n))).isoformat(timespec="microseconds")
 
-    return {"intake": (t - dt.timedelta(days=s.intake_days)).isoformat(timespec="microseconds"),
-            "case": years(s.case_years), "letter": years(s.letter_years), "document": years(s.document_years)}
+    def days(n: int) -> str:
+        return (t - dt.timedelta(days=n)).isoformat(timespec="microseconds")
+
+    return {"intake": days(s.intake_days), "case": years(s.case_years), "letter": years(s.letter_years),
+            "document": years(s.document_years), "media": days(s.media_days), "media_fact": years(s.media_years)}
 
 
 class Retention:

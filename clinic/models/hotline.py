@@ -17,6 +17,7 @@ class FollowUpKind(StrEnum):
     INTAKE = "intake"
     REFERRAL = "referral"
     CITY = "city"  # reported to the city
+    CONSULTATION = "consultation"  # an attorney's legal consultation for a linked client (recorded by the core)
 
     @property
     def label(self) -> str:
@@ -40,6 +41,7 @@ class CustodyAction(StrEnum):
     VIEWED = "viewed"
     EXPORTED_COPY = "exported_copy"
     HANDED_OVER = "handed_over"
+    PURGED = "purged"  # the content was deleted under the retention settings; hash and log stay
 
     @property
     def label(self) -> str:
@@ -58,11 +60,12 @@ class CaptureSource(StrEnum):
 
 LABELS: dict[StrEnum, str] = {
     FollowUpKind.INTAKE: N_("Intake"), FollowUpKind.REFERRAL: N_("Referral"),
-    FollowUpKind.CITY: N_("Reported to the city"),
+    FollowUpKind.CITY: N_("Reported to the city"), FollowUpKind.CONSULTATION: N_("Legal consultation"),
     Service.FAMILY_SUPPORT: N_("Family support"), Service.LEGAL_HELP: N_("Legal help"),
     Service.FOOD_RELIEF: N_("Food relief"),
     CustodyAction.RECEIVED: N_("Received"), CustodyAction.VIEWED: N_("Viewed"),
     CustodyAction.EXPORTED_COPY: N_("Exported a copy"), CustodyAction.HANDED_OVER: N_("Handed over"),
+    CustodyAction.PURGED: N_("Deleted under the retention settings"),
     CaptureSource.EXIF: N_("from the file"), CaptureSource.TYPED: N_("typed"),
     CaptureSource.UNKNOWN: N_("unknown"),
 }
@@ -95,6 +98,7 @@ class Media:
     holder: str  # who holds the original
     added_at: dt.datetime
     added_by_name: str
+    purged_at: dt.datetime | None = None  # the content was deleted under the retention settings
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from clinic import models as m
@@ -24,8 +25,12 @@ if TYPE_CHECKING:
     from clinic.letters.compose import LetterRequest
 
 class Referrals:
-    def __init__(self, session: Session, *, partners: Partners, sealed: Sealed, settings: Settings):
+    def __init__(self, session: Session, *, partners: Partners, sealed: Sealed, settings: Settings,
+                 on_created: Callable[[int], object] | None = None):
+        """`on_created(referral_id)` runs inside the new referral's transaction (the facade records it as an
+        incident's follow-up when the client came from one); referrals never import incidents."""
         self._v = session
+        self._on_created = on_created
         self._partners = partners
         self._sealed = sealed
         self._settings = settings
@@ -136,6 +141,8 @@ class Referrals:
                                            by=self._v.user.id)
             self._v.audit("referral.create", f"referral:{referral_id}", client=draft.client_id,
                           partner=draft.partner_id, fields=list(ordered), consent=draft.consent_method)
+            if self._on_created:
+                self._on_created(referral_id)
         return self._repo().get(referral_id)
 
     def letter_request(self, referral_id: int, *, today: dt.date | None = None) -> LetterRequest:

@@ -33,8 +33,11 @@ TABLE_TITLES = {
     "excluded": N_("Reports not counted (not verified)"),
     "services": N_("Services for people affected"),
 }
-# The follow-ups counted under "services", made from an incident during the period.
+# The follow-ups counted under "services", made from an incident during the period: the raid-response
+# pilot's services, not the whole clinic's. A legal consultation is a case of a client an incident's
+# intake opened, accepted or closed by an attorney (once per case; see clinic.followups).
 SERVICES = {"intake": N_("Intakes (client files opened)"),
+            "consultation": N_("Legal consultations"),
             **{f"referral:{s.value}": s.label for s in Service}}
 NOT_RECORDED = N_("Not recorded")
 METHOD_NOTE = N_(

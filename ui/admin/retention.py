@@ -26,11 +26,12 @@ from clinic.i18n import _
 from ui.kit.errors import show_error
 from ui.kit.ops import VaultOp
 
-_FIELDS = (("intake_days", 1, 3650), ("case_years", 1, 50), ("letter_years", 1, 50), ("document_years", 1, 50))
+_FIELDS = (("intake_days", 1, 3650), ("case_years", 1, 50), ("letter_years", 1, 50), ("document_years", 1, 50),
+           ("media_days", 1, 3650), ("media_years", 1, 50))
 
 
 class RetentionDialog(QDialog):
-    """Four limits, the counts now due, and Purge… (asks again with the counts before deleting)."""
+    """Six limits, the counts now due, and Purge… (asks again with the counts before deleting)."""
 
     def __init__(self, parent: QWidget, ctx):
         super().__init__(parent)
@@ -40,11 +41,13 @@ class RetentionDialog(QDialog):
         self.spins: dict[str, QSpinBox] = {}
         form = QFormLayout()
         labels = (_("&Intakes never taken up, kept for:"), _("&Closed and rejected cases, kept after closing:"),
-                  _("&Letters, kept for:"), _("&Documents of ended cases, kept after closing:"))
+                  _("&Letters, kept for:"), _("&Documents of ended cases, kept after closing:"),
+                  _("Incident photos and videos (&unverified or dismissed), kept after the last review:"),
+                  _("Incident photos and videos (v&erified or corroborated), kept after the last review:"))
         for (name, low, high), text in zip(_FIELDS, labels, strict=True):
             spin = QSpinBox()
             spin.setRange(low, high)
-            spin.setSuffix(_(" days") if name == "intake_days" else _(" years"))
+            spin.setSuffix(_(" days") if name.endswith("_days") else _(" years"))
             spin.setAccessibleName(text.replace("&", "").rstrip(":"))
             label = QLabel(text)
             label.setBuddy(spin)

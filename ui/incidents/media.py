@@ -182,7 +182,8 @@ class MediaDialog(QDialog):
             row = self.table.rowCount()
             self.table.insertRow(row)
             captured = f"{m.captured_at} ({_(m.captured_source.label)})" if m.captured_at else "–"
-            for column, text in enumerate((m.filename, captured, m.holder)):
+            name = m.filename if m.purged_at is None else _("(deleted under the retention settings)")
+            for column, text in enumerate((name, captured, m.holder)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if media:
             self.table.selectRow(min(max(current, 0), len(media) - 1))
@@ -195,7 +196,7 @@ class MediaDialog(QDialog):
     def _show_custody(self) -> None:
         media = self.selected()
         for b in (self.view_button, self.copy_button, self.hand_button):
-            b.setEnabled(media is not None)
+            b.setEnabled(media is not None and media.purged_at is None)  # a purged medium has no content
         self.picture.clear()
         if media is None:
             self.custody.setPlainText(_("No photos or videos yet."))

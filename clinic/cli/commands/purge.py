@@ -85,7 +85,9 @@ def cmd_retention(args) -> int:
         if args.retention_cmd == "set":
             changes = {k: v for k, v in (("intake_days", args.intake_days), ("case_years", args.case_years),
                                          ("letter_years", args.letter_years),
-                                         ("document_years", args.document_years)) if v is not None}
+                                         ("document_years", args.document_years),
+                                         ("media_days", args.media_days), ("media_years", args.media_years))
+                       if v is not None}
             settings = retention.update(replace(settings, **changes))
     finally:
         vault.lock()
@@ -94,6 +96,10 @@ def cmd_retention(args) -> int:
     print(_("Letters: deleted {n} years after they were made.").format(n=settings.letter_years))
     print(_("Documents of closed and rejected cases: deleted {n} years after closing.")
           .format(n=settings.document_years))
+    print(_("Incident photos and videos: deleted {n} days after the incident was last reviewed, unless it "
+            "was verified or corroborated.").format(n=settings.media_days))
+    print(_("Photos and videos of verified or corroborated incidents: deleted {n} years after the last "
+            "review.").format(n=settings.media_years))
     return 0
 
 
@@ -121,6 +127,7 @@ def add_commands(sub, client_sub) -> None:
     sr = s.add_subparsers(dest="retention_cmd", required=True)
     sr.add_parser("show")
     a = sr.add_parser("set")
-    for flag in ("--intake-days", "--case-years", "--letter-years", "--document-years"):
+    for flag in ("--intake-days", "--case-years", "--letter-years", "--document-years", "--media-days",
+                 "--media-years"):
         a.add_argument(flag, type=int)
     s.set_defaults(fn=cmd_retention)

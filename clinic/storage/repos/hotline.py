@@ -15,11 +15,20 @@ class FollowUpRepo:
 
     def add(self, incident_id: int, *, kind: hm.FollowUpKind, person: int | None = None,
             client_id: int | None = None, intake_id: int | None = None, service: hm.Service | None = None,
-            note: str = "", by: int, at: str) -> int:
-        return self.conn.execute(
-            "INSERT INTO incident_followups (incident_id, person, kind, client_id, intake_id, service, note, at, by) "
-            "VALUES (?,?,?,?,?,?,?,?,?)", (incident_id, person, kind.value, client_id, intake_id,
-                                          service.value if service else "", note, at, by)).lastrowid
+            note: str = "", by: int, at: str, referral_id: int | None = None, case_id: int | None = None) -> int:
+        """The new row's id; 0 when the referral or case was already recorded for this incident."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO incident_followups (incident_id, person, kind, client_id, intake_id, service, "
+            "note, at, by, referral_id, case_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (incident_id, person, kind.value, client_id, intake_id, service.value if service else "", note, at,
+             by, referral_id, case_id))
+        return cur.lastrowid if cur.rowcount else 0
+
+    def links_of_client(self, client_id: int) -> list[tuple[int, int | None]]:
+        """(incident id, person N) of every incident whose intake made this client file."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT DISTINCT incident_id, person FROM incident_followups WHERE kind = 'intake' AND client_id = ? "
+            "ORDER BY incident_id", (client_id,))]
 
     def for_incident(self, incident_id: int) -> list[hm.FollowUp]:
         return [hm.FollowUp(r[0], r[1], r[2], hm.FollowUpKind(r[3]), r[4], r[5], hm.Service(r[6]) if r[6] else None,
@@ -30,13 +39,15 @@ class FollowUpRepo:
                     "JOIN staff s ON s.id = f.by WHERE f.incident_id = ? ORDER BY f.id", (incident_id,))]
 
     def services(self, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
-        """Follow-ups made in the period (by day), counted as "intake" and "referral:<service>"."""
+        """Follow-ups made in the period (by day), counted as "intake", "consultation" and
+        "referral:<service>". Counts only: the report never sees whose."""
         out: dict[str, int] = {}
         for kind, service, n in self.conn.execute(
-                "SELECT kind, service, count(*) FROM incident_followups WHERE kind IN ('intake', 'referral') "
+                "SELECT kind, service, count(*) FROM incident_followups "
+                "WHERE kind IN ('intake', 'referral', 'consultation') "
                 "AND at >= ? AND at < ? GROUP BY kind, service",  # ISO text: a range on the (kind, at) index
                 (date_from.isoformat(), (date_to + dt.timedelta(days=1)).isoformat())):
-            out[kind if kind == "intake" else f"referral:{service}"] = n
+            out[f"referral:{service}" if kind == "referral" else kind] = n
         return out
 
 
@@ -45,7 +56,7 @@ class MediaRepo:
         self.conn = conn
 
     _COLS = ("m.id, i.ref, m.filename, m.mime_type, m.size, m.sha256, m.captured_at, m.captured_source, "
-             "m.holder, m.added_at, s.name")
+             "m.holder, m.added_at, s.name, m.purged_at")
     _FROM = ("FROM incident_media m JOIN incidents i ON i.id = m.incident_id "
              "JOIN staff s ON s.id = m.added_by")
 
@@ -60,7 +71,7 @@ class MediaRepo:
     @staticmethod
     def _media(r) -> hm.Media:
         return hm.Media(r[0], r[1], r[2], r[3], r[4], r[5], r[6], hm.CaptureSource(r[7]), r[8], parse_ts(r[9]),
-                        r[10])
+                        r[10], parse_ts(r[11]) if r[11] else None)
 
     def for_incident(self, incident_id: int) -> list[hm.Media]:
         return [self._media(r) for r in self.conn.execute(

@@ -217,12 +217,38 @@ class RetentionRepo:
     def _unlink_followups(self, column: str, ids: list[int]) -> None:
         """An incident's follow-up keeps that an intake happened (the public report counted it), not whose."""
         for chunk in _chunks(ids):
-            self.conn.execute(f"UPDATE incident_followups SET client_id = NULL, intake_id = NULL "  # noqa: S608
+            self.conn.execute(f"UPDATE incident_followups SET client_id = NULL, intake_id = NULL, "  # noqa: S608
+                              f"referral_id = NULL, case_id = NULL "
                               f"WHERE {column} IN ({_marks(chunk)})", chunk)
 
     def _delete(self, table: str, column: str, ids: list[int], *, extra: str = "") -> None:
         for chunk in _chunks(ids):
             self.conn.execute(f"DELETE FROM {table} WHERE {extra}{column} IN ({_marks(chunk)})", chunk)
+
+    # ----- incident media -------------------------------------------------------------------------
+
+    def media_due(self, *, before: str, fact_before: str) -> list[int]:
+        """Media not yet purged whose incident settled (last status change, else its recording) before the
+        limit for its status. An incident one of whose people became a client with a case on legal hold
+        keeps its media (incidents have no hold of their own)."""
+        return _ids(self.conn, f"""
+            SELECT m.id FROM incident_media m JOIN incidents i ON i.id = m.incident_id
+            WHERE m.purged_at IS NULL
+              AND coalesce((SELECT max(s.at) FROM incident_status s WHERE s.incident_id = i.id), i.recorded_at)
+                  < CASE WHEN i.status IN ('verified', 'corroborated') THEN :fact ELSE :other END
+              AND NOT EXISTS (SELECT 1 FROM incident_followups f WHERE f.incident_id = i.id
+                              AND f.client_id IN ({_HELD_CLIENT}))
+            ORDER BY m.id""", {"fact": fact_before, "other": before})
+
+    def purge_media(self, media_ids: list[int], *, by: int, at: str) -> None:
+        """Empty each medium's content and file name (secure_delete zeroes the freed pages), and append
+        "purged" to its custody log; the hash, size and earlier log entries stay."""
+        for chunk in _chunks(media_ids):
+            self.conn.execute(f"UPDATE incident_media SET content = X'', filename = '', purged_at = ? "  # noqa: S608
+                              f"WHERE id IN ({_marks(chunk)})", [at, *chunk])
+            self.conn.execute(f"INSERT INTO incident_custody (media_id, action, note, at, by) "  # noqa: S608
+                              f"SELECT id, 'purged', '', ?, ? FROM incident_media WHERE id IN ({_marks(chunk)})",
+                              [at, by, *chunk])
 
     # ----- making it unrecoverable -----------------------------------------------------------------
 
