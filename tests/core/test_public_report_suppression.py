@@ -38,20 +38,38 @@ incidents = st.lists(st.builds(
     st.integers(0, 3)), max_size=90)
 
 
+# Services (intakes, legal consultations, referrals by service), each made on a day: a report counts the
+# ones made in its period, as FollowUpRepo.services does.
+service_events = st.lists(st.tuples(st.integers(0, DAYS - 1), st.sampled_from(sorted(public.SERVICES))),
+                          max_size=60)
+
+
+def _services(events, start: dt.date, end: dt.date) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for day, key in events:
+        if start <= DAY0 + dt.timedelta(days=day) <= end:
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
 ranges = st.lists(st.tuples(st.integers(0, DAYS - 1), st.integers(0, DAYS - 1)).map(sorted), min_size=1,
                   max_size=3)
 
 
-@given(incidents, ranges, st.integers(0, 30))
-def test_published_cells_are_zero_or_above_ten_and_no_hidden_cell_can_be_solved(facts, spans, excluded):
-    """Reports published one after another: shown counts are 0 or >10 and true; nothing hidden is solvable."""
+@given(incidents, ranges, st.integers(0, 30), service_events)
+def test_published_cells_are_zero_or_above_ten_and_no_hidden_cell_can_be_solved(facts, spans, excluded, events):
+    """Reports published one after another: shown counts are 0 or >10 and true; nothing hidden is solvable,
+    services (legal consultations among them) included."""
     published: list[list[Cell]] = []
     for a, b in spans:
         start, end = DAY0 + dt.timedelta(days=a), DAY0 + dt.timedelta(days=b)
-        truth = public.true_cells(facts, excluded, date_from=start, date_to=end, neighbourhoods=NAMES)
+        services = _services(events, start, end)
+        truth = public.true_cells(facts, excluded, date_from=start, date_to=end, neighbourhoods=NAMES,
+                                  services=services)
+        assert ("services", "consultation") in {(c.table, c.category) for c in truth}
         try:
             report = public.build(facts, excluded, date_from=start, date_to=end, neighbourhoods=NAMES,
-                                  history=[c for r in published for c in r])
+                                  history=[c for r in published for c in r], services=services)
         except Exposed:
             continue  # refused: nothing published
         for shown, true in zip(report.cells, truth, strict=True):
