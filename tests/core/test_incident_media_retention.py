@@ -5,7 +5,6 @@ media of an incident linked to a case on legal hold kept."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import pytest
 
@@ -16,40 +15,21 @@ from clinic.maintenance.retention import Retention
 from clinic.models import hotline as hm
 from clinic.storage.db import DatabaseError
 from tests.fixtures.core import sample_draft
+from tests.fixtures.incident_media import aged_medium
 from tests.fixtures.purge import _decrypted_pages, _found
 
-OLD = (dt.datetime.now(dt.UTC) - dt.timedelta(days=100)).isoformat(timespec="microseconds")
 GONE_BYTES = "Zqxmediafalsa"  # inside the purged medium's bytes
 GONE_NAME = "Zqxnombrefalso"  # its file name
 KEPT = {"verified": "Zqxmediaverif", "recent": "Zqxmediareciente", "held": "Zqxmediaretenida"}
 
 
-def _clip(word: str) -> bytes:
-    return b"\x00\x00\x00\x18ftypmp42" + f"--{word}--".encode() * 200  # several KB: overflow pages
-
-
-def _incident(v, status: im.Status | None, word: str, *, age: bool = True, name: str = "clip"):
-    incident = v.incidents.record(im.IncidentDraft(date=dt.date.today(), activities=(im.Activity.DETAINING,),
-                                                   warrant="administrative", people=(im.Person(),)))
-    if status is not None:
-        v.incidents.verify(incident.ref, status=status, reason="revisado", method=im.Method.CALLBACK)
-    media = v.incident_media.attach(incident.ref, f"{name}.mp4", _clip(word), holder="Ana")
-    if age:  # the test's own synthetic incident, reviewed 100 days ago (raw SQL)
-        with v.conn:
-            v.conn.execute("BEGIN")
-            v.conn.execute("UPDATE incidents SET recorded_at = ? WHERE id = ?", (OLD, incident.id))
-            v.conn.execute("UPDATE incident_status SET at = ? WHERE incident_id = ?", (OLD, incident.id))
-            v.conn.execute("COMMIT")
-    return incident, media
-
-
 @pytest.fixture
 def seeded(open_vault):
     admin = open_vault("admin")
-    gone = _incident(admin, im.Status.FALSE_ALARM, GONE_BYTES, name=GONE_NAME)
-    kept = [_incident(admin, im.Status.VERIFIED, KEPT["verified"]),
-            _incident(admin, None, KEPT["recent"], age=False)]
-    held, _m = _incident(admin, im.Status.UNABLE_TO_VERIFY, KEPT["held"])
+    gone = aged_medium(admin, im.Status.FALSE_ALARM, GONE_BYTES, name=GONE_NAME)
+    kept = [aged_medium(admin, im.Status.VERIFIED, KEPT["verified"]),
+            aged_medium(admin, None, KEPT["recent"], days=0)]
+    held, _m = aged_medium(admin, im.Status.UNABLE_TO_VERIFY, KEPT["held"])
     receipt = admin.followups.record_intake(held.ref, person=1, draft=sample_draft())
     Retention(open_vault("attorney")).hold(receipt.case_id, "orden judicial")
     return admin, gone, kept
@@ -92,7 +72,7 @@ def test_the_limits_are_settings_and_verified_media_follow_the_years(seeded):
 
 def test_a_purged_medium_stays_fixed_and_its_log_append_only(seeded):
     """Only the purge's own change passes the trigger; the custody log refuses edits still."""
-    admin, (_incident_, media), _kept = seeded
+    admin, (_gone, media), kept = seeded
     purge.run(admin, purge.plan(admin))
     conn = admin.conn
     for sql in ("UPDATE incident_media SET content = X'00' WHERE id = ?",
@@ -101,7 +81,24 @@ def test_a_purged_medium_stays_fixed_and_its_log_append_only(seeded):
                 "DELETE FROM incident_custody WHERE media_id = ?"):
         with pytest.raises(DatabaseError):
             conn.execute(sql, (media.id,))
-    [kept] = admin.incident_media.for_incident(_kept_ref := seeded[2][0][0].ref)
+    live = kept[0][1]
     with pytest.raises(DatabaseError):  # emptying a live medium without the purge's stamp
-        conn.execute("UPDATE incident_media SET content = X'' WHERE id = ?", (kept.id,))
-    assert _kept_ref
+        conn.execute("UPDATE incident_media SET content = X'' WHERE id = ?", (live.id,))
+
+
+def test_cli_sets_the_media_limits_and_purges_the_due_media(home, seeded, run_cli):
+    """`retention set --media-days` changes what is due; `purge --dry-run` counts the media; `--yes` purges."""
+    admin, (_incident, media), _kept = seeded
+    admin.lock()
+    shown = run_cli("retention", "set", "--media-days", "200", home=home, role="admin")
+    assert shown.returncode == 0, shown.stderr
+    assert "deleted 200 days after the incident was last reviewed" in shown.stdout
+    dry = run_cli("purge", "--dry-run", home=home, role="admin")
+    assert "0 incident photos or videos" in dry.stdout
+    assert run_cli("retention", "set", "--media-days", "30", home=home, role="admin").returncode == 0
+    dry = run_cli("purge", "--dry-run", home=home, role="admin")
+    assert "1 incident photo or video" in dry.stdout and GONE_NAME not in dry.stdout
+    assert run_cli("retention", "set", "--media-years", "0", home=home, role="admin").returncode != 0
+    done = run_cli("purge", "--yes", home=home, role="admin")
+    assert done.returncode == 0, done.stderr
+    assert "0 incident photos or videos" in run_cli("purge", "--dry-run", home=home, role="admin").stdout

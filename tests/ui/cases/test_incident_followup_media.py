@@ -139,3 +139,43 @@ def test_an_intake_follow_up_opens_the_client_or_the_referral_flow(incident_page
     dialog.open_button.click()
     dialog.refer_client_button.click()
     assert opened == [receipt.client_id] and referred == [receipt.client_id]
+
+
+def test_a_purged_medium_is_listed_as_deleted_with_its_log_and_cannot_be_opened(incident_page):
+    """After the retention purge the row says it was deleted, the custody log ends with it, and View, Copy
+    and Hand over are off (the content is gone)."""
+    from clinic.maintenance import purge
+    from tests.fixtures.incident_media import aged_medium
+
+    page, _incident = incident_page("admin")
+    incident, medium = aged_medium(page.ctx.v, im.Status.FALSE_ALARM, "Zqxvideo", name="calle")
+    purge.run(page.ctx.v, purge.plan(page.ctx.v))
+    page.reports.refresh()
+    row = next(i for i, r in enumerate(page.reports.model.rows) if r.ref == incident.ref)
+    page.reports.table.selectRow(row)
+    dialog = page.reports.open_media()
+    assert dialog.table.item(0, 0).text() == "(deleted under the retention settings)"
+    assert "Deleted under the retention settings" in dialog.custody.toPlainText()
+    assert medium.sha256 in dialog.custody.toPlainText()
+    assert not any(b.isEnabled() for b in (dialog.view_button, dialog.copy_button, dialog.hand_button))
+    assert not error_dialogs()
+
+
+def test_normal_flow_referral_and_consultation_show_in_the_follow_ups(incident_page):
+    """A referral made with the coordinator's letter and a case the attorney closes, for the client made
+    from person 1, are listed on the incident as a referral (Food relief) and a legal consultation."""
+    from clinic import models as m
+    from tests.fixtures.core import sample_draft
+
+    page, incident = incident_page("admin")
+    v = page.ctx.v
+    receipt = v.followups.record_intake(incident.ref, person=1, draft=sample_draft())
+    food = v.partners.add(m.PartnerDraft(name="Banco de Comida", services=("food_relief",), disclosure=("identity",)))
+    v.referrals.create(m.ReferralDraft(client_id=receipt.client_id, partner_id=food.id, need=m.Need.FOOD,
+                                       groups=frozenset({"identity"}), consent_date=dt.date.today(),
+                                       consent_language="es", consent_method="in_person"))
+    v.cases.set_status(receipt.case_id, m.CaseStatus.CLOSED, "Advice given", closure_category="A")
+    dialog = page.reports.open_followup()
+    lines = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert len(lines) == 3 and "Food relief" in lines[1] and "Legal consultation" in lines[2]
+    assert all("person 1" in line for line in lines)

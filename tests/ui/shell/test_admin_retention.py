@@ -47,3 +47,34 @@ def test_the_dialog_shows_counts_and_purges_only_after_ok(qtbot, window, ctx):
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert clinic.Retention(ctx.vault).settings().intake_days == 30
     dialog.reject()
+
+
+def test_incident_media_limits_and_counts_are_in_the_dialog_and_purged_after_ok(qtbot, window, ctx):
+    """An incident dismissed as a false alarm 100 days ago: its video is due under the 90-day limit, named
+    as a count in the dialog and the question, and after OK its content is gone (custody log says so)."""
+    from clinic.incidents import model as im
+    from clinic.models import hotline as hm
+    from tests.fixtures.incident_media import aged_medium
+
+    unlock(qtbot, window, "admin")
+    window.show_page("admin")
+    page = window.pages["admin"]
+    _incident, medium = aged_medium(ctx.vault, im.Status.FALSE_ALARM, "Zqxvideo")
+    qtbot.mouseClick(page.retention_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(QDialog, "retentionDialog")
+    assert dialog.spins["media_days"].value() == 90 and dialog.spins["media_years"].value() == 7
+    assert "1 incident photo or video" in dialog.due.text()
+    dialog.spins["media_days"].setValue(120)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert clinic.Retention(ctx.vault).settings().media_days == 120
+    assert "1 incident photo or video" not in dialog.due.text()
+    dialog.spins["media_days"].setValue(60)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    box = dialog.ask_purge()
+    assert "1 incident photo or video" in box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    assert "Deleted" in dialog.due.text()
+    [after] = ctx.vault.incident_media.for_incident(_incident.ref)
+    assert after.purged_at is not None
+    assert ctx.vault.incident_media.custody(medium.id)[-1].action is hm.CustodyAction.PURGED
+    dialog.reject()
