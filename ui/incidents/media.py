@@ -57,8 +57,12 @@ def write_copy(path: str, content: bytes) -> None:
             reason=exc.strerror or type(exc).__name__)) from None
 
 
+def shown_name(media: hm.Media) -> str:
+    return media.filename if media.purged_at is None else _("(deleted under the retention settings)")
+
+
 def custody_text(media: hm.Media, log: list[hm.CustodyEntry]) -> str:
-    lines = [media.filename, _("SHA-256 when received: {hash}").format(hash=media.sha256),
+    lines = [shown_name(media), _("SHA-256 when received: {hash}").format(hash=media.sha256),
              _("Captured: {when} ({source})").format(when=media.captured_at or "–",
                                                      source=_(media.captured_source.label)),
              _("Original held by: {holder}").format(holder=media.holder), "", _("Custody log")]
@@ -182,8 +186,7 @@ class MediaDialog(QDialog):
             row = self.table.rowCount()
             self.table.insertRow(row)
             captured = f"{m.captured_at} ({_(m.captured_source.label)})" if m.captured_at else "–"
-            name = m.filename if m.purged_at is None else _("(deleted under the retention settings)")
-            for column, text in enumerate((name, captured, m.holder)):
+            for column, text in enumerate((shown_name(m), captured, m.holder)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if media:
             self.table.selectRow(min(max(current, 0), len(media) - 1))

@@ -157,6 +157,7 @@ def test_a_purged_medium_is_listed_as_deleted_with_its_log_and_cannot_be_opened(
     assert dialog.table.item(0, 0).text() == "(deleted under the retention settings)"
     assert "Deleted under the retention settings" in dialog.custody.toPlainText()
     assert medium.sha256 in dialog.custody.toPlainText()
+    assert dialog.custody.toPlainText().startswith("(deleted under the retention settings)")
     assert not any(b.isEnabled() for b in (dialog.view_button, dialog.copy_button, dialog.hand_button))
     assert not error_dialogs()
 

@@ -53,3 +53,17 @@ def test_a_volunteer_never_sees_it_even_when_something_is_due(qtbot, window):
         assert not _banner(window).isVisible()
         with pytest.raises(PermissionDenied):
             clinic.purge.plan(window.ctx.vault)
+
+
+def test_the_banner_names_incident_media_that_are_due(qtbot, window, ctx):
+    """A false alarm's video reviewed 100 days ago is due under the 90-day media limit: the banner says so."""
+    from clinic.incidents import model as im
+    from tests.fixtures.incident_media import aged_medium
+
+    unlock(qtbot, window, "admin")
+    banner = _banner(window)
+    assert not banner.isVisible()
+    aged_medium(ctx.vault, im.Status.FALSE_ALARM, "Zqxbanner")
+    banner.check()
+    qtbot.waitUntil(banner.isVisible)
+    assert "1 incident photo or video" in banner.text.text() and "client" not in banner.text.text()
