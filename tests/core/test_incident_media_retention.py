@@ -72,8 +72,9 @@ def test_the_limits_are_settings_and_verified_media_follow_the_years(seeded):
 
 def test_a_purged_medium_stays_fixed_and_its_log_append_only(seeded):
     """Only the purge's own change passes the trigger; the custody log refuses edits still."""
-    admin, (_gone, media), kept = seeded
+    admin, (gone, media), kept = seeded
     purge.run(admin, purge.plan(admin))
+    assert admin.incident_media.for_incident(gone.ref)[0].purged_at is not None  # the purge's change passed
     conn = admin.conn
     for sql in ("UPDATE incident_media SET content = X'00' WHERE id = ?",
                 "UPDATE incident_media SET purged_at = NULL WHERE id = ?",
