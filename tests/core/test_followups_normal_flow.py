@@ -104,3 +104,20 @@ def test_eleven_consultations_are_published_and_the_csv_names_them(open_vault):
     csv = admin.public_reports.csv(report)
     assert "Legal consultations" in csv and "Consultas legales" in csv
     assert incident.ref not in csv
+
+
+def test_forgetting_the_client_keeps_the_counts_but_no_referral_or_case_id(open_vault):
+    """After `forget`, the incident still lists the referral and the consultation (published counts stay
+    true), and no follow-up row keeps the deleted referral's or case's id."""
+    from clinic.maintenance import purge
+
+    v = open_vault("admin")
+    incident = _incident(v)
+    receipt = v.followups.record_intake(incident.ref, person=1, draft=sample_draft())
+    v.referrals.create(_referral(receipt.client_id, _food_bank(v)))
+    v.cases.set_status(receipt.case_id, m.CaseStatus.CLOSED, "Advice given", closure_category="A")
+    purge.forget(v, receipt.client_ref, reason="lo pidió por escrito")
+    kinds = [f.kind for f in v.followups.for_incident(incident.ref)]
+    assert kinds == [hm.FollowUpKind.INTAKE, hm.FollowUpKind.REFERRAL, hm.FollowUpKind.CONSULTATION]
+    assert v.conn.execute("SELECT count(*) FROM incident_followups WHERE referral_id IS NOT NULL "
+                          "OR case_id IS NOT NULL OR client_id IS NOT NULL").fetchone()[0] == 0

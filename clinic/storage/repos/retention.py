@@ -142,6 +142,8 @@ class RetentionRepo:
         self._delete("conflict_keys", "ref_id", parties, extra="source = 'party' AND ")
         self._delete("parties", "id", parties)
         referrals = self._select("referrals", "case_id", case_ids)
+        self._unlink_followups("referral_id", referrals)
+        self._unlink_followups("case_id", case_ids)
         self._delete("letters", "referral_id", referrals)
         self._delete("referrals", "id", referrals)
         for table in ("notes", "documents", "deadlines", "case_status_changes", "case_legal_aid",
@@ -165,6 +167,7 @@ class RetentionRepo:
         self.delete_cases(self.cases_of(client_ids))
         self.delete_intakes(self.intakes_of(client_ids))
         referrals = self._select("referrals", "client_id", client_ids)
+        self._unlink_followups("referral_id", referrals)
         self._delete("letters", "referral_id", referrals)
         self._delete("referrals", "id", referrals)
         parties = self._select("parties", "client_id", client_ids)
@@ -215,7 +218,8 @@ class RetentionRepo:
             self.conn, f"SELECT id FROM {table} WHERE {column} IN ({_marks(chunk)})", chunk)]
 
     def _unlink_followups(self, column: str, ids: list[int]) -> None:
-        """An incident's follow-up keeps that an intake happened (the public report counted it), not whose."""
+        """An incident's follow-up keeps that an intake, referral or consultation happened (the public report
+        counted it), not whose: no id of a deleted record is left to point at a later one."""
         for chunk in _chunks(ids):
             self.conn.execute(f"UPDATE incident_followups SET client_id = NULL, intake_id = NULL, "  # noqa: S608
                               f"referral_id = NULL, case_id = NULL "
