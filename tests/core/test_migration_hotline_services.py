@@ -1,4 +1,4 @@
-"""Migration 0016 rebuilds the follow-up and custody tables: earlier rows stay, the log stays append-only."""
+"""Migration 0014 rebuilds the follow-up and custody tables: earlier rows stay, the log stays append-only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from clinic.storage import migrate
 from clinic.storage.db import DatabaseError, connect, transaction
 
 AT = "2026-11-10T12:00:00+00:00"
-BEFORE = migrate.NAMES.index("0016_hotline_services.sql")  # the version just before it
+BEFORE = migrate.NAMES.index("0014_hotline_services.sql")  # the version just before it
 
 
 def test_followups_media_and_custody_rows_survive_and_the_log_still_refuses_edits(tmp_path):
