@@ -377,12 +377,12 @@ class MainWindow(QMainWindow):
         """Build (and load) the shown page the first time it is shown; nothing once locked. At unlock the
         page's module is imported in a turn of its own first (about a third of the first page's cost)."""
         row = self.sidebar.currentRow()
+        import_first, self._import_first = self._import_first, False
         if self.ctx.vault is None or not 0 <= row < len(self.pages):
             return
         key = list(self.pages)[row]
         module = next(module for k, module, _cls, _allowed in PAGES if k == key)
-        if self._import_first and module not in sys.modules:
-            self._import_first = False
+        if import_first and module not in sys.modules:
             try:
                 importlib.import_module(module)
             except Exception:  # noqa: S110 - the build, on the next turn, reports it
