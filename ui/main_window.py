@@ -190,10 +190,8 @@ class MainWindow(QMainWindow):
                 self.pages.get(key)
         if self.sidebar.count():
             self._deferring = True  # the workspace paints first; the first page is built on the next turn
-            try:
-                self.sidebar.setCurrentRow(0)
-            finally:
-                self._deferring = False
+            self.sidebar.setCurrentRow(0)
+            self._deferring = False
 
     def _build_page(self, key: str) -> Page | None:
         """Build a page into its slot and let it load (through the operation pattern); None if it fails."""
@@ -374,8 +372,7 @@ class MainWindow(QMainWindow):
                 self._build_current_page()
 
     def _build_current_page(self) -> None:
-        """Build (and load) the shown page the first time it is shown; nothing once locked. At unlock the
-        page's module is imported in a turn of its own first (about a third of the first page's cost)."""
+        """Build (and load) the shown page the first time it is shown (at unlock, importing it is a turn)."""
         row = self.sidebar.currentRow()
         import_first, self._import_first = self._import_first, False
         if self.ctx.vault is None or not 0 <= row < len(self.pages):
