@@ -59,6 +59,34 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class HandedOver:
+    """An opened vault's keys in transit between threads (`Vault.open_elsewhere`): `take()` once, or `wipe()`."""
+
+    def __init__(self, *, home: Home, keyfile: KeyFile, keys: UnlockedKeys, data_key: SecretBytes, user: m.Staff):
+        self._parts: dict | None = {"home": home, "keyfile": keyfile, "keys": keys, "data_key": data_key,
+                                    "user": user}
+
+    def take(self) -> Vault:
+        """The open vault, its connection opened on the calling thread."""
+        parts, self._parts = self._parts, None
+        if parts is None:
+            raise locked()
+        try:
+            conn = connect(parts["home"].db, parts["data_key"], expect_schema=True)
+        except BaseException:
+            parts["keys"].wipe()
+            parts["data_key"].wipe()
+            raise
+        return Vault(conn=conn, **parts)
+
+    def wipe(self) -> None:
+        """Drop the keys unused (the unlock was abandoned). Safe twice, and after take()."""
+        parts, self._parts = self._parts, None
+        if parts is not None:
+            parts["keys"].wipe()
+            parts["data_key"].wipe()
+
+
 class Vault:
     """An unlocked vault. Use it from the thread that opened it; `lock()` drops every key."""
 
@@ -235,6 +263,22 @@ class Vault:
             return cls.open(home, keys, guard)
         finally:
             keys.wipe()  # the vault holds its own copies
+
+    @classmethod
+    def open_elsewhere(cls, home: Home, name: str, passphrase: str,
+                       guard: UnlockGuard | None = None) -> HandedOver:
+        """Derive and open on a worker thread, then hand the open vault over to another thread.
+
+        Every check of `open` runs here; its connection is closed on this thread (no "lock" entry) and
+        `HandedOver.take()` opens a fresh one with the raw data key on the thread that will use it
+        (about a millisecond). Drop an unwanted hand-over with `wipe()`.
+        """
+        vault = cls.unlock(home, name, passphrase, guard)
+        handed = HandedOver(home=vault.home, keyfile=vault.keyfile, keys=vault.keys,
+                            data_key=vault.data_key.copy(), user=vault.user)
+        vault.session.keys = None  # now the hand-over's, not wiped by this lock
+        vault.session.lock(record=False)
+        return handed
 
     @classmethod
     def recover(cls, home: Home, *, recovery_key: str, admin_name: str, new_passphrase: str) -> Vault:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -56,6 +57,9 @@ class MainWindow(QMainWindow):
         self.pages = Pages()
         self._settings = None
         self._last_user: str | None = None
+        self._deferring = self._import_first = False
+        self._first_page_timer = QTimer(self, singleShot=True, interval=0)
+        self._first_page_timer.timeout.connect(self._build_current_page)
 
         clipboard.guard()  # watches what the app copies from now on
         self.idle = IdleWatcher(self, timeout_minutes=5)
@@ -167,7 +171,7 @@ class MainWindow(QMainWindow):
         self.language_switch.set_current(vault.user.language)
         self.idle.set_timeout_minutes(self._settings.idle_lock_minutes if self._settings else 5)
         self.idle.start()
-        self._build_pages()  # only the first page is built (and loads) now; the others when first shown
+        self._build_pages()  # no page is built yet: the first on the next turn, the others when first shown
         # Retranslates this window (and, in the app, switches Qt's own translations for the buttons).
         self.ctx.signals.language_changed.emit(vault.user.language)
         self.ctx.signals.unlocked.emit()
@@ -185,7 +189,9 @@ class MainWindow(QMainWindow):
             if key not in TITLES:
                 self.pages.get(key)
         if self.sidebar.count():
+            self._deferring = True  # the workspace paints first; the first page is built on the next turn
             self.sidebar.setCurrentRow(0)
+            self._deferring = False
 
     def _build_page(self, key: str) -> Page | None:
         """Build a page into its slot and let it load (through the operation pattern); None if it fails."""
@@ -216,6 +222,7 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         """Clear and destroy every page, close other windows, drop the keys, show the unlock screen."""
         self.idle.stop()
+        self._first_page_timer.stop()
         self.unlock_screen.cancel_pending()
         drafts.keep_all(self.ctx.vault, self.pages.built().values())  # what is typed, before it is cleared
         pages, self.pages = list(self.pages.built().values()), Pages()
@@ -358,8 +365,28 @@ class MainWindow(QMainWindow):
     def _sidebar_row_changed(self, row: int) -> None:
         if 0 <= row < self.page_stack.count():
             self.page_stack.setCurrentIndex(row)
-            if row < len(self.pages):  # built (and loaded) the first time it is shown
-                self.pages.get(list(self.pages)[row])
+            if self._deferring:  # at unlock: not in the same GUI-thread turn as opening the workspace
+                self._import_first = True
+                self._first_page_timer.start()
+            else:
+                self._build_current_page()
+
+    def _build_current_page(self) -> None:
+        """Build (and load) the shown page the first time it is shown (at unlock, importing it is a turn)."""
+        row = self.sidebar.currentRow()
+        import_first, self._import_first = self._import_first, False
+        if self.ctx.vault is None or not 0 <= row < len(self.pages):
+            return
+        key = list(self.pages)[row]
+        module = next(module for k, module, _cls, _allowed in PAGES if k == key)
+        if import_first and module not in sys.modules:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: S110 - the build, on the next turn, reports it
+                pass
+            self._first_page_timer.start()
+            return
+        self.pages.get(key)
 
     def _data_changed(self, what: str) -> None:
         if what == "settings" and self.ctx.vault is not None:

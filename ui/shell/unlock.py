@@ -1,7 +1,10 @@
 """The unlock screen: choose your name, type your passphrase; the key is derived in the background.
 
-Vault.derive (Argon2id, slow) runs in the TaskRunner with the form disabled; Vault.open runs back on the
-GUI thread, because the database connection belongs to the thread that opened it. No nested event loop.
+Vault.derive (Argon2id, slow) and Vault.open (the key file, roster and database checks) run in the
+TaskRunner with the form disabled and the busy bar showing (`Vault.open_elsewhere`). The worker closes its
+connection; the GUI thread then opens its own with the raw data key (`HandedOver.take`, about a
+millisecond), because a connection belongs to the thread that opened it (check_same_thread). An attempt
+abandoned meanwhile (lock, panic key, window closing) wipes the keys it handed over. No nested event loop.
 """
 
 from __future__ import annotations
@@ -241,22 +244,21 @@ class UnlockWidget(QWidget):
         self._show_message("")
         self._set_busy(True)
         self.ctx.runner.run(
-            Vault.derive, self.ctx.home, name, passphrase, self.ctx.guard, owner=self,
-            on_done=lambda keys: self._derived(attempt, keys),
+            Vault.open_elsewhere, self.ctx.home, name, passphrase, self.ctx.guard, owner=self,
+            on_done=lambda handed: self._opened(attempt, handed),
             on_error=lambda exc: self._failed(attempt, exc),
         )
 
-    def _derived(self, attempt: int, keys) -> None:
+    def _opened(self, attempt: int, handed) -> None:
         if attempt != self._attempt:
-            return  # abandoned: never open a vault nobody is waiting for
+            handed.wipe()  # abandoned: never open a vault nobody is waiting for
+            return
         self._set_busy(False)
         try:
-            vault = Vault.open(self.ctx.home, keys, self.ctx.guard)  # GUI thread: the connection lives here
+            vault = handed.take()  # GUI thread: its own connection, opened with the raw key
         except Exception as exc:
             self._failed(attempt, exc)
             return
-        finally:
-            keys.wipe()  # the vault holds its own copies
         self.passphrase.clear()
         self._show_message("")
         self.unlocked.emit(vault)

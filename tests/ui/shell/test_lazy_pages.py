@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.fixtures.app import unlock
+from tests.fixtures.app import unlock as type_and_unlock
 from ui.context import Page
 from ui.pages import TITLES
 
@@ -24,6 +24,12 @@ def built(monkeypatch) -> list[str]:
     return names
 
 
+def unlock(qtbot, win, role: str) -> None:
+    """Unlock, then let the event loop build the first page (on the turn after the workspace opens)."""
+    type_and_unlock(qtbot, win, role)
+    qtbot.waitUntil(lambda: win.pages.is_built("intake"), timeout=5_000)
+
+
 def _sidebar(win) -> list[str]:
     return [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
 
@@ -37,6 +43,23 @@ def test_entering_the_workspace_builds_only_the_page_shown(qtbot, window, ctx, b
     assert window.page_stack.currentWidget() is window.pages.built()["intake"]
     assert _sidebar(window) == ["New intake", "Clients", "Cases", "Deadlines", "Referrals", "Partners", "Hotline", "Preparedness",
                                 "Conflicts", "Reports", "Administration"]
+
+
+def test_the_first_page_is_built_on_the_turn_after_the_workspace_opens(qtbot, window, ctx, built):
+    """Opening the workspace and building the first page are two GUI-thread turns, not one long block."""
+    type_and_unlock(qtbot, window, "admin")
+    assert ctx.vault is not None and window.screens.currentWidget() is window.workspace
+    assert built == [] and window.sidebar.currentRow() == 0
+    qtbot.waitUntil(lambda: built == ["IntakePage"], timeout=5_000)
+    assert window.page_stack.currentWidget() is window.pages.built()["intake"]
+
+
+def test_a_lock_before_the_first_page_is_built_builds_nothing(qtbot, window, ctx, built):
+    """The panic key in the turn between opening the workspace and building its first page: no page."""
+    type_and_unlock(qtbot, window, "admin")
+    window.lock()
+    qtbot.wait(50)
+    assert built == [] and ctx.vault is None and window.screens.currentWidget() is window.unlock_screen
 
 
 def test_each_page_is_built_once_when_first_shown_and_loads_its_data(qtbot, window, ctx, built, ui_template):

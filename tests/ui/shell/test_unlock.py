@@ -163,3 +163,75 @@ def test_each_role_unlocks_with_its_own_passphrase(qtbot, window, ctx, role):
     """Every enrolled staff member unlocks with their own passphrase and sees their own name."""
     unlock(qtbot, window, role)
     assert ctx.vault is not None and ctx.vault.user.name == STAFF[role][0]
+
+
+def test_the_vault_is_opened_on_the_worker_and_used_on_the_gui_thread(qtbot, home, prefs, monkeypatch):
+    """Derive and every open check run off the GUI thread; the window's connection is the GUI thread's own."""
+    import threading
+
+    from clinic import Vault
+
+    opened_on = []
+    real_open = Vault.open.__func__
+
+    def spying_open(cls, *args, **kwargs):
+        opened_on.append(threading.current_thread())
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Vault, "open", classmethod(spying_open))
+    runner = TaskRunner()
+    ctx = AppContext(home=home, runner=runner)
+    win = MainWindow(ctx, prefs=prefs)
+    qtbot.addWidget(win)
+    win.show()
+    unlock(qtbot, win, "admin")
+    qtbot.waitUntil(lambda: ctx.vault is not None, timeout=10_000)
+    assert opened_on and opened_on[0] is not threading.main_thread()
+    assert ctx.vault.settings.get().name == CLINIC_NAME  # check_same_thread: this would raise if not ours
+    win.lock()
+    assert runner.wait_idle(10_000)
+
+
+def test_a_lock_while_the_vault_is_opening_wipes_what_was_handed_over(qtbot, home, prefs, monkeypatch):
+    """Panic while the worker is inside Vault.open: the opened vault is never shown and its keys are wiped;
+    the next unlock works."""
+    import threading
+
+    from clinic import Vault
+    from clinic.vault import HandedOver
+
+    inside, release = threading.Event(), threading.Event()
+    real_open = Vault.open.__func__
+    wiped = []
+    real_wipe = HandedOver.wipe
+
+    def slow_open(cls, *args, **kwargs):
+        inside.set()
+        release.wait(10)
+        return real_open(cls, *args, **kwargs)
+
+    def spying_wipe(self):
+        wiped.append(self._parts["data_key"] if self._parts else None)
+        real_wipe(self)
+
+    monkeypatch.setattr(Vault, "open", classmethod(slow_open))
+    monkeypatch.setattr(HandedOver, "wipe", spying_wipe)
+    runner = TaskRunner()
+    ctx = AppContext(home=home, runner=runner)
+    win = MainWindow(ctx, prefs=prefs)
+    qtbot.addWidget(win)
+    win.show()
+    unlock(qtbot, win, "admin")
+    qtbot.waitUntil(inside.is_set, timeout=10_000)
+    win.lock()  # the panic key during the open
+    release.set()
+    assert runner.wait_idle(10_000)
+    qtbot.waitUntil(lambda: bool(wiped), timeout=5_000)
+    assert ctx.vault is None and win.screens.currentWidget() is win.unlock_screen
+    assert wiped[0] is not None and wiped[0].wiped  # the handed-over data key is zeroed
+    assert win.unlock_screen.names.isEnabled() and not win.unlock_screen.is_busy
+    monkeypatch.setattr(Vault, "open", classmethod(real_open))
+    unlock(qtbot, win, "admin")
+    qtbot.waitUntil(lambda: ctx.vault is not None, timeout=10_000)
+    win.lock()
+    assert runner.wait_idle(10_000)
