@@ -208,6 +208,7 @@ class Vault:
             raise
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
         vault.drafts.purge_stale()  # a draft untouched for a day is gone, whoever unlocks
+        vault.conflicts.run_pending()  # an intake saved just before a crash gets its conflict check now
         if vault.can(access.Can.MANAGE_STAFF) and vault.keys.privileged_private is not None:
             try:
                 if keyfile.pending_rotation:
