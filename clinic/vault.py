@@ -265,11 +265,13 @@ class Vault:
 
     # ----- checks -----------------------------------------------------------------------------------
 
-    def verify(self, *, progress: Callable[[int, int], None] | None = None) -> m.VerifyReport:
-        """Database integrity, key file, audit chain and the sealing key (clinic.maintenance.verify)."""
+    def verify(self, *, progress: Callable[[int, int], None] | None = None, full: bool = False
+               ) -> m.VerifyReport:
+        """Encrypted pages, key file, audit chain and the sealing key; `full` adds SQLite's structure and
+        search-index checks (clinic.maintenance.verify)."""
         from clinic.maintenance.verify import verify_vault
 
-        return verify_vault(self, progress=progress)
+        return verify_vault(self, progress=progress, full=full)
 
 
 __all__ = ["Vault", "Home", "UserError", "MIN_PASSPHRASE", "check_passphrase", "check_staff_name",
