@@ -41,8 +41,9 @@ def client_names(given: str, family_1: str, family_2: str, preferred: str) -> li
     return names
 
 
-def _parsed(text: str, is_org: bool, keys_of: dict[str, str] | None = None) -> matcher.Name:
-    return matcher.org_name(text) if is_org else matcher.person_name(text, keys_of)
+def _parsed(text: str, is_org: bool, keys_of: dict[str, str] | None = None,
+            folded: dict[str, list[str]] | None = None) -> matcher.Name:
+    return matcher.org_name(text) if is_org else matcher.person_name(text, keys_of, folded)
 
 
 class Conflicts:
@@ -144,12 +145,24 @@ class Conflicts:
         for pid, cid, _case, kind, is_org, name, dob in party_rows:
             records.append((kind, pid, refs.get(cid, ""), [name], dob, is_org))
         out: dict[tuple[str, int], ConflictMatch] = {}
-        keys_of: dict[str, str] = {}  # phonetic keys by word, for this check only
-        for text, dob, name in parsed:
+        # For this check only, then dropped (no name outlives it): phonetic keys by word, each record
+        # name parsed once, and each pair of names compared once. Candidates sharing a common name (the
+        # checks with thousands of candidates) then cost a dictionary look-up each.
+        keys_of: dict[str, str] = {}
+        folded: dict[str, list[str]] = {}
+        names_of: dict[tuple[str, bool], matcher.Name] = {}
+        pairs: dict[tuple[int, str, bool], tuple[int, tuple[str, ...]] | None] = {}
+        for n, (text, dob, name) in enumerate(parsed):
             for source, rid, ref, variants, rdob, is_org in records:
                 for i, variant in enumerate(variants):
-                    c = matcher.compare(name, _parsed(variant, is_org, keys_of), a_text=text, b_text=variant,
-                                        dob_a=dob, dob_b=rdob)
+                    named = pairs.get((n, variant, is_org), pairs)
+                    if named is pairs:
+                        other = names_of.get((variant, is_org))
+                        if other is None:
+                            other = names_of[(variant, is_org)] = _parsed(variant, is_org, keys_of, folded)
+                        named = pairs[(n, variant, is_org)] = matcher.compare_names(
+                            name, other, a_text=text, b_text=variant, folded=folded)
+                    c = matcher.with_dates(named, dob, rdob) if named is not None else None
                     if c is None:
                         continue
                     reasons = c.reasons + (("alias",) if i else ())
