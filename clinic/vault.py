@@ -246,6 +246,7 @@ class Vault:
             raise
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
         vault.drafts.purge_stale()  # a draft untouched for a day is gone, whoever unlocks
+        vault.conflicts.run_pending()  # an intake saved just before a crash gets its conflict check now
         if vault.can(access.Can.MANAGE_STAFF) and vault.keys.privileged_private is not None:
             try:
                 if keyfile.pending_rotation:
@@ -318,11 +319,13 @@ class Vault:
 
     # ----- checks -----------------------------------------------------------------------------------
 
-    def verify(self, *, progress: Callable[[int, int], None] | None = None) -> m.VerifyReport:
-        """Database integrity, key file, audit chain and the sealing key (clinic.maintenance.verify)."""
+    def verify(self, *, progress: Callable[[int, int], None] | None = None, full: bool = False
+               ) -> m.VerifyReport:
+        """Encrypted pages, key file, audit chain and the sealing key; `full` adds SQLite's structure and
+        search-index checks (clinic.maintenance.verify)."""
         from clinic.maintenance.verify import verify_vault
 
-        return verify_vault(self, progress=progress)
+        return verify_vault(self, progress=progress, full=full)
 
 
 __all__ = ["Vault", "Home", "UserError", "MIN_PASSPHRASE", "check_passphrase", "check_staff_name",

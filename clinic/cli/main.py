@@ -181,7 +181,7 @@ def cmd_verify(args) -> int:
     from clinic.maintenance.backup import rollback_problems
 
     try:
-        report = vault.verify(progress=progress)
+        report = vault.verify(progress=progress, full=args.full)
         problems = [*report.problems, *rollback_problems(vault)]  # against the head kept at the last backup
     finally:
         vault.lock()
@@ -267,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_search)
     s = sub.add_parser("verify", help=_("check the database, key file and audit chain"))
+    s.add_argument("--full", action="store_true",
+                   help=_("also check the database structure and the search index (slow on a big vault)"))
     s.set_defaults(fn=cmd_verify)
     s = sub.add_parser("recover", help=_("unlock with the recovery key on a new laptop"))
     s.add_argument("--admin", required=True)

@@ -1,4 +1,5 @@
-"""Recording an intake: the client, the intake, its case and sealed values in one transaction."""
+"""Recording an intake: the client, the intake, its case and sealed values in one transaction; then its
+conflict check, in a second one (so the save's cost does not grow with the vault)."""
 
 from __future__ import annotations
 
@@ -28,25 +29,30 @@ class Intakes:
         self._eligibility = eligibility
 
     def record(self, draft: m.IntakeDraft, *, is_demo: bool = False) -> m.IntakeReceipt:
-        """Validate and save in one transaction; once this returns, the intake survives a crash.
+        """Validate and save in one transaction; once it commits, the intake survives a crash.
 
-        Then the case is checked for conflicts (the client and every party named); a volunteer learns only
-        that there is a possible conflict for an attorney to review."""
+        Then the case is checked for conflicts (the client and every party named) in a transaction of its
+        own; a volunteer learns only that there is a possible conflict for an attorney to review."""
         return self.record_many([draft], is_demo=is_demo, check=True)[0]
 
     def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False,
                     check: bool = False) -> list[m.IntakeReceipt]:
         """Save several intakes in one transaction (imports, the demo vault): all or none. With `check`,
-        each case's conflict check runs in the same transaction (bulk imports check on demand instead)."""
+        each case's conflict check runs after that commit, each in its own transaction: the cases are
+        marked as awaiting their check in the save's transaction, so a crash between the two leaves the
+        mark, and the next unlock runs the check (`Conflicts.run_pending`). Until a check is stored and
+        cleared, the case cannot be accepted (`Conflicts.require_cleared`). Bulk imports check on demand."""
         self._v.require(Can.RECORD_INTAKE)
         drafts = [intake_rules.validate(intake_rules.with_defaults(d)) for d in drafts]
         sealer = Sealer(self._v) if any(d.sealed for d in drafts) else None
         with transaction(self._v.conn):
             receipts = [self._record_one(d, sealer, is_demo) for d in drafts]
             if check:
-                receipts = [dataclasses.replace(r, possible_conflict=self._conflicts.run_check_in_transaction(
-                    r.case_id)) for r in receipts]
-            return receipts
+                self._conflicts.mark_pending([r.case_id for r in receipts])
+        if check:
+            receipts = [dataclasses.replace(r, possible_conflict=self._conflicts.run_check_at_save(r.case_id))
+                        for r in receipts]
+        return receipts
 
     def _record_one(self, draft: m.IntakeDraft, sealer: Sealer | None, is_demo: bool) -> m.IntakeReceipt:
         conn = self._v.conn

@@ -46,13 +46,24 @@ def fold(text: str) -> str:
     return text
 
 
-def words(text: str) -> list[str]:
-    """"Hernández López, María José" -> given names first: maria jose hernandez lopez."""
+def words(text: str, folded: dict[str, list[str]] | None = None) -> list[str]:
+    """"Hernández López, María José" -> given names first: maria jose hernandez lopez.
+
+    `folded`: the caller's memo of each whitespace-separated token's words (folding works a character at
+    a time and no word spans whitespace, so token by token gives the same list)."""
     if "," in text:
         family, _sep, given = text.partition(",")
         text = f"{given} {family}"
     text = _CAMEL.sub(" ", text)  # "RiosCampos": both family names typed into one field without a space
-    return _WORD.findall(fold(text))
+    if folded is None:
+        return _WORD.findall(fold(text))
+    out: list[str] = []
+    for token in text.split():
+        found = folded.get(token)
+        if found is None:
+            found = folded[token] = _WORD.findall(fold(token))
+        out += found
+    return out
 
 
 _RULES = [
@@ -86,9 +97,11 @@ class Name:
     is_org: bool = False
 
 
-def person_name(text: str, keys_of: dict[str, str] | None = None) -> Name:
-    """`keys_of`: the caller's memo of phonetic keys by word (one check compares thousands of candidates
-    sharing a few hundred words; the caller drops it afterwards, so no name outlives the check)."""
+def person_name(text: str, keys_of: dict[str, str] | None = None,
+                folded: dict[str, list[str]] | None = None) -> Name:
+    """`keys_of`, `folded`: the caller's memos of phonetic keys by word and of words by token (one check
+    compares thousands of candidates sharing a few hundred words; the caller drops them afterwards, so no
+    name outlives the check)."""
     if keys_of is not None:
         def phonetic(word: str) -> str:
             key = keys_of.get(word)
@@ -97,7 +110,7 @@ def person_name(text: str, keys_of: dict[str, str] | None = None) -> Name:
             return key
     else:
         phonetic = _phonetic
-    ws = words(text)
+    ws = words(text, folded)
     slots: list[frozenset[str]] = []
     pending: list[str] = []  # particles waiting for the word they belong to
     for w in ws:
@@ -151,6 +164,15 @@ MATCH_AT = 60
 def compare(a: Name, b: Name, *, a_text: str = "", b_text: str = "", dob_a: dt.date | None = None,
             dob_b: dt.date | None = None) -> Comparison | None:
     """The comparison of two names when they may be the same party, else None."""
+    named = compare_names(a, b, a_text=a_text, b_text=b_text)
+    return with_dates(named, dob_a, dob_b) if named is not None else None
+
+
+def compare_names(a: Name, b: Name, *, a_text: str = "", b_text: str = "",
+                  folded: dict[str, list[str]] | None = None) -> tuple[int, tuple[str, ...]] | None:
+    """The names' part of `compare`: (score before dates, reasons), or None when they cannot be the same
+    party whatever the dates. Depends on the names only, so one check reuses it for every record carrying
+    the same name (common names are where a check has most candidates)."""
     if a.is_org != b.is_org or not a.slots or not b.slots:
         return None
     short, long = (a.slots, b.slots) if len(a.slots) <= len(b.slots) else (b.slots, a.slots)
@@ -178,7 +200,7 @@ def compare(a: Name, b: Name, *, a_text: str = "", b_text: str = "", dob_a: dt.d
     score -= 8 * typos
     if typos:
         reasons.append("typo")
-    fa, fb = words(a_text), words(b_text)
+    fa, fb = words(a_text, folded), words(b_text, folded)
     if fa and fb:
         if fa == fb:
             reasons.append("same_name")
@@ -186,15 +208,22 @@ def compare(a: Name, b: Name, *, a_text: str = "", b_text: str = "", dob_a: dt.d
             reasons.append("name_order")
         elif not typos and len(short) == len(long):
             reasons.append("spelling_variant")
+    return score, tuple(reasons)
+
+
+def with_dates(named: tuple[int, tuple[str, ...]], dob_a: dt.date | None, dob_b: dt.date | None
+               ) -> Comparison | None:
+    """`compare_names`' result with the dates of birth weighed in: a Comparison, or None below MATCH_AT."""
+    score, reasons = named
     if dob_a and dob_b:
         if dob_a == dob_b:
             score += 20
-            reasons.append("same_dob")
+            reasons += ("same_dob",)
         else:
             score -= 40
-            reasons.append("different_dob")
+            reasons += ("different_dob",)
     score = max(0, min(100, score))
-    return Comparison(score, tuple(reasons)) if score >= MATCH_AT else None
+    return Comparison(score, reasons) if score >= MATCH_AT else None
 
 
 def index_keys(name: Name) -> set[str]:

@@ -41,8 +41,9 @@ def client_names(given: str, family_1: str, family_2: str, preferred: str) -> li
     return names
 
 
-def _parsed(text: str, is_org: bool, keys_of: dict[str, str] | None = None) -> matcher.Name:
-    return matcher.org_name(text) if is_org else matcher.person_name(text, keys_of)
+def _parsed(text: str, is_org: bool, keys_of: dict[str, str] | None = None,
+            folded: dict[str, list[str]] | None = None) -> matcher.Name:
+    return matcher.org_name(text) if is_org else matcher.person_name(text, keys_of, folded)
 
 
 class Conflicts:
@@ -144,12 +145,24 @@ class Conflicts:
         for pid, cid, _case, kind, is_org, name, dob in party_rows:
             records.append((kind, pid, refs.get(cid, ""), [name], dob, is_org))
         out: dict[tuple[str, int], ConflictMatch] = {}
-        keys_of: dict[str, str] = {}  # phonetic keys by word, for this check only
-        for text, dob, name in parsed:
+        # For this check only, then dropped (no name outlives it): phonetic keys by word, each record
+        # name parsed once, and each pair of names compared once. Candidates sharing a common name (the
+        # checks with thousands of candidates) then cost a dictionary look-up each.
+        keys_of: dict[str, str] = {}
+        folded: dict[str, list[str]] = {}
+        names_of: dict[tuple[str, bool], matcher.Name] = {}
+        pairs: dict[tuple[int, str, bool], tuple[int, tuple[str, ...]] | None] = {}
+        for n, (text, dob, name) in enumerate(parsed):
             for source, rid, ref, variants, rdob, is_org in records:
                 for i, variant in enumerate(variants):
-                    c = matcher.compare(name, _parsed(variant, is_org, keys_of), a_text=text, b_text=variant,
-                                        dob_a=dob, dob_b=rdob)
+                    named = pairs.get((n, variant, is_org), pairs)
+                    if named is pairs:
+                        other = names_of.get((variant, is_org))
+                        if other is None:
+                            other = names_of[(variant, is_org)] = _parsed(variant, is_org, keys_of, folded)
+                        named = pairs[(n, variant, is_org)] = matcher.compare_names(
+                            name, other, a_text=text, b_text=variant, folded=folded)
+                    c = matcher.with_dates(named, dob, rdob) if named is not None else None
                     if c is None:
                         continue
                     reasons = c.reasons + (("alias",) if i else ())
@@ -185,18 +198,44 @@ class Conflicts:
         return self._view(ConflictCheckRepo(self._v.conn).latest(case_id), current=True)
 
     def run_check_in_transaction(self, case_id: int) -> bool:
-        """The check itself, inside the caller's transaction (an intake's save runs it in its own, so the
-        intake and its first check are saved together, with one sync). True when something matched."""
+        """The check itself, inside the caller's transaction: stored, audited, and the case's mark as
+        awaiting its check at save (if any) dropped with it. True when something matched."""
         case = CaseRepo(self._v.conn).get(case_id)
         names, version = self._case_names(case)
         matches = self._match(names, own_client=case.client_id)
         stored = [{"checked": x.checked_name, "source": x.source, "id": x.record_id, "ref": x.client_ref,
                    "name": x.name, "score": x.score, "reasons": list(x.reasons)} for x in matches]
-        check_id = ConflictCheckRepo(self._v.conn).add(case_id=case_id, parties_version=version,
-                                                       by=self._v.user.id, matches=stored)
+        repo = ConflictCheckRepo(self._v.conn)
+        check_id = repo.add(case_id=case_id, parties_version=version, by=self._v.user.id, matches=stored)
+        repo.drop_pending(case_id)
         self._v.audit("conflict.check", f"case:{case_id}", check=check_id,
                       matched=[f"{x.source}:{x.record_id}" for x in matches])
         return bool(matches)
+
+    # ----- the check at save ----------------------------------------------------------------------------
+
+    def mark_pending(self, case_ids: list[int]) -> None:
+        """Mark new cases as awaiting their check at save; call inside the transaction that saved them."""
+        ConflictCheckRepo(self._v.conn).mark_pending(case_ids)
+
+    def run_check_at_save(self, case_id: int) -> bool:
+        """The automatic check of a case just saved (marked pending), in its own transaction."""
+        with transaction(self._v.conn):
+            return self.run_check_in_transaction(case_id)
+
+    def run_pending(self) -> int:
+        """Run the checks a save marked but did not finish (the app stopped between the intake's commit and
+        its check); at unlock. How many ran."""
+        if not self._v.can(Can.LOOKUP_CLIENT):
+            return 0
+        pending = ConflictCheckRepo(self._v.conn).pending()
+        for case_id in pending:
+            if CaseRepo(self._v.conn).get(case_id) is None:  # purged meanwhile
+                with transaction(self._v.conn):
+                    ConflictCheckRepo(self._v.conn).drop_pending(case_id)
+                continue
+            self.run_check_at_save(case_id)
+        return len(pending)
 
     def check_names(self, names: list[tuple[str, dt.date | None, bool]]) -> ConflictCheck:
         """An on-demand check of names not (yet) on a case; audited, not stored."""

@@ -120,7 +120,7 @@ def check_database(db: Path, manifest: dict) -> tuple[list[str], list[str]]:
     except WrongKey:
         return [_("The database in this backup does not open with its own key.")], []
     try:
-        found = integrity(conn)
+        found = integrity(conn, full=True)
         if found["bad_pages"]:
             problems.append(_("Encrypted pages failed their integrity check ({n}).").format(n=found["bad_pages"]))
         checked.append(_("encrypted pages"))

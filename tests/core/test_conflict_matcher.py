@@ -90,3 +90,13 @@ def test_index_keys_find_every_same_pair():
         if not matcher.index_keys(na) & matcher.query_keys(nb) or not matcher.index_keys(nb) & matcher.query_keys(na):
             missing.append((a, b))
     assert not missing
+
+
+@pytest.mark.parametrize("text", ["Hernández López, María José", "RiosCampos Ñúñez", "  de la  Cruz\u00a0Peña ",
+                                  "Zoë O'Brien-Smith", "n\u0303andu\u0301 x", "Ana,", "", "Müller ß Łukasz"])
+def test_words_token_by_token_are_the_words_of_the_whole_text(text):
+    """The check's memo folds a name token by token; that must give exactly the words of the whole text."""
+    memo: dict[str, list[str]] = {}
+    assert matcher.words(text, memo) == matcher.words(text)
+    assert matcher.words(text, memo) == matcher.words(text)  # from the memo this time
+    assert matcher.person_name(text, {}, memo) == matcher.person_name(text)

@@ -56,6 +56,33 @@ def test_an_unrelated_intake_has_no_conflict(open_vault):
     assert not receipt.possible_conflict
 
 
+def test_a_stop_between_the_save_and_its_check_is_checked_at_the_next_unlock(open_vault, monkeypatch):
+    """The intake commits first and its check runs in a second transaction: killed in between, the intake
+    is kept, the case cannot be accepted, and the next unlock runs the check it missed (then no more)."""
+    from clinic.conflicts.service import Conflicts
+
+    vol = open_vault("volunteer")
+    stop = RuntimeError("the app stopped between the two commits")
+
+    def stopped(self, case_id):
+        raise stop
+
+    monkeypatch.setattr(Conflicts, "run_check_at_save", stopped)
+    with pytest.raises(RuntimeError):
+        vol.intakes.record(_draft(adverse_parties=(_landlord(),)))
+    monkeypatch.undo()
+    (case_id,) = [r[0] for r in vol.conn.execute("SELECT id FROM cases WHERE client_id = "
+                                                 "(SELECT id FROM clients WHERE family_name_1 = 'Ortega')")]
+    assert vol.conflicts.latest(case_id) is None
+    vol.lock()
+    att = open_vault("attorney")
+    with pytest.raises(PermissionDenied):
+        att.cases.set_status(case_id, m.CaseStatus.ACCEPTED, "Eligible")
+    check = att.conflicts.latest(case_id)
+    assert check is not None and check.possible_conflict and check.matches
+    assert att.conflicts.run_pending() == 0
+
+
 def test_accepting_needs_a_cleared_check_and_again_after_parties_change(open_vault):
     """No cleared check: refused. Cleared: accepted. A new party: the clearance no longer counts."""
     receipt = open_vault("volunteer").intakes.record(_draft())

@@ -119,3 +119,24 @@ def test_sqlite_writes_the_same_payload_and_odd_rows_fall_back(busy):
         assert audit.verify(conn) == []
         conn.execute("UPDATE audit SET detail = detail || 'x' WHERE id = ?", (last,))
         assert audit.verify(conn) == [last]
+
+
+def test_verify_finds_a_changed_page_and_full_adds_the_structure_checks(busy, home):
+    """The routine verify checks every encrypted page's HMAC: one byte changed in the file, in a page no
+    query touched since, is found. `full` also runs SQLite's structure and search-index checks."""
+    vault, _receipt = busy
+    routine = vault.verify()
+    assert routine.ok and not any("structure" in c for c in routine.checked)
+    full = vault.verify(full=True)
+    assert full.ok and any("structure" in c for c in full.checked) and any("search" in c for c in full.checked)
+    vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = int(vault.conn.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(vault.conn.execute("PRAGMA page_count").fetchone()[0])
+    with home.db.open("r+b") as f:  # a byte in the middle of a page half-way through the file
+        f.seek(page * (pages // 2) + page // 2)
+        byte = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([byte[0] ^ 0x40]))
+    report = vault.verify()
+    assert not report.ok
+    assert any("Encrypted pages failed" in problem for problem in report.problems)

@@ -114,6 +114,21 @@ class ConflictCheckRepo:
             "VALUES (?,?,?,?,?,?)", (case_id, parties_version, now_iso(), by, len(matches), json.dumps(matches)))
         return cur.lastrowid
 
+    # Cases saved whose automatic check has not run yet: settings rows "conflict_pending:<case id>" (a key
+    # range on the settings table's primary key; normally empty, one row for the moment between commits).
+    _PENDING = "conflict_pending:"
+
+    def mark_pending(self, case_ids: list[int]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, '')",
+                              [(f"{self._PENDING}{c}",) for c in case_ids])
+
+    def drop_pending(self, case_id: int) -> None:
+        self.conn.execute("DELETE FROM settings WHERE key = ?", (f"{self._PENDING}{case_id}",))
+
+    def pending(self) -> list[int]:
+        return sorted(int(r[0][len(self._PENDING):]) for r in self.conn.execute(
+            "SELECT key FROM settings WHERE key >= ? AND key < ?", (self._PENDING, self._PENDING[:-1] + ";")))
+
     def clear(self, check_id: int, *, result: str, note: str, by: int) -> None:
         self.conn.execute("UPDATE conflict_checks SET result = ?, note = ?, cleared_by = ?, cleared_at = ? "
                           "WHERE id = ?", (result, note, by, now_iso(), check_id))
