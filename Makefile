@@ -6,6 +6,10 @@ APP    := $(VENV)/bin/clinic-intake
 XVFB   := xvfb-run -a -s "-screen 0 1280x800x24"
 DEMO_HOME ?= $(CURDIR)/.demo-vault
 UV     := uv==0.13.8
+# pytest-xdist workers for `make test`: two, this laptop's and CI's cores (`make test WORKERS=0`: one
+# process). A file's tests stay on one worker (loadfile), so a module's fixtures are built once.
+WORKERS ?= 2
+XDIST  := -n $(WORKERS) --dist loadfile
 LOCK   := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
 
 .PHONY: setup i18n run test test-fast test-latest bench bench-compare bench-curve bench-scale demo screenshots lint lock wheel dist dist-smoke clean
@@ -20,10 +24,10 @@ run: i18n
 	$(APP)
 
 test: i18n
-	QT_QPA_PLATFORM=offscreen .ci/with-keyring $(PY) -m pytest -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen .ci/with-keyring $(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS)
 
 test-fast: i18n
-	QT_QPA_PLATFORM=offscreen .ci/with-keyring $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen .ci/with-keyring $(PY) -m pytest -q $(XDIST) -m "not slow" $(PYTEST_ARGS)
 
 # The newest release of every dependency pyproject.toml allows, in a separate venv: allowed to fail, so
 # we learn about the next Babel 2.19 before a clinic does. Never changes the lock.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -81,11 +82,19 @@ def build() -> list[str]:
     OUT.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     write_po(buf, catalog, omit_header=False, sort_output=True, width=100, no_location=True)
-    (OUT / "clinic.po").write_bytes(buf.getvalue())
+    _replace(OUT / "clinic.po", buf.getvalue())
     buf = io.BytesIO()
     write_mo(buf, catalog)
-    (OUT / "clinic.mo").write_bytes(buf.getvalue())
+    _replace(OUT / "clinic.mo", buf.getvalue())
     return missing
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write through a side file and rename it over: a test on another pytest-xdist worker (or the app)
+    reading the catalogue meanwhile sees the old file or the new one, never a half-written one."""
+    side = path.with_name(f".{path.name}.{os.getpid()}")
+    side.write_bytes(data)
+    os.replace(side, path)
 
 
 if __name__ == "__main__":

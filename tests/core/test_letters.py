@@ -95,7 +95,8 @@ def assert_blank_metadata(pdf: bytes):
 
 
 @pytest.mark.parametrize("groups", [frozenset({g}) for g in Group if g is not Group.SEALED]
-                         + [ALL - {Group.SEALED}, frozenset()], ids=repr)
+                         + [ALL - {Group.SEALED}, frozenset()],
+                         ids=lambda groups: "+".join(sorted(g.value for g in groups)) or "none")
 def test_letter_shows_exactly_the_disclosed_groups(groups):
     """Every disclosed value is in the PDF text and no canary of an undisclosed group is."""
     req = request(groups)
