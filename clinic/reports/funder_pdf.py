@@ -17,7 +17,17 @@ from clinic.reports.funder import (
     shown,
     table_of,
 )
-from clinic.reports.render import COUNT, FOOTER, METHOD, PAGE, PERIOD, _both, scale_axes
+from clinic.reports.render import (
+    COUNT,
+    FOOTER,
+    METHOD,
+    PAGE,
+    PERIOD,
+    _both,
+    bar_height,
+    mark_hidden,
+    scale_axes,
+)
 
 TITLE = N_("Funder report: cases opened and closed")
 CHART = N_("Cases by household income (hidden counts drawn as empty bars)")
@@ -31,8 +41,9 @@ def _chart(report: FunderReport):
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib.colors import Color
 
-    values = {(c.table, c.category): c.value or 0 for c in report.cells}
-    data = [[values.get((f"{s}_band", b), 0) for b in BANDS] for s in SECTIONS]
+    values = {(c.table, c.category): c.value for c in report.cells}
+    shown = [[values.get((f"{s}_band", b), 0) for b in BANDS] for s in SECTIONS]
+    data = [[bar_height(v) for v in row] for row in shown]
     drawing = Drawing(lr.TEXT_W, 160)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 30, 30, lr.TEXT_W - 40, 120
@@ -41,6 +52,7 @@ def _chart(report: FunderReport):
     scale_axes(chart, max([v for row in data for v in row] + [10]))
     chart.bars[0].fillColor = Color(0.25, 0.35, 0.55)
     chart.bars[1].fillColor = Color(0.65, 0.75, 0.9)
+    mark_hidden(chart, shown)
     drawing.add(chart)
     return drawing
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from clinic.i18n import N_, translator_for
 from clinic.letters import render as lr
 from clinic.reports.public import METHOD_NOTE, TABLE_TITLES, PublicReport, category_label, shown
+from clinic.reports.suppression import SMALL
 
 TITLE = N_("Public report: immigration enforcement activity reported to the clinic")
 PERIOD = N_("From {start} to {end}")
@@ -30,12 +31,29 @@ def _chart(report: PublicReport):
     drawing = Drawing(lr.TEXT_W, 150)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 30, 30, lr.TEXT_W - 40, 110
-    chart.data = [[c.value or 0 for c in weeks] or [0]]
+    chart.data = [[bar_height(c.value) for c in weeks] or [0]]
     chart.categoryAxis.categoryNames = [c.start.strftime("%m-%d") for c in weeks] or [""]
-    scale_axes(chart, max([c.value or 0 for c in weeks] + [10]))
+    scale_axes(chart, max([bar_height(c.value) for c in weeks] + [SMALL]))
     chart.bars[0].fillColor = Color(0.3, 0.4, 0.6)
+    mark_hidden(chart, [[c.value for c in weeks]])
     drawing.add(chart)
     return drawing
+
+
+def bar_height(value: int | None) -> int:
+    """A suppressed count (None) is drawn as high as the largest hidden value could be, as an empty bar."""
+    return SMALL if value is None else value
+
+
+def mark_hidden(chart, values: list[list[int | None]]) -> None:
+    """Draw each suppressed bar (value None in `values[series][index]`) unfilled with a dashed outline."""
+    from reportlab.lib.colors import white
+
+    for series, row in enumerate(values):
+        for index, value in enumerate(row):
+            if value is None:
+                chart.bars[(series, index)].fillColor = white
+                chart.bars[(series, index)].strokeDashArray = (2, 2)
 
 
 def scale_axes(chart, top: int) -> None:

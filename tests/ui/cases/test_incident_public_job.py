@@ -78,4 +78,7 @@ def test_a_cancel_during_rendering_stops_before_the_report_is_recorded(dialog, t
     with pytest.raises(Cancelled):
         dialog.ctx.vault.in_worker(lambda v: public.publish_and_write(
             v, dt.date(2026, 11, 1), dt.date(2026, 11, 30), "pdf", tmp_path / "x.pdf", task))
-    assert calls[-1] == (2, 4) and not (tmp_path / "x.pdf").exists() and _published(dialog.ctx) == 0
+    # progress is throttled (PROGRESS_INTERVAL_S), so (2, 4) may or may not be reported: what matters is
+    # that nothing after the cancel point ran
+    assert not {(3, 4), (4, 4)} & set(calls)
+    assert not (tmp_path / "x.pdf").exists() and _published(dialog.ctx) == 0
