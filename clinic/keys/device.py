@@ -12,6 +12,7 @@ from clinic.i18n import _
 
 SERVICE = "clinic-intake"
 TIMEOUT_SECONDS = 10.0
+RACE_RETRIES = 3
 log = logging.getLogger(__name__)
 
 # One long-lived worker: a hung D-Bus call blocks only it, never the caller beyond the timeout.
@@ -26,7 +27,15 @@ def _call(fn, *args):
         backend = keyring.get_keyring()
         if isinstance(backend, fail.Keyring | null.Keyring):
             raise KeyringUnavailable("no backend")
-        return fn(backend, *args)
+        for attempt in range(RACE_RETRIES):
+            try:
+                return fn(backend, *args)
+            except Exception as exc:
+                # gnome-keyring can answer a search with an item another program deleted a moment ago;
+                # every call here is idempotent (get, set with replace, delete), so ask again.
+                if type(exc).__name__ != "ItemNotFoundException" or attempt == RACE_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     future = _pool.submit(run)
     try:

@@ -200,3 +200,52 @@ def test_init_never_overwrites_an_existing_vault(template, home, states):
     with pytest.raises(VaultExists):
         Vault.init(home, clinic_name="Otra", admin_name="Otro Admin", passphrase="another passphrase")
     assert states(home.path) == before
+
+
+def _racing_backend(failures: int):
+    """A keyring whose search answers with an item another program just deleted, `failures` times.
+
+    gnome-keyring does this when two programs write at once (seen in CI, two test workers); it cannot be
+    made to happen on demand, so this stands in for it."""
+    from keyring.backend import KeyringBackend
+    from secretstorage.exceptions import ItemNotFoundException
+
+    class Racing(KeyringBackend):
+        priority = 1
+        store: dict = {}
+        left = failures
+
+        def _maybe_race(self):
+            if Racing.left > 0:
+                Racing.left -= 1
+                raise ItemNotFoundException("Item does not exist!")
+
+        def get_password(self, service, username):
+            self._maybe_race()
+            return self.store.get((service, username))
+
+        def set_password(self, service, username, password):
+            self._maybe_race()
+            self.store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    return Racing()
+
+
+@pytest.mark.parametrize("failures, survives", [(2, True), (3, False)])
+def test_a_keyring_search_racing_a_deletion_is_asked_again(failures, survives):
+    """An item that vanished between search and read is retried (every call is idempotent), a bounded
+    number of times; a keyring that keeps doing it is unavailable, never an unhandled exception."""
+    saved = keyring.get_keyring()
+    keyring.set_keyring(_racing_backend(failures))
+    try:
+        if survives:
+            secret = device.create("racy-vault")
+            assert bytes(device.load("racy-vault")) == bytes(secret)
+        else:
+            with pytest.raises(KeyringUnavailable):
+                device.load_signer("racy-vault", "/nowhere")
+    finally:
+        keyring.set_keyring(saved)
