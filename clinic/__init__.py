@@ -47,6 +47,8 @@ _FACE = {
     "GuidelineRegion": "clinic.eligibility.guidelines:Region",
     "assess_income": "clinic.eligibility.assess:assess_on",
     "qualify_funding": "clinic.eligibility.funding:qualify",
+    "FundingSource": "clinic.eligibility.funding:FundingSource",
+    "read_guideline_csv": "clinic.eligibility.guidelines:read_csv_file",
     "Retention": "clinic.maintenance.retention:Retention",
     "RetentionSettings": "clinic.maintenance.retention:RetentionSettings",
     "purge": "clinic.maintenance.purge",
@@ -91,8 +93,10 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.conflicts.parties import ClearResult as ClearResult
     from clinic.eligibility import income as income_model  # noqa: F401
     from clinic.eligibility.assess import assess_on as assess_income  # noqa: F401
+    from clinic.eligibility.funding import FundingSource as FundingSource
     from clinic.eligibility.funding import qualify as qualify_funding  # noqa: F401
     from clinic.eligibility.guidelines import Region as GuidelineRegion  # noqa: F401
+    from clinic.eligibility.guidelines import read_csv_file as read_guideline_csv  # noqa: F401
     from clinic.files import atomic_write as atomic_write
     from clinic.home import Home as Home
     from clinic.incidents import model as incident_model  # noqa: F401

@@ -92,21 +92,38 @@ class Cases:
 
     def funding_source(self, case_id: int) -> str:
         """The funding source the case is tagged with ("" while none is), as the funder report reads it."""
-        self.get(case_id)
-        return self._repo().funding_source(case_id)
+        return self.funding(case_id).source
 
-    def set_funding_source(self, case_id: int, name: str) -> str:
-        """An attorney tags the case with one of the configured funding sources ("" takes the tag off)."""
-        self._v.require(Can.REVIEW_CASES)
+    def funding(self, case_id: int) -> m.CaseFunding:
+        """The case's funding tag and the reason noted when the tag took an exception."""
         self.get(case_id)
+        return m.CaseFunding(*self._repo().funding(case_id))
+
+    def set_funding_source(self, case_id: int, name: str, *, exception_reason: str = "") -> str:
+        """An attorney tags the case with one of the configured funding sources ("" takes the tag off).
+
+        Over the source's income ceiling but within its exception ceiling (45 CFR 1611.5), the tag needs
+        `exception_reason`, stored with it (in the vault only: the audit says just that there was one).
+        Within the ceiling no reason is kept; over the exception ceiling the tag is refused
+        (Eligibility.check_tag)."""
+        self._v.require(Can.REVIEW_CASES)
+        case = self.get(case_id)
         name = name.strip() if isinstance(name, str) else name
-        names = [s.name for s in self._eligibility.sources()]
-        if name != "" and name not in names:
+        sources = {s.name: s for s in self._eligibility.sources()}
+        if name != "" and name not in sources:
             raise ValidationError("funding_source", _("Funding source must be one of: {sources}.")
-                                  .format(sources=", ".join(names)))
+                                  .format(sources=", ".join(sources)))
+        reason = ""
+        if name and self._eligibility.check_tag(case.intake_id, sources[name]):
+            reason = check_text("funding_exception_reason", exception_reason, m.MAX_SHORT, multiline=True)
+            if not reason.strip():
+                raise ValidationError("funding_exception_reason", _(
+                    "{source} takes this household only as an exception under the policy it adopted (45 CFR "
+                    "1611.5): note the reason.").format(source=name))
+            reason = reason.strip()
         with transaction(self._v.conn):
-            old = self._repo().set_funding_source(case_id, name)
-            self._v.audit("case.funding_source", f"case:{case_id}", old=old, new=name)
+            old = self._repo().set_funding_source(case_id, name, reason)
+            self._v.audit("case.funding_source", f"case:{case_id}", old=old, new=name, exception=bool(reason))
         return name
 
     def codes(self, case_id: int):

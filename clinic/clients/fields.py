@@ -65,6 +65,11 @@ FIELD_LABELS = {
     "consent_date": N_("Consent date"),
     "letter_language": N_("Letter language"),
     "rejection_note": N_("Why (rejection reason “other”)"),
+    "funding_exception_reason": N_("Reason for the exception"),
+    "source_name": N_("Funding source name"),
+    "income_ceiling_pct": N_("Income ceiling"),
+    "exception_ceiling_pct": N_("Exception ceiling"),
+    "asset_ceiling": N_("Asset ceiling"),
 }
 
 _CONTROL_OK_IN_TEXT = {"\n", "\t", "\r"}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 
-from clinic.errors import ValidationError
+from clinic.errors import UserError, ValidationError
 from clinic.i18n import N_, _
 
 MAX_HOUSEHOLD = 30
@@ -75,41 +75,110 @@ def shipped() -> dict[int, GuidelineTable]:
 
 
 CSV_HEADER = ("year", "effective", "region", "base", "per_additional", "source")
+MAX_AMOUNT = 1_000_000
+YEARS = (1990, 2100)
 
 
-def parse_csv(text: str) -> GuidelineTable:
-    """A new year's table from CSV with the columns year,effective,region,base,per_additional,source.
+@dataclass(frozen=True, slots=True)
+class GuidelineRow:
+    """One line of an admin's CSV as read, with its line number (the header is line 1)."""
 
-    One row per region; all three regions, one year, one effective date; the source is required so every
-    table in use says where its figures came from.
-    """
+    line: int
+    year: int
+    effective: dt.date
+    region: Region
+    base: int
+    per_additional: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelinePreview:
+    """What loading a CSV would store, shown before it is saved. `replaces`: the table now used for that
+    year (shipped or loaded before), which the new one would replace for intakes assessed from now on."""
+
+    table: GuidelineTable
+    rows: tuple[GuidelineRow, ...]
+    replaces: GuidelineTable | None = None
+
+
+def _row(number: int, row: dict) -> GuidelineRow:
+    try:
+        region = Region(row["region"].strip().lower())
+        base, per = int(row["base"].strip()), int(row["per_additional"].strip())
+        year = int(row["year"].strip())
+        effective = dt.date.fromisoformat(row["effective"].strip())
+        source = row["source"].strip()
+    except (ValueError, AttributeError):
+        raise ValidationError("csv", _("Line {line} of the table is not valid: region must be contiguous, "
+                                       "alaska or hawaii; amounts whole dollars; the date YYYY-MM-DD.")
+                              .format(line=number)) from None
+    if not 0 < base <= MAX_AMOUNT or not 0 < per <= MAX_AMOUNT or not YEARS[0] <= year <= YEARS[1]:
+        raise ValidationError("csv", _("Line {line} of the table has an amount that is not a positive whole "
+                                       "number of dollars, or a year that is not a year.").format(line=number))
+    if not source or None in row:  # None: more fields than columns
+        raise ValidationError("csv", _("Line {line} of the table has no source, or more fields than the "
+                                       "header.").format(line=number))
+    return GuidelineRow(number, year, effective, region, base, per, source)
+
+
+def parse_rows(text: str) -> tuple[GuidelineRow, ...]:
+    """The rows of a new year's table from CSV with the columns year,effective,region,base,per_additional,
+    source: one row per region, all three regions, one year, one effective date, one source (so every table
+    in use says where its figures came from). Each refusal names the line."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if tuple(reader.fieldnames or ()) != CSV_HEADER:
         raise ValidationError("csv", _("The table's first line must be: {header}.")
                               .format(header=",".join(CSV_HEADER)))
-    rows = list(reader)
-    regions: dict[Region, tuple[int, int]] = {}
-    years, dates, sources = set(), set(), set()
-    for number, row in enumerate(rows, start=2):
-        try:
-            region = Region(row["region"].strip().lower())
-            base, per = int(row["base"].strip()), int(row["per_additional"].strip())
-            years.add(int(row["year"].strip()))
-            dates.add(dt.date.fromisoformat(row["effective"].strip()))
-        except (ValueError, AttributeError):
-            raise ValidationError("csv", _("Line {line} of the table is not valid: region must be "
-                                           "contiguous, alaska or hawaii; amounts whole dollars; the date "
-                                           "YYYY-MM-DD.").format(line=number)) from None
-        if base <= 0 or per <= 0 or region in regions:
-            raise ValidationError("csv", _("Line {line} of the table repeats a region or has an amount "
-                                           "that is not positive.").format(line=number))
-        regions[region] = (base, per)
-        sources.add((row["source"] or "").strip())
-    if set(regions) != set(Region) or len(years) != 1 or len(dates) != 1 or len(sources) != 1 \
-            or "" in sources:
-        raise ValidationError("csv", _("The table needs exactly one row for each region, all with the same "
-                                       "year, effective date and a source."))
-    return GuidelineTable(year=years.pop(), effective=dates.pop(), source=sources.pop(), regions=regions)
+    rows: list[GuidelineRow] = []
+    for number, raw in enumerate(reader, start=2):
+        if not any((v or "").strip() for k, v in raw.items() if k is not None):
+            continue  # a blank line
+        row = _row(number, raw)
+        if any(r.region is row.region for r in rows):
+            raise ValidationError("csv", _("Line {line} of the table repeats the region {region}.")
+                                  .format(line=number, region=row.region.value))
+        if rows and (row.year, row.effective, row.source) != (rows[0].year, rows[0].effective, rows[0].source):
+            raise ValidationError("csv", _("Line {line} of the table has another year, effective date or "
+                                           "source than line {first}: a table is one year's.")
+                                  .format(line=number, first=rows[0].line))
+        rows.append(row)
+    missing = [r.value for r in Region if r not in {row.region for row in rows}]
+    if missing:
+        raise ValidationError("csv", _("The table has no row for: {regions}. It needs one row for each "
+                                       "region.").format(regions=", ".join(missing)))
+    return tuple(rows)
+
+
+MAX_CSV_BYTES = 64 * 1024  # three rows and a header: anything near this is not a guideline table
+
+
+def read_csv_file(path) -> str:
+    """A guideline CSV file as text (UTF-8, with or without BOM), reading at most MAX_CSV_BYTES + 1 bytes."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_CSV_BYTES + 1)
+    except OSError as exc:
+        raise UserError(_("The file could not be read: {reason}").format(
+            reason=exc.strerror or type(exc).__name__)) from None
+    if len(data) > MAX_CSV_BYTES:
+        raise ValidationError("csv", _("The file is too large for a poverty guideline table."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and "
+                          "try again.")) from None
+
+
+def parse_csv(text: str) -> GuidelineTable:
+    """A new year's table from CSV (see parse_rows)."""
+    return table_of(parse_rows(text))
+
+
+def table_of(rows: tuple[GuidelineRow, ...]) -> GuidelineTable:
+    first = rows[0]
+    return GuidelineTable(year=first.year, effective=first.effective, source=first.source,
+                          regions={r.region: (r.base, r.per_additional) for r in rows})
 
 
 def table_for(on: dt.date, tables: dict[int, GuidelineTable],

@@ -9,7 +9,7 @@ from clinic.access import Can
 from clinic.eligibility import guidelines
 from clinic.eligibility.assess import Assessment, assess_on
 from clinic.eligibility.funding import FundingSource, Qualification, qualify, sources_from_json
-from clinic.eligibility.guidelines import GuidelineTable, Region
+from clinic.eligibility.guidelines import GuidelinePreview, GuidelineTable, Region
 from clinic.eligibility.income import IncomeLine, IncomeSource, Period
 from clinic.errors import ValidationError
 from clinic.i18n import _
@@ -38,8 +38,16 @@ class Eligibility:
         return {int(k[len(_EFFECTIVE):]): dt.date.fromisoformat(v)
                 for k, v in EligibilityRepo(self._v.conn).settings(_EFFECTIVE) if v}
 
+    def preview_table_csv(self, text: str) -> GuidelinePreview:
+        """What load_table_csv would store, checked, saving nothing (admins). Refusals name the line."""
+        self._v.require(Can.MANAGE_SETTINGS)
+        rows = guidelines.parse_rows(text)
+        table = guidelines.table_of(rows)
+        return GuidelinePreview(table, rows, self.tables().get(table.year))
+
     def load_table_csv(self, text: str) -> GuidelineTable:
-        """An admin loads a new year's table (no code change). It applies from its effective date."""
+        """An admin loads a new year's table (no code change). It applies from its effective date. Results
+        already stored keep the table year and guideline they were computed with."""
         self._v.require(Can.MANAGE_SETTINGS)
         table = guidelines.parse_csv(text)
         with transaction(self._v.conn):
@@ -74,6 +82,24 @@ class Eligibility:
 
     def qualifies(self, a: Assessment) -> list[Qualification]:
         return qualify(a, self.sources())
+
+    def check_tag(self, intake_id: int, source: FundingSource) -> bool:
+        """Whether tagging a case from this intake with `source` takes an exception (45 CFR 1611.5: over the
+        source's income ceiling but within its exception ceiling, so a reason must be noted). Refused over
+        the exception ceiling, or over a ceiling without one. Judged on the intake's stored result (its table
+        year); an intake with no income recorded is not judged."""
+        result = self.for_intake(intake_id)[1]
+        if result is None:
+            return False
+        q = qualify(result, (source,))[0]
+        if q.qualifies:
+            return False
+        if not q.needs_exception:
+            raise ValidationError("funding_source", _(
+                "The household's income is {percent}% of the poverty guideline: over what {source} allows "
+                "({ceiling}%).").format(percent=result.percent, source=source.name,
+                                        ceiling=source.exception_ceiling_pct or source.income_ceiling_pct))
+        return True
 
     def save_for_intake(self, intake_id: int, lines, *, household_size: int | None, on: dt.date,
                         region: str) -> Assessment | None:

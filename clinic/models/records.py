@@ -223,6 +223,15 @@ class Case:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseFunding:
+    """A case's funding tag: the source's name ("" while none) and, when the household is over the source's
+    ceiling but within its exception ceiling (45 CFR 1611.5), the reason noted for the exception."""
+
+    source: str = ""
+    exception_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ClientDetails:
     """A client's own details as corrected after intake (the whole set; unchanged fields are kept)."""
 

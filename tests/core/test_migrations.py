@@ -50,8 +50,15 @@ def _fill_v1(conn) -> None:
         audit.append(conn, actor_id=1, action="intake.create", target="intake:1")
 
 
+_V1_COLUMNS_ADDED_LATER = {"cases": ("funding_exception_reason",)}  # with a default: v1 rows keep the rest
+
+
 def _snapshot(conn) -> dict[str, list[tuple]]:
-    return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()  # noqa: S608 - fixed names
+    def columns(t: str) -> str:
+        return ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({t})")
+                         if r[1] not in _V1_COLUMNS_ADDED_LATER.get(t, ()))
+
+    return {t: conn.execute(f"SELECT {columns(t)} FROM {t} ORDER BY rowid").fetchall()  # noqa: S608 - fixed names
             for t in V1_TABLES}
 
 

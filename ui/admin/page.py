@@ -1,4 +1,5 @@
-"""Administration (admins only): staff, backups (ui/admin/backup.py), a new recovery key, settings, retention.
+"""Administration (admins only): staff, backups (ui/admin/backup.py), a new recovery key, settings, retention,
+funding sources and guideline tables (ui/admin/funding.py).
 
 Staff changes run on the GUI thread under a busy cursor (the vault's connection belongs to it)."""
 
@@ -35,6 +36,7 @@ from clinic import models as m
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import N_, _, current_language
 from ui.admin.backup import BackupBox
+from ui.admin.funding import EligibilityBox
 from ui.admin.retention import RetentionDialog
 from ui.context import Page
 from ui.kit.errors import show_error
@@ -186,8 +188,8 @@ class AdminPage(Page):
         form.addRow(save_row)
         self.settings_fields = {"clinic_name": self.clinic_name, "clinic_address": self.clinic_address,
                                 "clinic_phone": self.clinic_phone, "idle_lock_minutes": self.idle_minutes}
-        right, self.backup_box = QVBoxLayout(), BackupBox(ctx, self)
-        for box in (self.backup_box, self.settings_box, self.recovery_box):
+        right, self.backup_box, self.eligibility_box = QVBoxLayout(), BackupBox(ctx, self), EligibilityBox(ctx, self)
+        for box in (self.backup_box, self.settings_box, self.recovery_box, self.eligibility_box):
             right.addWidget(box)
         right.addStretch(1)
         layout = QHBoxLayout(self)

@@ -102,10 +102,22 @@ class CaseRepo:
         row = self.conn.execute("SELECT funding_source FROM cases WHERE id = ?", (case_id,)).fetchone()
         return row[0] if row else ""
 
-    def set_funding_source(self, case_id: int, name: str) -> str:
+    def funding(self, case_id: int) -> tuple[str, str]:
+        """(funding_source, funding_exception_reason); ("", "") for no case."""
+        row = self.conn.execute("SELECT funding_source, funding_exception_reason FROM cases WHERE id = ?",
+                                (case_id,)).fetchone()
+        return (row[0], row[1]) if row else ("", "")
+
+    def set_funding_source(self, case_id: int, name: str, exception_reason: str = "") -> str:
         old = self.funding_source(case_id)
-        self.conn.execute("UPDATE cases SET funding_source = ? WHERE id = ?", (name, case_id))
+        self.conn.execute("UPDATE cases SET funding_source = ?, funding_exception_reason = ? WHERE id = ?",
+                          (name, exception_reason, case_id))
         return old
+
+    def rename_funding_source(self, old: str, new: str) -> int:
+        """Cases tagged `old` are tagged `new` (an admin renamed the source); how many."""
+        return self.conn.execute("UPDATE cases SET funding_source = ? WHERE funding_source = ?",
+                                 (new, old)).rowcount
 
     def assign(self, case_id: int, staff_id: int | None) -> None:
         self.conn.execute("UPDATE cases SET assigned_to = ? WHERE id = ?", (staff_id, case_id))
