@@ -14,6 +14,7 @@ Dates (birth, hearings) are relative to `today`, which defaults to the current d
 
 from __future__ import annotations
 
+from clinic.eligibility.income import line as income_line
 import datetime as dt
 import random
 import unicodedata
@@ -302,7 +303,7 @@ class _Person:
             channel=channel,
             site=rng.choice(_SITES[channel]),
             household_size=household,
-            monthly_income=max(0, min(income, 9000)),
+            income=(income_line("wages", max(0, min(income, 9000)), "month"),),
             needs=needs_t,
             urgency=urgency,
             next_date=next_date,
