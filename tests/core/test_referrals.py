@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from clinic.eligibility.income import line as income_line
 import datetime as dt
 import os
 import shutil
@@ -14,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from clinic import models as m
+from clinic.eligibility.income import line as income_line
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.home import Home
 from clinic.vault import Vault

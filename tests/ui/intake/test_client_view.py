@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from clinic.eligibility.income import line as income_line
 import datetime as dt
 
 import pytest
@@ -10,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from clinic import models as m
+from clinic.eligibility.income import line as income_line
 from tests.fixtures.intake import (
     CANARY,
     all_texts,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from clinic.eligibility.income import line as income_line
 import datetime as dt
 import shutil
 import tempfile
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 import ui.kit.printing
 from clinic import models as m
+from clinic.eligibility.income import line as income_line
 from clinic.home import Home
 from clinic.letters.disclosure import Group
 from clinic.vault import Vault
