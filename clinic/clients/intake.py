@@ -18,10 +18,10 @@ from clinic.clients.fields import (  # noqa: F401 - re-exported for callers of i
 )
 from clinic.conflicts.parties import PartyDraft, PartyKind
 from clinic.eligibility.assets import AssetKind, AssetLine
-from clinic.eligibility.assets import asset as asset_line
 from clinic.eligibility.assets import check_lines as check_assets
+from clinic.eligibility.assets import from_json as assets_from_json
 from clinic.eligibility.guidelines import Region
-from clinic.eligibility.income import IncomeLine
+from clinic.eligibility.income import IncomeLine, monthly_from_json
 from clinic.eligibility.income import line as income_line
 from clinic.errors import ValidationError
 from clinic.i18n import _
@@ -232,33 +232,6 @@ def _json_income(items: list) -> tuple[IncomeLine, ...]:
     return tuple(out)
 
 
-def _json_monthly_income(value, has_lines: bool) -> tuple[IncomeLine, ...]:
-    """The old single figure, still accepted from scripts written before income lines: one line
-    "other income, per month" (what the database migration made of stored ones). With lines too it is
-    refused: which one is right is not ours to guess."""
-    if has_lines:
-        raise ValidationError("monthly_income", _("Give the income as “income” lines only: “monthly_income” is "
-                                                  "the old single figure and cannot be combined with them."))
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        raise ValidationError("monthly_income", _("{field} must be {kind}.").format(
-            field=label("monthly_income"), kind=_type_name((int,))))
-    return (income_line("other", value, "month", field="monthly_income"),)
-
-
-def _json_assets(items: list) -> tuple[AssetLine, ...]:
-    out = []
-    for i, item in enumerate(items):
-        at = f"assets[{i}]"
-        if not isinstance(item, dict) or set(item) - {"kind", "value", "excluded"} or "value" not in item \
-                or not isinstance(item.get("kind", "other"), str):
-            raise ValidationError("assets", _("Each asset line needs a kind and a value."), path=at)
-        value = item["value"]
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise ValidationError("assets", _("Each asset line needs a kind and a value."), path=at)
-        out.append(asset_line(item.get("kind", "other"), value, item.get("excluded", False), path=at))
-    return tuple(out)
-
-
 def _type_name(types: tuple[type, ...]) -> str:
     names = {str: _("text"), int: _("a whole number"), float: _("a number"), bool: _("true or false"),
              list: _("a list"), dict: _("an object")}
@@ -355,7 +328,7 @@ def draft_from_json(obj) -> m.IntakeDraft:
         phones.append(m.Phone(number=p["number"], label=p.get("label", ""), **flags))
     income = _json_income(get("income") or [])
     if get("monthly_income") is not None:
-        income = _json_monthly_income(get("monthly_income"), bool(income))
+        income = monthly_from_json(get("monthly_income"), has_lines=bool(income))
     needs = []
     for n in get("needs") or []:
         if not isinstance(n, str):
@@ -399,7 +372,7 @@ def draft_from_json(obj) -> m.IntakeDraft:
                                         PartyKind.HOUSEHOLD),
         income=income,
         region=get("region") or "",
-        assets=_json_assets(get("assets") or []),
+        assets=assets_from_json(get("assets") or []),
     )
     return validate(draft)
 

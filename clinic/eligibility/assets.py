@@ -97,3 +97,18 @@ def countable(lines) -> Decimal | None:
     if not lines:
         return None
     return sum((ln.value for ln in lines if not ln.excluded), Decimal("0.00"))
+
+
+def from_json(items: list) -> tuple[AssetLine, ...]:
+    """The intake JSON's `assets`: objects {"kind", "value", "excluded"}; errors name `assets[i]`."""
+    out = []
+    for i, item in enumerate(items):
+        at = f"assets[{i}]"
+        if not isinstance(item, dict) or set(item) - {"kind", "value", "excluded"} or "value" not in item \
+                or not isinstance(item.get("kind", "other"), str):
+            raise ValidationError("assets", _("Each asset line needs a kind and a value."), path=at)
+        value = item["value"]
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValidationError("assets", _("Each asset line needs a kind and a value."), path=at)
+        out.append(asset(item.get("kind", "other"), value, item.get("excluded", False), path=at))
+    return tuple(out)

@@ -14,11 +14,11 @@ from clinic.access import Can
 from clinic.i18n import _, format_amount, format_money, format_percent
 from ui.cases.status import value_label
 from ui.context import AppContext
-from ui.intake.household import MEMBER_RELATIONSHIPS, PERIODS
 from ui.kit.format import format_date
 from ui.kit.forms import labelled, set_accessible
 from ui.kit.ops import VaultOp
 
+MEMBER_RELATIONSHIPS, PERIODS = cp.HOUSEHOLD_RELATIONSHIPS, income_model.PERIOD_LABELS
 ROWS = ("size", "members", "income", "annual", "percent", "assets", "countable", "funding")
 
 

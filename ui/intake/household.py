@@ -26,16 +26,14 @@ from PySide6.QtWidgets import (
 from clinic import GuidelineRegion, assess_income, asset_model, income_model, qualify_funding
 from clinic import conflict_parties as cp
 from clinic import models as m
-from clinic.i18n import N_, _, format_amount, format_money, format_percent
+from clinic.i18n import _, format_amount, format_money, format_percent
 from ui.intake.fields import MoneyEdit
 from ui.kit.forms import DateEdit, IntEdit, set_accessible
 from ui.kit.ops import VaultOp
 
 MAX_ROWS = 20
-MEMBER_RELATIONSHIPS = {"child": N_("Child"), "spouse": N_("Spouse"), "parent": N_("Parent"),
-                        "sibling": N_("Sibling"), "other_relative": N_("Other relative"), "other": N_("Other")}
-PERIODS = {"week": N_("per week"), "biweekly": N_("per two weeks"), "month": N_("per month"),
-           "year": N_("per year")}
+MEMBER_RELATIONSHIPS = cp.HOUSEHOLD_RELATIONSHIPS
+PERIODS = income_model.PERIOD_LABELS
 
 
 class AmountEdit(MoneyEdit):
