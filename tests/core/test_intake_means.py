@@ -201,3 +201,13 @@ def test_forgetting_an_intake_removes_its_assets_and_region(open_vault):
     for table in ("asset_lines", "intake_region"):
         assert admin.conn.execute(f"SELECT count(*) FROM {table} WHERE intake_id = ?",  # noqa: S608
                                   (receipt.intake_id,)).fetchone()[0] == 0
+
+
+def test_the_cli_prints_the_percent_as_each_language_writes_it(run_cli, home):
+    """`eligibility` in Spanish: "137,5 %" (Babel's es locale); in English "137.5%"; money as "$15,960"."""
+    args = ("eligibility", "--household", "1", "--income", "21945", "--year", "2026")
+    es = run_cli(*args, home=home, env={"CLINIC_LANG": "es"})
+    assert es.returncode == 0, es.stderr
+    assert es.stdout.startswith("137,5\xa0% de la pauta federal de pobreza de 2026 ($15,960 al año"), es.stdout
+    en = run_cli(*args, home=home, env={"CLINIC_LANG": "en"})
+    assert en.stdout.startswith("137.5% of the 2026 poverty guideline ($15,960 a year"), en.stdout
