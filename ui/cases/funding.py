@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from clinic import qualify_funding
 from clinic.access import Can
 from clinic.i18n import _
 from ui.kit.forms import set_accessible
@@ -43,9 +42,9 @@ class FundingControl(QWidget):
         self.case_id = case_id
 
         def read(v):
-            result = v.eligibility.for_intake(intake_id)[1] if intake_id is not None else None
-            sources = v.eligibility.sources()
-            fits = {q.source.name for q in qualify_funding(result, sources) if q.qualifies} if result else set()
+            sources = v.eligibility.sources()  # which fit: income and countable assets, as stored with the intake
+            means = v.eligibility.means(intake_id) if intake_id is not None else None
+            fits = {q.source.name for q in means.qualifications if q.qualifies} if means else set()
             return v.cases.funding_source(case_id), sources, fits
 
         loaded = VaultOp(self.ctx, self, read).run()
