@@ -211,3 +211,11 @@ def test_the_cli_prints_the_percent_as_each_language_writes_it(run_cli, home):
     assert es.stdout.startswith("137,5\xa0% de la pauta federal de pobreza de 2026 ($15,960 al año"), es.stdout
     en = run_cli(*args, home=home, env={"CLINIC_LANG": "en"})
     assert en.stdout.startswith("137.5% of the 2026 poverty guideline ($15,960 a year"), en.stdout
+
+
+def test_an_admin_sets_the_clinic_region_from_the_command_line(run_cli, home, open_vault):
+    """`guideline-table region hawaii` (admin): new intakes start there; a coordinator is refused."""
+    assert run_cli("guideline-table", "region", "hawaii", home=home, role="coordinator").returncode == 1
+    run = run_cli("guideline-table", "region", "hawaii", home=home, role="admin")
+    assert run.returncode == 0 and "Hawaii" in run.stdout, run.stderr
+    assert open_vault("admin").eligibility.default_region() is Region.HAWAII

@@ -80,6 +80,14 @@ def cmd_eligibility_table(args) -> int:
     """An admin loads a new year's guideline table from CSV into the vault."""
     from clinic.cli.common import CliError, unlock
 
+    if args.table_cmd == "region":
+        vault = unlock(args)
+        try:
+            region = vault.eligibility.set_default_region(args.region)
+        finally:
+            vault.lock()
+        print(_("New intakes now start with the region: {region}.").format(region=_(region.label)))
+        return 0
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -114,4 +122,6 @@ def add_commands(sub) -> None:
     sg = s.add_subparsers(dest="table_cmd", required=True)
     a = sg.add_parser("load")
     a.add_argument("file")
+    a = sg.add_parser("region", help=_("the clinic's region, where new intakes start"))
+    a.add_argument("region", choices=["contiguous", "alaska", "hawaii"])
     s.set_defaults(fn=cmd_eligibility_table)
