@@ -260,6 +260,18 @@ class HouseholdBox(QWidget):
         self.rows_changed.emit()
         self.update_result()
 
+    def row_counts(self) -> dict:
+        """How many member, income and asset rows the form has: a draft re-creates them before its values."""
+        return {"rows": [len(self.members), len(self.incomes), len(self.assets.rows)]}
+
+    def add_rows(self, payload: dict) -> None:
+        counts = payload.get("rows")
+        if not (isinstance(counts, list) and len(counts) == 3 and all(isinstance(n, int) for n in counts)):
+            return
+        for n, add in zip(counts, (self.new_member, self.new_income, self.assets.new_asset), strict=True):
+            for _i in range(min(max(n, 0), MAX_ROWS)):
+                add()
+
     # ----- reading ----------------------------------------------------------------------------------
 
     def household_members(self) -> tuple:
