@@ -44,6 +44,7 @@ _FACE = {
     "CONFLICT_NOTICE": "clinic.conflicts.parties:VOLUNTEER_NOTICE",
     "conflict_parties": "clinic.conflicts.parties",
     "income_model": "clinic.eligibility.income",
+    "asset_model": "clinic.eligibility.assets",
     "GuidelineRegion": "clinic.eligibility.guidelines:Region",
     "assess_income": "clinic.eligibility.assess:assess_on",
     "qualify_funding": "clinic.eligibility.funding:qualify",
@@ -91,6 +92,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, statically
     from clinic.conflicts import parties as conflict_parties  # noqa: F401
     from clinic.conflicts.parties import VOLUNTEER_NOTICE as CONFLICT_NOTICE  # noqa: F401
     from clinic.conflicts.parties import ClearResult as ClearResult
+    from clinic.eligibility import assets as asset_model  # noqa: F401
     from clinic.eligibility import income as income_model  # noqa: F401
     from clinic.eligibility.assess import assess_on as assess_income  # noqa: F401
     from clinic.eligibility.funding import FundingSource as FundingSource

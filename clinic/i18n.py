@@ -75,6 +75,34 @@ def format_money(amount: int | None, lang: str | None = None) -> str:
                            locale=NUMBER_LOCALES.get(lang or current_language(), "en_US"))
 
 
+def format_percent(percent, lang: str | None = None) -> str:
+    """A percentage (137.5 means 137.5 %) as the language writes it, with the decimals it has: "137.5%" in
+    English, "137,5 %" in Spanish (Babel's es locale; money keeps the US style, see NUMBER_LOCALES)."""
+    if percent is None:
+        return ""
+    from decimal import Decimal
+
+    from babel.numbers import format_percent as babel_percent
+
+    code = lang or current_language()
+    return babel_percent(Decimal(str(percent)) / 100, locale=code if code in LANGUAGES else "en",
+                         decimal_quantization=False)
+
+
+def format_amount(amount, lang: str | None = None) -> str:
+    """Dollars and cents (an income or asset line) in the one money style: "$1,250.50", "$1,250"."""
+    if amount is None:
+        return ""
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    value = Decimal(str(amount))
+    pattern = "¤#,##0" if value == value.to_integral_value() else "¤#,##0.00"
+    return format_currency(value, "USD", format=pattern, currency_digits=False,
+                           locale=NUMBER_LOCALES.get(lang or current_language(), "en_US"))
+
+
 def _(message: str) -> str:
     return translator_for(current_language()).gettext(message)
 

@@ -247,6 +247,7 @@ class Vault:
         vault = cls(home=home, conn=conn, keyfile=keyfile, keys=keys, data_key=data_key, user=user)
         vault.drafts.purge_stale()  # a draft untouched for a day is gone, whoever unlocks
         vault.conflicts.run_pending()  # an intake saved just before a crash gets its conflict check now
+        vault.eligibility.backfill()  # once, after migration 16: results for the monthly incomes it moved
         if vault.can(access.Can.MANAGE_STAFF) and vault.keys.privileged_private is not None:
             try:
                 if keyfile.pending_rotation:

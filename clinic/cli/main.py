@@ -97,12 +97,16 @@ def cmd_staff(args) -> int:
 def cmd_intake(args) -> int:
     from clinic.clients.intake import draft_from_json
 
-    draft = draft_from_json(load_json(args.file))  # refused before asking for a passphrase
+    obj = load_json(args.file)
+    draft = draft_from_json(obj)  # refused before asking for a passphrase
     vault = unlock(args)
     try:
         receipt = vault.intakes.record(draft)
     finally:
         vault.lock()
+    if isinstance(obj, dict) and obj.get("monthly_income") is not None:
+        print(_("Note: “monthly_income” is the old single figure: it was saved as the income line “other "
+                "income, per month”. Give “income” lines instead."), file=sys.stderr)
     print(receipt.client_ref)
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from decimal import Decimal
 
 from clinic import models as m
 from clinic.clients.fields import (  # noqa: F401 - re-exported for callers of intake_rules
@@ -16,8 +17,11 @@ from clinic.clients.fields import (  # noqa: F401 - re-exported for callers of i
     label,
 )
 from clinic.conflicts.parties import PartyDraft, PartyKind
+from clinic.eligibility.assets import AssetKind, AssetLine
+from clinic.eligibility.assets import check_lines as check_assets
+from clinic.eligibility.assets import from_json as assets_from_json
 from clinic.eligibility.guidelines import Region
-from clinic.eligibility.income import IncomeLine
+from clinic.eligibility.income import IncomeLine, monthly_from_json
 from clinic.eligibility.income import line as income_line
 from clinic.errors import ValidationError
 from clinic.i18n import _
@@ -53,10 +57,6 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
     if draft.household_size is not None and not 1 <= draft.household_size <= m.MAX_HOUSEHOLD:
         raise ValidationError("household_size", _("{field} must be a whole number from 1 to {max}.")
                               .format(field=label("household_size"), max=m.MAX_HOUSEHOLD))
-    if draft.monthly_income is not None and not 0 <= draft.monthly_income <= m.MAX_MONTHLY_INCOME:
-        raise ValidationError("monthly_income", _("{field} must be a whole number of dollars from 0 to "
-                                                  "{max}.").format(field=label("monthly_income"),
-                                                                   max=m.MAX_MONTHLY_INCOME))
     if not draft.consent_to_store:
         raise ValidationError("consent_to_store", _("The client's consent to store this information is "
                                                     "required before saving."))
@@ -76,9 +76,10 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
         if not isinstance(ln, IncomeLine):
             raise ValidationError("income", _("Each income line needs a source, an amount and a period."),
                                   path=f"income[{i}]")
-    if draft.region not in {r.value for r in Region}:
+    if draft.region and draft.region not in {r.value for r in Region}:
         raise ValidationError("region", _("{field} must be one of: {choices}.")
                               .format(field=label("region"), choices="contiguous, alaska, hawaii"))
+    check_assets(draft.assets)
     if draft.income and draft.household_size is None:
         raise ValidationError("household_size", _("Give the household size with the income lines."))
     for key, value in draft.sealed.items():
@@ -92,7 +93,7 @@ def validate(draft: m.IntakeDraft) -> m.IntakeDraft:
 _NEUTRAL = {
     "given_names": "X", "family_name_1": "X", "family_name_2": "", "preferred_name": "",
     "family_names": "X", "address": "", "site": "", "notes": "", "date_of_birth": None, "next_date": None,
-    "phones": (), "language": "es", "household_size": None, "monthly_income": None,
+    "phones": (), "language": "es", "household_size": None, "assets": (),
     "consent_to_store": True, "consent_language": "", "sealed": {},
 }
 
@@ -120,7 +121,7 @@ def problems(draft: m.IntakeDraft) -> list[ValidationError]:
             draft = neutral
 
 
-_ITEM = re.compile(r"^(phones|adverse_parties|household_members)\[(\d+)\]")
+_ITEM = re.compile(r"^(phones|adverse_parties|household_members|assets)\[(\d+)\]")
 
 
 def _set_aside(draft: m.IntakeDraft, path: str) -> m.IntakeDraft | None:
@@ -131,6 +132,8 @@ def _set_aside(draft: m.IntakeDraft, path: str) -> m.IntakeDraft | None:
         items = list(getattr(draft, attr))
         if attr == "phones":
             items[i] = m.Phone("555 0100")
+        elif attr == "assets":
+            items[i] = AssetLine(AssetKind.OTHER, Decimal("0.00"))
         else:
             items[i] = PartyDraft(PartyKind.ADVERSE if attr == "adverse_parties" else PartyKind.HOUSEHOLD,
                                   "X", "", None, False)
@@ -189,7 +192,7 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "preferred_name": (str,), "date_of_birth": (str,), "phone": (str,), "phones": (list,),
     "safe_to_call": (bool,), "safe_to_text": (bool,), "safe_to_leave_message": (bool,),
     "address": (str,), "language": (str,), "interpreter_needed": (bool,), "channel": (str,),
-    "site": (str,), "household_size": (int,), "monthly_income": (int, float), "needs": (list,),
+    "site": (str,), "household_size": (int,), "monthly_income": (int, float), "needs": (list,), "assets": (list,),
     "urgency": (str,), "next_date": (str,), "detained_family_member": (bool,),
     "consent_to_store": (bool,), "consent_language": (str,), "notes": (str,), "sealed": (dict,),
     "adverse_parties": (list,), "household_members": (list,), "income": (list,), "region": (str,),
@@ -323,12 +326,9 @@ def draft_from_json(obj) -> m.IntakeDraft:
             raise ValidationError("phones", _("{field} must be {kind}.").format(
                 field=label("phones"), kind=_type_name((bool,))), path=f"phones[{i}]")
         phones.append(m.Phone(number=p["number"], label=p.get("label", ""), **flags))
-    income = get("monthly_income")
-    if isinstance(income, float):
-        if income != income or income in (float("inf"), float("-inf")):
-            raise ValidationError("monthly_income", _("{field} must be {kind}.").format(
-                field=label("monthly_income"), kind=_type_name((int,))))
-        income = round(income)
+    income = _json_income(get("income") or [])
+    if get("monthly_income") is not None:
+        income = monthly_from_json(get("monthly_income"), has_lines=bool(income))
     needs = []
     for n in get("needs") or []:
         if not isinstance(n, str):
@@ -359,7 +359,6 @@ def draft_from_json(obj) -> m.IntakeDraft:
         channel=_enum("channel", m.Channel, get("channel") or "walk-in"),
         site=get("site") or "",
         household_size=get("household_size"),
-        monthly_income=income,
         needs=tuple(needs),
         urgency=_enum("urgency", m.Urgency, get("urgency") or "routine"),
         next_date=_json_date("next_date", get("next_date")),
@@ -371,8 +370,9 @@ def draft_from_json(obj) -> m.IntakeDraft:
         adverse_parties=_json_parties("adverse_parties", get("adverse_parties") or [], PartyKind.ADVERSE),
         household_members=_json_parties("household_members", get("household_members") or [],
                                         PartyKind.HOUSEHOLD),
-        income=_json_income(get("income") or []),
-        region=get("region") or "contiguous",
+        income=income,
+        region=get("region") or "",
+        assets=assets_from_json(get("assets") or []),
     )
     return validate(draft)
 

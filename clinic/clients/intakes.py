@@ -44,6 +44,9 @@ class Intakes:
         cleared, the case cannot be accepted (`Conflicts.require_cleared`). Bulk imports check on demand."""
         self._v.require(Can.RECORD_INTAKE)
         drafts = [intake_rules.validate(intake_rules.with_defaults(d)) for d in drafts]
+        if any(not d.region for d in drafts):
+            region = self._eligibility.default_region().value
+            drafts = [d if d.region else dataclasses.replace(d, region=region) for d in drafts]
         sealer = Sealer(self._v) if any(d.sealed for d in drafts) else None
         with transaction(self._v.conn):
             receipts = [self._record_one(d, sealer, is_demo) for d in drafts]
@@ -75,7 +78,8 @@ class Intakes:
         conflicts.add_parties(client_id=client_id, case_id=case_id, intake_id=intake_id,
                               drafts=[*draft.adverse_parties, *draft.household_members])
         self._eligibility.save_for_intake(intake_id, draft.income, household_size=draft.household_size,
-                                            on=dt.date.fromisoformat(at[:10]), region=draft.region)
+                                            on=dt.date.fromisoformat(at[:10]), region=draft.region,
+                                            assets=draft.assets)
         clients.touch_visit(client_id, at)
         clients.reindex(client_id)
         c = clients.get(client_id)

@@ -10,6 +10,10 @@ from enum import StrEnum
 
 from clinic.i18n import N_
 
+# A household member's relationship to the client, as the intake form offers it.
+HOUSEHOLD_RELATIONSHIPS = {"child": N_("Child"), "spouse": N_("Spouse"), "parent": N_("Parent"),
+                           "sibling": N_("Sibling"), "other_relative": N_("Other relative"), "other": N_("Other")}
+
 
 class PartyKind(StrEnum):
     ADVERSE = "adverse"

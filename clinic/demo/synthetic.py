@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from clinic import clock
 from clinic import models as m
+from clinic.eligibility.income import line as income_line
 
 GENERATOR_VERSION = 2  # bump when the stream for a seed changes (the benchmark's cached vault keys on it)
 
@@ -302,7 +303,7 @@ class _Person:
             channel=channel,
             site=rng.choice(_SITES[channel]),
             household_size=household,
-            monthly_income=max(0, min(income, 9000)),
+            income=(income_line("wages", max(0, min(income, 9000)), "month"),),
             needs=needs_t,
             urgency=urgency,
             next_date=next_date,

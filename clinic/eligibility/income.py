@@ -42,6 +42,10 @@ class Period(StrEnum):
         return {Period.WEEK: 52, Period.BIWEEKLY: 26, Period.MONTH: 12, Period.YEAR: 1}[self]
 
 
+PERIOD_LABELS = {"week": N_("per week"), "biweekly": N_("per two weeks"), "month": N_("per month"),
+                 "year": N_("per year")}
+
+
 @dataclass(frozen=True, slots=True)
 class IncomeLine:
     source: IncomeSource
@@ -75,3 +79,13 @@ def annual_income(lines: tuple[IncomeLine, ...] | list[IncomeLine]) -> Decimal:
     """The household's yearly income, to the cent."""
     total = sum((ln.amount * ln.per.per_year for ln in lines), Decimal("0"))
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def monthly_from_json(value, *, has_lines: bool) -> tuple[IncomeLine, ...]:
+    """The intake JSON's old single figure, still accepted from scripts written before income lines: one
+    line "other income, per month" (what migration 16 made of stored ones). Given with lines it is refused:
+    which of the two is right is not ours to guess."""
+    if has_lines:
+        raise ValidationError("monthly_income", _("Give the income as “income” lines only: “monthly_income” is "
+                                                  "the old single figure and cannot be combined with them."))
+    return (line("other", value, "month", field="monthly_income"),)

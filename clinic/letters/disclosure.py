@@ -32,7 +32,7 @@ from clinic.models import (  # noqa: F401 - Service, Group and their labels are 
 GROUP_FIELDS: dict[Group, tuple[str, ...]] = {
     Group.IDENTITY: ("full_name", "preferred_name", "date_of_birth", "client_ref"),
     Group.CONTACT: ("phone", "address", "preferred_language", "interpreter_needed"),
-    Group.HOUSEHOLD: ("household_size", "monthly_income"),
+    Group.HOUSEHOLD: ("household_size", "annual_income"),
     Group.NEEDS: ("needs", "urgency", "next_date", "detained_family_member"),
     Group.CASE_SUMMARY: ("problem_area", "case_status", "intake_notes"),
     Group.SEALED: tuple(f.value for f in SealedField),
@@ -48,7 +48,7 @@ FIELD_LABELS = {
     "preferred_language": N_("Preferred language"),
     "interpreter_needed": N_("Interpreter needed"),
     "household_size": N_("People in the household"),
-    "monthly_income": N_("Monthly household income"),
+    "annual_income": N_("Yearly household income"),
     "needs": N_("Needs"),
     "urgency": N_("Urgency"),
     "next_date": N_("Next hearing or deadline"),
@@ -145,7 +145,7 @@ def _group_values(group, client, intake, case, sealed_values, lang) -> list[tupl
             return []
         return [
             ("household_size", _number(intake.household_size, lang)),
-            ("monthly_income", _money(intake.monthly_income, lang)),
+            ("annual_income", _money(intake.annual_income, lang)),
         ]
     if group is Group.NEEDS:
         if intake is None:

@@ -43,7 +43,7 @@ def sample_intake() -> Intake:
     return Intake(
         id=IntakeId(1), client_id=ClientId(1), recorded_at=dt.datetime(2026, 11, 2, 9, 30),
         recorded_by=StaffId(2), recorded_by_name="Volunteer", site="Main office",
-        channel=Channel.WALK_IN, household_size=4, monthly_income=2150,
+        channel=Channel.WALK_IN, household_size=4, annual_income=25800,
         needs=(Need.WORKPLACE, Need.HOUSING), urgency=Urgency.SOON, next_date=dt.date(2026, 12, 3),
         detained_family_member=False, consent_to_store=True, consent_date=dt.date(2026, 11, 2),
         consent_language="es",

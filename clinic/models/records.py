@@ -57,7 +57,6 @@ class IntakeDraft:
     channel: Channel = Channel.WALK_IN
     site: str = ""
     household_size: int | None = None
-    monthly_income: int | None = None  # whole dollars a month
     needs: tuple[Need, ...] = ()
     urgency: Urgency = Urgency.ROUTINE
     next_date: dt.date | None = None  # next hearing, check-in or deadline
@@ -70,7 +69,8 @@ class IntakeDraft:
     adverse_parties: tuple = ()  # clinic.conflicts.parties.PartyDraft, kind adverse
     household_members: tuple = ()  # PartyDraft, kind household
     income: tuple = ()  # clinic.eligibility.income.IncomeLine
-    region: str = "contiguous"  # clinic.eligibility.guidelines.Region
+    region: str = ""  # clinic.eligibility.guidelines.Region; "" for the clinic's default region
+    assets: tuple = ()  # clinic.eligibility.assets.AssetLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,7 @@ class Intake:
     site: str
     channel: Channel
     household_size: int | None
-    monthly_income: int | None
+    annual_income: int | None  # whole dollars a year, from the intake's income lines; None without lines
     needs: tuple[Need, ...]
     urgency: Urgency
     next_date: dt.date | None

@@ -79,10 +79,28 @@ def test_readme_example_is_stored_field_for_field(run_cli, shared):
     assert client["date_of_birth"] == "1987-03-14" and client["language"] == "es"
     assert client["phones"] == [{"number": "+1 323 555 0142", "label": "", "safe_to_call": True,
                                  "safe_to_text": True, "safe_to_leave_message": False}]
-    assert (intake["household_size"], intake["monthly_income"], intake["needs"]) == (4, 2300,
-                                                                                     ["immigration", "food"])
+    # the old single figure is kept as what the migration makes of it: one line "other, per month"
+    assert (intake["household_size"], intake["annual_income"], intake["needs"]) == (4, 27600,
+                                                                                    ["immigration", "food"])
     assert intake["notes"] == "Esposo detenido el 28 de junio; dos hijos en casa."
     assert file["sealed"] == SEALED
+
+
+def test_the_old_monthly_income_key_becomes_an_income_line_with_a_note(run_cli, home, example):
+    """`monthly_income` (scripts written before income lines) is saved as one line, and stderr says so."""
+    run = _ok(run_cli("intake", "add", str(example), home=home, role="admin"))
+    assert "monthly_income" in run.stderr and "income" in run.stderr
+    ref = run.stdout.strip()
+    file = json.loads(_ok(run_cli("client", "show", ref, "--json", home=home, role="admin")).stdout)
+    assert file["intakes"][0]["annual_income"] == 2300 * 12
+
+
+def test_the_old_monthly_income_key_with_income_lines_is_refused(run_cli, home, tmp_path):
+    """Both the old figure and income lines: refused, the field named, nothing saved."""
+    path = tmp_path / "both.json"
+    path.write_text(json.dumps({"given_names": "Ana", "family_names": "Ruiz", "household_size": 2,
+                                "monthly_income": 900, "income": [{"source": "wages", "amount": 900}]}))
+    _refused(run_cli("intake", "add", str(path), home=home, role="admin"), "monthly_income")
 
 
 def test_every_json_example_in_the_readme_works(run_cli, home, tmp_path):

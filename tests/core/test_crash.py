@@ -74,13 +74,13 @@ def _check_everything(conn, writer, vault_id: str, privileged: bytes, volunteer_
         "SELECT id, ref, given_names, family_name_1, family_name_2, preferred_name, date_of_birth, address, "
         "language, interpreter_needed, last_visit FROM clients WHERE family_name_1 = 'Crash-Núñez'")}
     intakes = conn.execute(
-        "SELECT id, client_id, recorded_by, site, channel, household_size, monthly_income, urgency, "
+        "SELECT id, client_id, recorded_by, site, channel, household_size, urgency, "
         "next_date, consent_to_store, consent_language, notes, recorded_at FROM intakes "
         "WHERE recorded_by = ? AND notes LIKE 'canario %'", (volunteer_id,)).fetchall()
     indexed = {r[0] for r in conn.execute("SELECT rowid FROM client_search")}
     audited = {r[0] for r in conn.execute("SELECT target FROM audit WHERE action = 'intake.create'")}
     seen_clients: dict[int, int] = {}
-    for (intake_id, client_id, _by, site, channel, household, income, urgency, next_date, consent,
+    for (intake_id, client_id, _by, site, channel, household, urgency, next_date, consent,
          consent_language, notes, recorded_at) in intakes:
         canary = notes.split()[1]
         d = writer.draft_for(canary)
@@ -91,9 +91,10 @@ def _check_everything(conn, writer, vault_id: str, privileged: bytes, volunteer_
         assert c[2:10] == (d.given_names, d.family_name_1, d.family_name_2, d.preferred_name,
                            d.date_of_birth.isoformat(), d.address, d.language, int(d.interpreter_needed)), where
         assert c[10] is not None and c[10] >= recorded_at, f"{where}: last visit not recorded"
-        assert (site, channel, household, income, urgency, next_date, consent, consent_language, notes) == (
-            d.site, d.channel.value, d.household_size, d.monthly_income, d.urgency.value, None, 1, "es",
-            d.notes), where
+        assert (site, channel, household, urgency, next_date, consent, consent_language, notes) == (
+            d.site, d.channel.value, d.household_size, d.urgency.value, None, 1, "es", d.notes), where
+        lines = conn.execute("SELECT source, amount, per FROM income_lines WHERE intake_id = ?", (intake_id,))
+        assert lines.fetchall() == [(ln.source.value, str(ln.amount), ln.per.value) for ln in d.income], where
         needs = [r[0] for r in conn.execute("SELECT need FROM intake_needs WHERE intake_id = ? ORDER BY rowid",
                                             (intake_id,))]
         assert needs == [n.value for n in d.needs], f"{where}: needs {needs}"

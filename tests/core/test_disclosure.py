@@ -107,14 +107,15 @@ def test_phone_safety_is_said_in_words():
 
 def test_labels_dates_and_money_follow_the_language():
     """Spanish fields have Spanish labels, long Spanish dates and US-style dollars."""
-    intake = dataclasses.replace(sample_intake(), monthly_income=1250)
+    intake = dataclasses.replace(sample_intake(), annual_income=15000)
     client = dataclasses.replace(sample_client(), date_of_birth=dt.date(1990, 1, 31))
     es = {f.key: f for f in fields(ALL, "es", client=client, intake=intake)}
     en = {f.key: f for f in fields(ALL, "en", client=client, intake=intake)}
     assert es["date_of_birth"].label == "Fecha de nacimiento"
     assert es["date_of_birth"].value == "31 de enero de 1990"
     assert en["date_of_birth"].value == "January 31, 1990"
-    assert es["monthly_income"].value == en["monthly_income"].value == "$1,250"
+    assert es["annual_income"].value == en["annual_income"].value == "$15,000"
+    assert es["annual_income"].label == "Ingreso anual del hogar"
     assert es["a_number"].label != en["a_number"].label
 
 

@@ -151,7 +151,7 @@ def test_a_refused_intake_saves_nothing(module_vaults):
     (dict(date_of_birth=dt.date.today() + dt.timedelta(days=1)), "date_of_birth"),
     (dict(date_of_birth=dt.date(1850, 1, 1)), "date_of_birth"),
     (dict(household_size=0), "household_size"),
-    (dict(monthly_income=-1), "monthly_income"),
+    (dict(assets=(None,)), "assets"),
     (dict(language="fr"), "language"),
     (dict(phones=(m.Phone("call me maybe"),)), "phone"),
     (dict(phones=tuple(m.Phone(f"555 010{i}") for i in range(6))), "phones"),
@@ -204,7 +204,7 @@ json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=
 json_keys = st.sampled_from(sorted(
     ["given_names", "family_names", "family_name_1", "family_name_2", "preferred_name", "date_of_birth",
      "phone", "phones", "safe_to_call", "safe_to_text", "safe_to_leave_message", "address", "language",
-     "interpreter_needed", "channel", "site", "household_size", "monthly_income", "needs", "urgency",
+     "interpreter_needed", "channel", "site", "household_size", "monthly_income", "needs", "urgency", "income", "assets", "region",
      "next_date", "detained_family_member", "consent_to_store", "consent_language", "notes", "sealed"]
 )) | st.text(max_size=20)
 

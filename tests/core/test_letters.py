@@ -29,7 +29,7 @@ CLIENT = dataclasses.replace(
     phones=(Phone("555-0142", "Ctlabelqx", safe_to_call=False),), address="12 Ctaddrqx Lane",
     language="pt", interpreter_needed=True)
 INTAKE = dataclasses.replace(
-    sample_intake(), household_size=37, monthly_income=98765, needs=(Need.FOOD,),
+    sample_intake(), household_size=37, annual_income=98765, needs=(Need.FOOD,),
     urgency=Urgency.URGENT, next_date=dt.date(2029, 9, 19), detained_family_member=True,
     notes="Notesqx: the intake notes.")
 CASE = dataclasses.replace(sample_case(), status=CaseStatus.CLOSED, need=Need.HOUSING, next_date=None)

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from clinic import models as m
+from clinic.eligibility.income import line as income_line
 from clinic.errors import NotFound, PermissionDenied, ValidationError
 from clinic.home import Home
 from clinic.vault import Vault
@@ -42,7 +43,7 @@ def template(tmp_path_factory):
     receipt = vault.intakes.record(m.IntakeDraft(
         given_names="Zenobia", family_name_1="Ruiz", family_name_2="Peña", date_of_birth=dt.date(1990, 5, 1),
         phones=(m.Phone("+1 213 555 0199"),), address=CANARY["contact"], language="es",
-        household_size=5, monthly_income=4321, needs=(m.Need.DETENTION, m.Need.FOOD),
+        household_size=5, income=(income_line("wages", 4321, "year"),), needs=(m.Need.DETENTION, m.Need.FOOD),
         detained_family_member=True, consent_to_store=True, notes=CANARY["case_summary"],
         sealed={m.SealedField.A_NUMBER: CANARY["sealed"], m.SealedField.IMMIGRATION_STATUS: "TPS-CANARIO"}))
     food = vault.partners.add(m.PartnerDraft(name="Banco de Comida", services=("food_relief",),

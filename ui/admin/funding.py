@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 import clinic
-from clinic.i18n import N_, _
+from clinic.i18n import N_, _, format_percent
 from ui.admin.guidelines import GuidelineTableDialog
 from ui.kit.format import format_money
 from ui.kit.forms import FieldErrors, IntEdit, labelled
@@ -35,7 +35,7 @@ from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel, SortProxy
 
 
 def _pct(value: int | None) -> str:
-    return _("none") if value is None else _("{pct}% of the guideline").format(pct=value)
+    return _("none") if value is None else _("{pct} of the guideline").format(pct=format_percent(value))
 
 
 def _yes(value: bool) -> str:

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from clinic import models as m
-from clinic import qualify_funding
 from clinic.access import Can
-from clinic.i18n import _
+from clinic.i18n import _, format_percent
 from ui.kit.forms import FieldErrors, labelled, set_accessible
 from ui.kit.ops import VaultOp
 
@@ -34,6 +33,7 @@ class FundingControl(QWidget):
         self.qualifying: set[str] = set()
         self.exception: set[str] = set()  # sources this household needs an exception (and a reason) for
         self.over: set[str] = set()  # sources whose limits this household is over, exception included
+        self.over_assets: set[str] = set()  # ... of which the countable assets are over the asset ceiling
         self.errors = FieldErrors()
         self.label, self.value, self.note = QLabel(), QLabel(), QLabel()
         self.note.setWordWrap(True)
@@ -73,25 +73,26 @@ class FundingControl(QWidget):
         self.case_id = case_id
 
         def read(v):
-            result = v.eligibility.for_intake(intake_id)[1] if intake_id is not None else None
-            sources = v.eligibility.sources()
-            quals = qualify_funding(result, sources) if result else []
+            sources = v.eligibility.sources()  # which fit: income and countable assets, as stored with the intake
+            means = v.eligibility.means(intake_id) if intake_id is not None else None
+            quals = means.qualifications if means else ()
             return (v.cases.funding(case_id), sources, {q.source.name for q in quals if q.qualifies},
                     {q.source.name for q in quals if q.needs_exception},
-                    {q.source.name for q in quals if not q.qualifies and not q.needs_exception})
+                    {q.source.name for q in quals if not q.qualifies and not q.needs_exception},
+                    {q.source.name for q in quals if q.over_assets})
 
         loaded = VaultOp(self.ctx, self, read).run()
         if loaded is None:
             self.clear()
             return
-        self.current, self.sources, self.qualifying, self.exception, self.over = loaded
+        self.current, self.sources, self.qualifying, self.exception, self.over, self.over_assets = loaded
         self.errors.clear()
         self.reason.setText(self.current.exception_reason)
         self.retranslate()
 
     def clear(self) -> None:
         self.case_id, self.current, self.sources = None, m.CaseFunding(), ()
-        self.qualifying, self.exception, self.over = set(), set(), set()
+        self.qualifying, self.exception, self.over, self.over_assets = set(), set(), set(), set()
         self.errors.clear()
         self.reason.clear()
         self.retranslate()
@@ -114,10 +115,13 @@ class FundingControl(QWidget):
         source = next((s for s in self.sources if s.name == name), None)
         notes = []
         if source and name in self.exception:
-            notes.append(_("The household is over {source}'s ceiling ({ceiling}%) but within its exception "
-                           "ceiling ({exception}%): note the reason for the exception (45 CFR 1611.5).")
-                         .format(source=name, ceiling=source.income_ceiling_pct,
-                                 exception=source.exception_ceiling_pct))
+            notes.append(_("The household is over {source}'s ceiling ({ceiling}) but within its exception "
+                           "ceiling ({exception}): note the reason for the exception (45 CFR 1611.5).")
+                         .format(source=name, ceiling=format_percent(source.income_ceiling_pct),
+                                 exception=format_percent(source.exception_ceiling_pct)))
+        elif source and name in self.over_assets:
+            notes.append(_("The household's countable assets are over {source}'s asset ceiling.").format(
+                source=name))
         elif source and name in self.over:
             notes.append(_("The household's income is over what {source} allows.").format(source=name))
         if source and source.lsc_funded:

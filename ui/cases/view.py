@@ -31,10 +31,11 @@ from ui.cases.deadlines import DeadlinesBox
 from ui.cases.documents import DocumentsPane
 from ui.cases.funding import FundingControl
 from ui.cases.hold import HoldControl
+from ui.cases.household import HouseholdSection
 from ui.cases.status import SealedSection, StatusDialog, value_label
 from ui.context import AppContext
 from ui.kit import keys
-from ui.kit.format import format_date, format_money, format_when
+from ui.kit.format import format_date, format_when
 from ui.kit.forms import FieldErrors, labelled, set_accessible
 from ui.kit.ops import VaultOp
 from ui.kit.tablemodel import Column, RowTableModel
@@ -51,9 +52,8 @@ HISTORY_COLUMNS = (
 )
 # Rows of the intake summary: (key, label msgid). Labels shared with the intake form come from the core.
 INTAKE_ROWS = (("recorded", N_("Recorded")), ("volunteer", N_("Recorded by")),
-               ("channel", None), ("site", None), ("needs", None), ("household_size", None),
-               ("monthly_income", None), ("next_date", None), ("detained_family_member", None),
-               ("notes", N_("Intake notes")))
+               ("channel", None), ("site", None), ("needs", None), ("next_date", None),
+               ("detained_family_member", None), ("notes", N_("Intake notes")))
 
 
 @dataclass
@@ -79,7 +79,11 @@ class CaseFileView(QWidget):
         content = QWidget()
         grid = QGridLayout(content)
         grid.addLayout(self._build_header(), 0, 0, 1, 2)
-        grid.addWidget(self._build_intake(), 1, 0)
+        self.household = HouseholdSection(ctx)  # size, members, income, % of guideline, funding (ui/cases/household.py)
+        left = QVBoxLayout()
+        left.addWidget(self._build_intake())
+        left.addWidget(self.household)
+        grid.addLayout(left, 1, 0)
         self.sealed = SealedSection(ctx)
         grid.addWidget(self.sealed, 1, 1)
         grid.addWidget(self._build_notes(), 2, 0)
@@ -214,6 +218,7 @@ class CaseFileView(QWidget):
         self.sealed.retranslate()
         self.deadlines.retranslate()
         self.codes.retranslate()
+        self.household.retranslate()
         self.notes_box.setTitle(_("Notes"))
         set_accessible(self.notes, _("Notes, oldest first"))
         self.note_label.setText(_("New &note"))
@@ -263,14 +268,11 @@ class CaseFileView(QWidget):
     def _render_intake(self, i: m.Intake | None) -> None:
         values = dict.fromkeys(self.intake_values, "")
         if i is not None:
-            income = "" if i.monthly_income is None else _("{amount} a month").format(
-                amount=format_money(i.monthly_income))
             values.update(
                 recorded=format_when(i.recorded_at), volunteer=i.recorded_by_name,
                 channel=_(m.CHANNEL_LABELS[i.channel]), site=i.site,
                 needs=", ".join(_(m.NEED_LABELS[n]) for n in i.needs),
-                household_size="" if i.household_size is None else str(i.household_size),
-                monthly_income=income, next_date=format_date(i.next_date),
+                next_date=format_date(i.next_date),
                 detained_family_member=_("Yes") if i.detained_family_member else _("No"), notes=i.notes)
         for key, text in values.items():
             self.intake_values[key].setText(text)
@@ -300,6 +302,7 @@ class CaseFileView(QWidget):
         self.hold.set_case(case_id)
         self.codes.load(case)
         self.funding.set_case(case_id, case.intake_id)
+        self.household.load(case_id, intake)
         self.sealed.show_client(case.client_id, file.sealed_fields)
         self._render()
 
@@ -318,6 +321,7 @@ class CaseFileView(QWidget):
         self.hold.clear()
         self.codes.clear()
         self.funding.clear()
+        self.household.clear()
         self.documents.clear()
         self.note_errors.clear()
         self.note_edit.clear()

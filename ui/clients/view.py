@@ -291,8 +291,8 @@ class ClientFileView(QWidget):
             rows.append((_("Family member detained"), _("Yes") if intake.detained_family_member else _("No")))
             if intake.household_size is not None:
                 rows.append((_("Household size"), str(intake.household_size)))
-            if intake.monthly_income is not None:
-                rows.append((_("Monthly income"), format_money(intake.monthly_income)))
+            if intake.annual_income is not None:
+                rows.append((_("Yearly household income"), format_money(intake.annual_income)))
             rows.append((_("Consent to store"), _("Given on {date}, read in {language}").format(
                 date=format_date(intake.consent_date), language=language_name(intake.consent_language))
                 if intake.consent_to_store else _("Not given")))

@@ -1,4 +1,4 @@
-"""Household members and income lines at intake, with the live % of the poverty guideline.
+"""Household members, income lines and assets at intake, with the live % of the poverty guideline.
 
 Keyboard-first: "Add a household member" / "Add an income line" put a new row after the others and focus
 it; Ctrl+Delete in a row (or its Remove button) takes the row out. The guideline tables and funding
@@ -23,19 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import GuidelineRegion, assess_income, income_model, qualify_funding
+from clinic import GuidelineRegion, assess_income, asset_model, income_model, qualify_funding
 from clinic import conflict_parties as cp
 from clinic import models as m
-from clinic.i18n import N_, NUMBER_LOCALES, _, current_language, format_money
+from clinic.i18n import _, format_amount, format_money, format_percent
 from ui.intake.fields import MoneyEdit
 from ui.kit.forms import DateEdit, IntEdit, set_accessible
 from ui.kit.ops import VaultOp
 
 MAX_ROWS = 20
-MEMBER_RELATIONSHIPS = {"child": N_("Child"), "spouse": N_("Spouse"), "parent": N_("Parent"),
-                        "sibling": N_("Sibling"), "other_relative": N_("Other relative"), "other": N_("Other")}
-PERIODS = {"week": N_("per week"), "biweekly": N_("per two weeks"), "month": N_("per month"),
-           "year": N_("per year")}
+MEMBER_RELATIONSHIPS = cp.HOUSEHOLD_RELATIONSHIPS
+PERIODS = income_model.PERIOD_LABELS
 
 
 class AmountEdit(MoneyEdit):
@@ -63,7 +61,9 @@ class AmountEdit(MoneyEdit):
         return _("Enter the amount in dollars (cents allowed), for example 1,250.50.")
 
 
-class _Row(QWidget):
+class LineRow(QWidget):
+    """One row of fields and its Remove button (members, income lines, assets)."""
+
     removed = Signal(object)
 
     def __init__(self, widgets: list[QWidget], parent: QWidget | None = None):
@@ -90,7 +90,7 @@ class _Row(QWidget):
         return super().eventFilter(watched, event)
 
 
-class MemberRow(_Row):
+class MemberRow(LineRow):
     def __init__(self, parent: QWidget | None = None):
         self.name = QLineEdit()
         self.name.setMaxLength(m.MAX_NAME)
@@ -116,7 +116,7 @@ class MemberRow(_Row):
                              self.relationship.currentData(), self.date_of_birth.date())
 
 
-class IncomeRow(_Row):
+class IncomeRow(LineRow):
     def __init__(self, parent: QWidget | None = None):
         self.source = QComboBox()
         for source in income_model.IncomeSource:
@@ -151,15 +151,19 @@ class IncomeRow(_Row):
 
 
 class HouseholdBox(QWidget):
-    """Members, income lines and region; `household_size` is the form's own field, read for the label."""
+    """Members, income lines, assets (ui/intake/assets.py) and region; `household_size` is the form's own
+    field, read for the label."""
 
     rows_changed = Signal()  # the page re-chains its tab order
     edited = Signal(object)  # a row's field typed in: the page clears its error mark
 
-    def __init__(self, household_size: IntEdit, parent: QWidget | None = None):
+    def __init__(self, household_size: IntEdit, assets, parent: QWidget | None = None):
         super().__init__(parent)
         self.household_size = household_size
+        self.assets = assets
         self._reference: tuple | None = None  # (tables, clinic effective dates, funding sources)
+        self._default_region = GuidelineRegion.CONTIGUOUS  # the clinic's, read with the reference
+        self._region_chosen = False  # the volunteer picked one: a late default must not undo it
         self.members: list[MemberRow] = []
         self.incomes: list[IncomeRow] = []
         self.members_label, self.incomes_label = QLabel(), QLabel()
@@ -181,6 +185,7 @@ class HouseholdBox(QWidget):
             layout.addWidget(label)
             layout.addLayout(rows)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(assets)
         region_row = QHBoxLayout()
         region_row.addWidget(self.region_label)
         region_row.addWidget(self.region)
@@ -190,6 +195,10 @@ class HouseholdBox(QWidget):
         self.add_member.clicked.connect(self.new_member)
         self.add_income.clicked.connect(self.new_income)
         self.region.currentIndexChanged.connect(self.update_result)
+        self.region.activated.connect(self._region_picked)
+        assets.changed.connect(self.update_result)
+        assets.rows_changed.connect(self.rows_changed)
+        assets.edited.connect(self.edited)
         household_size.textChanged.connect(self.update_result)
 
     # ----- rows -------------------------------------------------------------------------------------
@@ -236,7 +245,7 @@ class HouseholdBox(QWidget):
 
     def inputs(self) -> list[QWidget]:
         return [*[w for r in self.members for w in r.widgets], self.add_member,
-                *[w for r in self.incomes for w in r.widgets], self.add_income, self.region]
+                *[w for r in self.incomes for w in r.widgets], self.add_income, *self.assets.inputs(), self.region]
 
     def reset(self) -> None:
         for row in [*self.members, *self.incomes]:
@@ -245,9 +254,23 @@ class HouseholdBox(QWidget):
             row.deleteLater()
         self.members.clear()
         self.incomes.clear()
-        self.region.setCurrentIndex(0)
+        self.assets.reset()
+        self._region_chosen = False
+        self.region.setCurrentIndex(max(0, self.region.findData(self._default_region.value)))
         self.rows_changed.emit()
         self.update_result()
+
+    def row_counts(self) -> dict:
+        """How many member, income and asset rows the form has: a draft re-creates them before its values."""
+        return {"rows": [len(self.members), len(self.incomes), len(self.assets.rows)]}
+
+    def add_rows(self, payload: dict) -> None:
+        counts = payload.get("rows")
+        if not (isinstance(counts, list) and len(counts) == 3 and all(isinstance(n, int) for n in counts)):
+            return
+        for n, add in zip(counts, (self.new_member, self.new_income, self.assets.new_asset), strict=True):
+            for _i in range(min(max(n, 0), MAX_ROWS)):
+                add()
 
     # ----- reading ----------------------------------------------------------------------------------
 
@@ -284,11 +307,17 @@ class HouseholdBox(QWidget):
             self._reference = None
         else:
             VaultOp(ctx, self, lambda v: (v.eligibility.tables(), v.eligibility.clinic_effective(),
-                                          v.eligibility.sources())).success(self._set_reference).run()
+                                          v.eligibility.sources(), v.eligibility.default_region())
+                    ).success(self._set_reference).run()
         self.update_result()
 
     def _set_reference(self, reference: tuple) -> None:
-        self._reference = reference
+        *self._reference, self._default_region = reference
+        if not self._region_chosen:
+            self.region.setCurrentIndex(max(0, self.region.findData(self._default_region.value)))
+
+    def _region_picked(self, _index: int) -> None:
+        self._region_chosen = True
 
     def update_result(self, *_args) -> None:
         self.result.setText(self.result_text())
@@ -303,21 +332,25 @@ class HouseholdBox(QWidget):
         region = GuidelineRegion(self.region.currentData())
         a = assess_income(lines, household_size=size, on=dt.date.today(), tables=tables,
                           clinic_effective=effective, region=region)
-        lang = current_language()
-        pct = format_decimal(a.percent, format="#,##0.#", locale=NUMBER_LOCALES.get(lang, "en_US"))
         income = format_money(int(a.annual_income.to_integral_value(ROUND_HALF_UP)))
-        text = _("Annual income {income}: {pct}% of the {year} poverty guideline ({guideline}, household of "
-                 "{size}, {region}).").format(income=income, pct=pct, year=a.table_year,
+        text = _("Annual income {income}: {pct} of the {year} poverty guideline ({guideline}, household of "
+                 "{size}, {region}).").format(income=income, pct=format_percent(a.percent), year=a.table_year,
                                                guideline=format_money(a.guideline), size=size,
                                                region=_(region.label))
-        results = qualify_funding(a, sources)
+        assets = asset_model.countable(self.assets.lines())
+        if assets is not None:
+            text += " " + _("Countable assets: {amount}.").format(amount=format_amount(assets))
+        results = qualify_funding(a, sources, countable_assets=assets)
         names = [q.source.name for q in results if q.qualifies]
         exceptions = [q.source.name for q in results if q.needs_exception]
+        over = [q.source.name for q in results if q.over_assets]
         text += "\n" + (_("Qualifies for: {sources}.").format(sources=", ".join(names)) if names
                         else _("Qualifies for no funding source."))
         if exceptions:
             text += "\n" + _("Only with an exception and its reason noted: {sources}.").format(
                 sources=", ".join(exceptions))
+        if over:
+            text += "\n" + _("Over the asset limit of: {sources}.").format(sources=", ".join(over))
         for q in results:
             if q.source.lsc_funded and (q.qualifies or q.needs_exception):
                 text += "\n" + _("{source} is LSC-funded and may not be able to serve clients without certain "
@@ -337,4 +370,5 @@ class HouseholdBox(QWidget):
         for rows in (self.members, self.incomes):
             for n, row in enumerate(rows, 1):
                 row.retranslate(n)
+        self.assets.retranslate()
         self.update_result()

@@ -74,7 +74,8 @@ class IntakePage(Page):
         self._blank = self.form.state()
         self.draft_hook = DraftHook.for_widgets(  # kept at lock, without the sealed fields (ui.kit.drafts)
             ctx, self, "intake", widgets=lambda: [w for w in self.form.inputs() if w not in self.form.sealed.values()],
-            dirty=self.has_input, reset=lambda: self._reset(keep_site=False))
+            dirty=self.has_input, reset=lambda: self._reset(keep_site=False),
+            extra=self.form.household.row_counts, prepare=self.form.household.add_rows)  # rows typed come back
         for edit in (self.form.notes, *[w for w in self.form.sealed.values() if isinstance(w, QPlainTextEdit)]):
             edit.installEventFilter(self)
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from clinic import models as m
 from clinic.errors import ValidationError
 from clinic.i18n import N_, _
-from ui.intake.fields import MoneyEdit, PhoneRow, line_edit, plain_edit
+from ui.intake.assets import AssetsBox
+from ui.intake.fields import PhoneRow, line_edit, plain_edit
 from ui.intake.household import HouseholdBox
 from ui.intake.parties import AdversePartiesBox
 from ui.kit import theme
@@ -76,21 +77,13 @@ class IntakeForm(QWidget):
         self.household_box, form = self._box()
         self.household_size = IntEdit(minimum=1, maximum=m.MAX_HOUSEHOLD)
         self.household_size.setFixedWidth(self.household_size.fontMetrics().horizontalAdvance("0000") + 24)
-        self.monthly_income = MoneyEdit()
-        self.monthly_income.setFixedWidth(self.monthly_income.fontMetrics().horizontalAdvance("1,000,000") + 28)
-        money = QWidget()
-        money_row = QHBoxLayout(money)
-        money_row.setContentsMargins(0, 0, 0, 0)
-        money_row.addWidget(self.household_size)
-        money_row.addSpacing(24)
-        self.income_label = QLabel()
-        self.income_label.setBuddy(self.monthly_income)
-        money_row.addWidget(self.income_label)
-        money_row.addWidget(self.monthly_income)
-        money_row.addStretch(1)
-        self._row(form, N_("&Household size"), money).setBuddy(self.household_size)
-        self._labels.append((self.income_label, N_("&Monthly income (dollars)")))
-        self.household = HouseholdBox(self.household_size)
+        size = QWidget()
+        size_row = QHBoxLayout(size)
+        size_row.setContentsMargins(0, 0, 0, 0)
+        size_row.addWidget(self.household_size)
+        size_row.addStretch(1)
+        self._row(form, N_("&Household size"), size).setBuddy(self.household_size)
+        self.household = HouseholdBox(self.household_size, AssetsBox())
         form.addRow(self.household)
         outer.addWidget(self.household_box)
         self.parties_box = AdversePartiesBox()
@@ -231,7 +224,7 @@ class IntakeForm(QWidget):
             "ask us to delete it.”"))
         self.consent.setText(_("The person agrees that the clinic stores this information (re&quired)"))
         self.notes.setPlaceholderText(_("Enter adds a line here; Ctrl+Enter saves the intake."))
-        for edit in (self.date_of_birth, self.next_date, self.monthly_income):
+        for edit in (self.date_of_birth, self.next_date):
             edit.retranslate()
 
     # ----- reading ----------------------------------------------------------------------------------
@@ -242,7 +235,7 @@ class IntakeForm(QWidget):
             self.given_names, self.family_name_1, self.family_name_2, self.preferred_name,
             self.date_of_birth, self.language, self.interpreter,
             *[w for phone in self.phones for w in phone.widgets()], self.address,
-            self.household_size, self.monthly_income, *self.household.inputs(),
+            self.household_size, *self.household.inputs(),
             *self.parties_box.inputs(),
             *self.needs.values(), *self.urgency.values(), self.detained, self.next_date, self.channel,
             self.site, self.notes, *self.sealed.values(), self.consent_language, self.consent,
@@ -258,13 +251,13 @@ class IntakeForm(QWidget):
             if isinstance(w, QComboBox):
                 return w.currentIndex()
             return w.isChecked()
-        return tuple(one(w) for w in self.inputs() if w is not self.site and w is not self.channel)
+        # the site, channel and region may be set for the volunteer (kept, the clinic's default): not typing
+        return tuple(one(w) for w in self.inputs() if w not in (self.site, self.channel, self.household.region))
 
     def local_problems(self) -> list[tuple[QWidget, str]]:
         """Fields the core cannot be asked about: what was typed is not a date or a number."""
-        return [(w, w.error_message()) for w in (self.date_of_birth, self.household_size,
-                                                 self.monthly_income, self.next_date) if not w.is_valid()] \
-            + self.household.local_problems()
+        return [(w, w.error_message()) for w in (self.date_of_birth, self.household_size, self.next_date)
+                if not w.is_valid()] + self.household.local_problems() + self.household.assets.local_problems()
 
     def _text(self, field: m.SealedField) -> str:
         w = self.sealed[field]
@@ -285,7 +278,6 @@ class IntakeForm(QWidget):
             channel=m.Channel(self.channel.currentData()),
             site=self.site.text().strip(),
             household_size=self.household_size.value(),
-            monthly_income=self.monthly_income.value(),
             needs=tuple(n for n, box in self.needs.items() if box.isChecked()),
             urgency=next(u for u, r in self.urgency.items() if r.isChecked()),
             next_date=self.next_date.date(),
@@ -299,6 +291,7 @@ class IntakeForm(QWidget):
             household_members=self.household.household_members(),
             income=self.household.income_lines(),
             region=self.household.region_value(),
+            assets=self.household.assets.lines(),
         )
 
     def fields(self) -> dict[str, QWidget]:
@@ -310,7 +303,7 @@ class IntakeForm(QWidget):
             "family_names": self.family_name_1, "family_name_2": self.family_name_2,
             "preferred_name": self.preferred_name, "date_of_birth": self.date_of_birth,
             "language": self.language, "interpreter_needed": self.interpreter, "address": self.address,
-            "household_size": self.household_size, "monthly_income": self.monthly_income,
+            "household_size": self.household_size, "assets": self.household.assets.first(),
             "needs": self.needs[m.Need.IMMIGRATION], "urgency": self.urgency[m.Urgency.ROUTINE],
             "next_date": self.next_date, "detained_family_member": self.detained, "channel": self.channel,
             "site": self.site, "notes": self.notes, "consent_to_store": self.consent,
@@ -324,6 +317,7 @@ class IntakeForm(QWidget):
         typed = [row for row in self.phones if row.phone() is not None]
         fields |= {f"phones[{i}]": row.number for i, row in enumerate(typed)}
         fields |= {f"sealed.{field.value}": widget for field, widget in self.sealed.items()}
+        fields |= self.household.assets.fields()
         named = [(name, rel) for name, rel in self.parties_box.rows if name.text().strip()]
         for i, (name, relationship) in enumerate(named):
             fields |= {f"adverse_parties[{i}]": name, f"adverse_parties[{i}].relationship": relationship}

@@ -8,7 +8,7 @@ from pathlib import Path
 from clinic import clock
 from clinic.conflicts.parties import VOLUNTEER_NOTICE
 from clinic.errors import ValidationError
-from clinic.i18n import _
+from clinic.i18n import _, format_amount, format_money, format_percent
 
 
 def _date(text: str | None, field: str) -> dt.date | None:
@@ -68,10 +68,10 @@ def cmd_eligibility(args) -> int:
                      "guideline": result.guideline, "percent_of_guideline": str(result.percent),
                      "qualifies_for": sources, "source": tables[result.table_year].source})
         return 0
-    print(_("{percent}% of the {year} poverty guideline (${guideline} a year for {n} in {region}); "
-            "annual income ${income}.").format(percent=result.percent, year=result.table_year,
-                                               guideline=f"{result.guideline:,}", n=result.household_size,
-                                               region=_(region.label), income=f"{result.annual_income:,}"))
+    print(_("{percent} of the {year} poverty guideline ({guideline} a year for {n} in {region}); "
+            "annual income {income}.").format(percent=format_percent(result.percent), year=result.table_year,
+                                              guideline=format_money(result.guideline), n=result.household_size,
+                                              region=_(region.label), income=format_amount(result.annual_income)))
     print(_("Within the limits of: {sources}").format(sources=", ".join(sources) or "-"))
     return 0
 
@@ -80,6 +80,14 @@ def cmd_eligibility_table(args) -> int:
     """An admin loads a new year's guideline table from CSV into the vault."""
     from clinic.cli.common import CliError, unlock
 
+    if args.table_cmd == "region":
+        vault = unlock(args)
+        try:
+            region = vault.eligibility.set_default_region(args.region)
+        finally:
+            vault.lock()
+        print(_("New intakes now start with the region: {region}.").format(region=_(region.label)))
+        return 0
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -114,4 +122,6 @@ def add_commands(sub) -> None:
     sg = s.add_subparsers(dest="table_cmd", required=True)
     a = sg.add_parser("load")
     a.add_argument("file")
+    a = sg.add_parser("region", help=_("the clinic's region, where new intakes start"))
+    a.add_argument("region", choices=["contiguous", "alaska", "hawaii"])
     s.set_defaults(fn=cmd_eligibility_table)

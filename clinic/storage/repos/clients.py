@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from clinic import models as m
 from clinic.clock import iso_date, now_iso, parse_date, parse_ts
 from clinic.storage.db import Connection
 from clinic.storage.fts import phone_digits
 from clinic.storage.repos.common import new_ref, sort_key
+
+_PER_YEAR = {"week": 52, "biweekly": 26, "month": 12, "year": 1}  # clinic.eligibility.income.Period
 
 # A search ranks its matches only when there are at most this many: ranking reads every match.
 RANK_CANDIDATES = 1000
@@ -19,7 +22,7 @@ _CLIENT_COLS = ("id, ref, given_names, family_name_1, family_name_2, preferred_n
 
 
 _INTAKE_COLS = ("i.id, i.client_id, i.recorded_at, i.recorded_by, s.name, i.site, i.channel, "
-                "i.household_size, i.monthly_income, i.urgency, i.next_date, i.detained_family_member, "
+                "i.household_size, NULL, i.urgency, i.next_date, i.detained_family_member, "
                 "i.consent_to_store, i.consent_date, i.consent_language, i.notes")
 
 
@@ -199,9 +202,9 @@ class IntakeRepo:
     def insert(self, client_id: int, d: m.IntakeDraft, *, recorded_by: int, at: str) -> m.IntakeId:
         cur = self.conn.execute(
             "INSERT INTO intakes (client_id, recorded_at, recorded_by, site, channel, household_size, "
-            "monthly_income, urgency, next_date, detained_family_member, consent_to_store, consent_date, "
-            "consent_language, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (client_id, at, recorded_by, d.site, d.channel.value, d.household_size, d.monthly_income,
+            "urgency, next_date, detained_family_member, consent_to_store, consent_date, "
+            "consent_language, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (client_id, at, recorded_by, d.site, d.channel.value, d.household_size,
              d.urgency.value, iso_date(d.next_date), int(d.detained_family_member), 1, at[:10],
              d.consent_language or d.language, d.notes))
         intake_id = m.IntakeId(cur.lastrowid)
@@ -215,8 +218,16 @@ class IntakeRepo:
         sealed = tuple(m.SealedField(x[0]) for x in self.conn.execute(
             "SELECT DISTINCT field FROM sealed_values WHERE intake_id = ? ORDER BY field", (r[0],)))
         return m.Intake(m.IntakeId(r[0]), m.ClientId(r[1]), parse_ts(r[2]), m.StaffId(r[3]), r[4], r[5],
-                        m.Channel(r[6]), r[7], r[8], needs, m.Urgency(r[9]), parse_date(r[10]),
+                        m.Channel(r[6]), r[7], self._annual_income(r[0]), needs, m.Urgency(r[9]), parse_date(r[10]),
                         bool(r[11]), bool(r[12]), parse_date(r[13]), r[14], r[15], sealed)
+
+    def _annual_income(self, intake_id: int) -> int | None:
+        """Whole dollars a year from the intake's income lines (what clinic.eligibility.income adds up)."""
+        lines = self.conn.execute("SELECT amount, per FROM income_lines WHERE intake_id = ?", (intake_id,)).fetchall()
+        if not lines:
+            return None
+        total = sum((Decimal(a) * _PER_YEAR.get(p, 0) for a, p in lines), Decimal(0))
+        return int(total.to_integral_value(ROUND_HALF_UP))
 
     def get(self, intake_id: int) -> m.Intake | None:
         r = self.conn.execute(f"SELECT {_INTAKE_COLS} FROM intakes i JOIN staff s ON s.id = i.recorded_by "

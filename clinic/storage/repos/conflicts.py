@@ -154,13 +154,41 @@ class EligibilityRepo:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def put(self, intake_id: int, lines: list[tuple[str, str, str]], result: tuple | None) -> None:
+    def put(self, intake_id: int, lines: list[tuple[str, str, str]], result: tuple | None, *,
+            region: str, assets: list[tuple[str, str, bool]] = ()) -> None:
+        """Lines (source, amount, per), the result (household_size, region, annual_income, table_year,
+        guideline, percent, countable_assets) or None, the region asked and asset lines (kind, value,
+        excluded)."""
         self.conn.executemany("INSERT INTO income_lines (intake_id, source, amount, per) VALUES (?,?,?,?)",
                               [(intake_id, *ln) for ln in lines])
+        self.conn.executemany("INSERT INTO asset_lines (intake_id, kind, value, excluded) VALUES (?,?,?,?)",
+                              [(intake_id, k, v, int(x)) for k, v, x in assets])
+        self.conn.execute("INSERT OR REPLACE INTO intake_region (intake_id, region) VALUES (?, ?)",
+                          (intake_id, region))
         if result is not None:
-            self.conn.execute("INSERT OR REPLACE INTO eligibility_results (intake_id, household_size, region, "
-                              "annual_income, table_year, guideline, percent) VALUES (?,?,?,?,?,?,?)",
-                              (intake_id, *result))
+            self.put_result(intake_id, result)
+
+    def put_result(self, intake_id: int, result: tuple) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO eligibility_results (intake_id, household_size, region, "
+                          "annual_income, table_year, guideline, percent, countable_assets) "
+                          "VALUES (?,?,?,?,?,?,?,?)", (intake_id, *result))
+
+    def assets(self, intake_id: int) -> list[tuple[str, str, bool]]:
+        return [(k, v, bool(x)) for k, v, x in self.conn.execute(
+            "SELECT kind, value, excluded FROM asset_lines WHERE intake_id = ? ORDER BY id", (intake_id,))]
+
+    def region(self, intake_id: int) -> str | None:
+        row = self.conn.execute("SELECT region FROM intake_region WHERE intake_id = ?", (intake_id,)).fetchone()
+        return row[0] if row else None
+
+    def without_result(self, after: int, limit: int) -> list[tuple[int, str, int]]:
+        """(intake id, recorded_at, household_size) of intakes with income lines and a household size but no
+        stored result (their monthly income was moved into a line by migration 16)."""
+        return list(self.conn.execute(
+            "SELECT i.id, i.recorded_at, i.household_size FROM intakes i WHERE i.id > ? AND i.household_size IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM income_lines l WHERE l.intake_id = i.id) "
+            "AND NOT EXISTS (SELECT 1 FROM eligibility_results e WHERE e.intake_id = i.id) "
+            "ORDER BY i.id LIMIT ?", (after, limit)))
 
     def settings(self, prefix: str) -> list[tuple[str, str]]:
         """Settings whose key starts with `prefix` (a constant of ours, never user text)."""
@@ -172,8 +200,8 @@ class EligibilityRepo:
                                       "ORDER BY id", (intake_id,)))
 
     def result(self, intake_id: int) -> tuple | None:
-        return self.conn.execute("SELECT household_size, region, annual_income, table_year, guideline, percent "
-                                 "FROM eligibility_results WHERE intake_id = ?", (intake_id,)).fetchone()
+        return self.conn.execute("SELECT household_size, region, annual_income, table_year, guideline, percent, "
+                                 "countable_assets FROM eligibility_results WHERE intake_id = ?", (intake_id,)).fetchone()
 
 
 class CaseCodesRepo:

@@ -157,7 +157,8 @@ class RetentionRepo:
         self._redact_matches(set(), set(parties))
         self._delete("conflict_keys", "ref_id", parties, extra="source = 'party' AND ")
         self._delete("parties", "id", parties)
-        for table in ("intake_needs", "income_lines", "eligibility_results", "sealed_values"):
+        for table in ("intake_needs", "income_lines", "eligibility_results", "asset_lines", "intake_region",
+                      "sealed_values"):
             self._delete(table, "intake_id", intake_ids)
         self._unlink_followups("intake_id", intake_ids)
         self._delete("intakes", "id", intake_ids)

@@ -19,8 +19,9 @@ def test_opening_a_case_shows_the_intake_summary(view, template):
     assert "Immigration" in w.facts.text() and "Urgent" in w.facts.text()
     assert w.intake_values["volunteer"].text() == "Ana Admin"
     assert w.intake_values["channel"].text() == "Phone"
-    assert w.intake_values["household_size"].text() == "3"
-    assert "1,800" in w.intake_values["monthly_income"].text()
+    assert w.household.values["size"].text() == "3"
+    assert w.household.values["income"].text() == "Wages: $1,800 per month"
+    assert w.household.values["annual"].text() == "$21,600"
     assert w.intake_values["detained_family_member"].text() == "Yes"
     assert w.intake_values["notes"].text() == "Intake note about Núñez"
     assert w.sealed.property("sealed") is True

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from clinic import models as m
+from clinic.eligibility.income import line as income_line
 from tests.fixtures.intake import (
     CANARY,
     all_texts,
@@ -26,7 +27,7 @@ def full_draft(**more) -> m.IntakeDraft:
     phones = (m.Phone("555 0101", safe_to_call=True, safe_to_text=False, safe_to_leave_message=False),
               m.Phone("555 0102", safe_to_call=False, safe_to_text=True, safe_to_leave_message=True))
     return draft("María", "García", dt.date(1987, 3, 14), phones=phones, address="12 Main St",
-                 household_size=4, monthly_income=1200, needs=(m.Need.IMMIGRATION, m.Need.HOUSING),
+                 household_size=4, income=(income_line("wages", 1200, "year"),), needs=(m.Need.IMMIGRATION, m.Need.HOUSING),
                  urgency=m.Urgency.URGENT, next_date=dt.date(2030, 1, 15), detained_family_member=True,
                  notes="Brother detained last week", sealed=dict(SEALED), **more)
 

@@ -63,22 +63,24 @@ def test_rejected_saves_point_at_the_field_and_keep_what_was_typed(qtbot, page, 
     f = page.form
     fill_person(page, type_text, "José", "Núñez", "1987-02-30")
     type_text(f.phones[0].number, "555 0101")
-    type_text(f.monthly_income, "1,000,001")
+    type_text(f.household_size, "2")
+    income = f.household.new_income().amount
+    type_text(income, "10,000,001")
     type_text(f.notes, "needs help with rent")
     typed = f.state()
 
     qtbot.keyClick(f.given_names, Qt.Key.Key_Return)
     assert page._errors.is_marked(f.date_of_birth)
     assert "not a real date" in page._errors.message(f.date_of_birth)
-    assert page._errors.is_marked(f.monthly_income)
-    assert "1000000" in page._errors.message(f.monthly_income)
+    assert page._errors.is_marked(income)
+    assert "dollars" in page._errors.message(income)
     assert page._errors.is_marked(f.consent) and "consent" in page._errors.message(f.consent)
     assert focused() is f.date_of_birth, "the first problem in form order has the focus"
     assert f.state() == typed and not page.banner.isVisible()
 
     f.date_of_birth.setText("")
     type_text(f.date_of_birth, "1987-03-14")
-    f.monthly_income.setText("1,200")
+    income.setText("1,200")
     qtbot.keyClick(f.given_names, Qt.Key.Key_Return)
     assert page._errors.marked == (f.consent,) and focused() is f.consent
     assert f.notes.toPlainText() == "needs help with rent" and f.phones[0].number.text() == "555 0101"
@@ -89,7 +91,7 @@ def test_rejected_saves_point_at_the_field_and_keep_what_was_typed(qtbot, page, 
     assert page.banner.isVisible() and not page._errors.marked
     ref = page.banner_label.text().rsplit(" ", 1)[-1]
     intake = page.ctx.v.clients.get(ref).intakes[0]
-    assert intake.monthly_income == 1200
+    assert intake.annual_income == 1200 * 12
 
 
 def test_a_refused_save_scrolls_to_the_first_error_below_the_fold(qtbot, page):

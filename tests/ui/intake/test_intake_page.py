@@ -5,6 +5,7 @@ Refused saves (every problem at its field) are in test_intake_errors.py."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
@@ -241,12 +242,15 @@ def test_retranslate_to_spanish(page, spanish):
 
 
 def test_spanish_income_is_read_with_spanish_grouping(page, spanish):
-    """In Spanish, 1.200 is twelve hundred dollars; 1,5 is not a whole number of dollars."""
+    """In Spanish, 1.200 is twelve hundred dollars and 1,5 one dollar fifty; 1,234 is not dollars and cents."""
     page.retranslate()
-    page.form.monthly_income.setText("1.200")
-    assert page.form.monthly_income.value() == 1200
-    page.form.monthly_income.setText("1,5")
-    assert page.form.monthly_income.value() is None and not page.form.monthly_income.is_valid()
+    amount = page.form.household.new_income().amount
+    amount.setText("1.200")
+    assert amount.amount() == Decimal("1200")
+    amount.setText("1,5")
+    assert amount.amount() == Decimal("1.5")
+    amount.setText("1,234")
+    assert amount.amount() is None and not amount.is_valid()
 
 
 def test_an_attorney_is_told_the_sealed_values_stay_readable(qtbot, make_ctx):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 import ui.kit.printing
 from clinic import models as m
+from clinic.eligibility.income import line as income_line
 from clinic.home import Home
 from clinic.letters.disclosure import Group
 from clinic.vault import Vault
@@ -42,7 +43,7 @@ def ref_template(tmp_path_factory) -> RefTemplate:
                 given_names=canary["identity"], family_name_1=FAMILY[i], date_of_birth=dt.date(1990, 5, i + 1),
                 phones=(m.Phone(f"+1 213 555 01{i}9", "mobile"),), address=canary["contact"],
                 language="es" if i != 1 else "en", household_size=4 + i,
-                monthly_income=int(canary["household"].replace(",", "")),
+                income=(income_line("other", int(canary["household"].replace(",", "")), "year"),),
                 needs=(m.Need.FOOD, m.Need.HOUSING), next_date=dt.date(int(canary["needs"]), 2, 3),
                 consent_to_store=True, notes=canary["case_summary"],
                 sealed={m.SealedField.A_NUMBER: canary["sealed"]}))

@@ -31,6 +31,11 @@ def _type_intake(qtbot, win) -> None:
     qtbot.keyClicks(f.family_name_1, CANARY)
     qtbot.keyClicks(f.phones[0].number, "626 555 0199")
     f.household_size.setText("4")
+    f.household.new_income().amount.setText("1250")
+    asset = f.household.assets.new_asset()
+    asset.kind.setCurrentIndex(asset.kind.findData("vehicle"))
+    asset.value.setText("3000")
+    asset.excluded.setChecked(True)
     f.needs[m.Need.HOUSING].setChecked(True)
     f.urgency[m.Urgency.URGENT].setChecked(True)
     f.notes.setPlainText(f"{CANARY} habló por teléfono\nsegunda línea")
@@ -63,6 +68,9 @@ def test_typed_intake_survives_the_idle_lock_and_comes_back_on_resume(qtbot, win
     assert (f.given_names.text(), f.family_name_1.text()) == ("Marisol", CANARY)
     assert f.phones[0].number.text() == "626 555 0199"
     assert f.household_size.text() == "4"
+    assert [r.amount.text() for r in f.household.incomes] == ["1250"]  # rows added are kept too
+    (asset,) = f.household.assets.rows
+    assert (asset.kind.currentData(), asset.value.text(), asset.excluded.isChecked()) == ("vehicle", "3000", True)
     assert f.needs[m.Need.HOUSING].isChecked() and not f.needs[m.Need.FOOD].isChecked()
     assert f.urgency[m.Urgency.URGENT].isChecked() and not f.urgency[m.Urgency.ROUTINE].isChecked()
     assert f.notes.toPlainText() == f"{CANARY} habló por teléfono\nsegunda línea"
