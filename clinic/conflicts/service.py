@@ -156,19 +156,22 @@ class Conflicts:
         clients = index.clients(client_ids + list({r[1] for r in party_rows}))
         refs = {c[0]: c[1] for c in clients}
         records = []  # (source, id, client_ref, name variants, dob, is_org)
+        wanted = set(client_ids)
         for cid, ref, given, f1, f2, preferred, dob in clients:
-            if cid in client_ids:
+            if cid in wanted:
                 records.append(("client", cid, ref, client_names(given, f1, f2, preferred), dob, False))
         for pid, cid, _case, kind, is_org, name, dob in party_rows:
             records.append((kind, pid, refs.get(cid, ""), [name], dob, is_org))
         out: dict[tuple[str, int], ConflictMatch] = {}
         # For this check only, then dropped (no name outlives it): phonetic keys by word, each record
-        # name parsed once, and each pair of names compared once. Candidates sharing a common name (the
-        # checks with thousands of candidates) then cost a dictionary look-up each.
+        # name parsed once, each pair of names compared once, and each pair of word slots tried for a typo
+        # once. Candidates sharing a common name (the checks with thousands of candidates) then cost a
+        # dictionary look-up each.
         keys_of: dict[str, str] = {}
         folded: dict[str, list[str]] = {}
         names_of: dict[tuple[str, bool], matcher.Name] = {}
         pairs: dict[tuple[int, str, bool], tuple[int, tuple[str, ...]] | None] = {}
+        near: dict = {}
         for n, (text, dob, name) in enumerate(parsed):
             for source, rid, ref, variants, rdob, is_org in records:
                 for i, variant in enumerate(variants):
@@ -178,7 +181,7 @@ class Conflicts:
                         if other is None:
                             other = names_of[(variant, is_org)] = _parsed(variant, is_org, keys_of, folded)
                         named = pairs[(n, variant, is_org)] = matcher.compare_names(
-                            name, other, a_text=text, b_text=variant, folded=folded)
+                            name, other, a_text=text, b_text=variant, folded=folded, near=near)
                     c = matcher.with_dates(named, dob, rdob) if named is not None else None
                     if c is None:
                         continue
