@@ -151,6 +151,16 @@ def _slot_match(x: frozenset[str], y: frozenset[str]) -> str | None:
     return None
 
 
+def _near(x: frozenset[str], y: frozenset[str], memo: dict | None) -> bool:
+    """Slots sharing no key: is one a typo of the other? (memoised by the caller when given)."""
+    if memo is None:
+        return _slot_match(x, y) is not None
+    found = memo.get((x, y))
+    if found is None:
+        found = memo[(x, y)] = _slot_match(x, y) is not None
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     score: int  # 0-100
@@ -169,10 +179,13 @@ def compare(a: Name, b: Name, *, a_text: str = "", b_text: str = "", dob_a: dt.d
 
 
 def compare_names(a: Name, b: Name, *, a_text: str = "", b_text: str = "",
-                  folded: dict[str, list[str]] | None = None) -> tuple[int, tuple[str, ...]] | None:
+                  folded: dict[str, list[str]] | None = None,
+                  near: dict[tuple[frozenset[str], frozenset[str]], bool] | None = None
+                  ) -> tuple[int, tuple[str, ...]] | None:
     """The names' part of `compare`: (score before dates, reasons), or None when they cannot be the same
     party whatever the dates. Depends on the names only, so one check reuses it for every record carrying
-    the same name (common names are where a check has most candidates)."""
+    the same name (common names are where a check has most candidates). `near`: the caller's memo of which
+    pairs of slots are a typo apart (a check's thousands of candidates share a few hundred words)."""
     if a.is_org != b.is_org or not a.slots or not b.slots:
         return None
     short, long = (a.slots, b.slots) if len(a.slots) <= len(b.slots) else (b.slots, a.slots)
@@ -184,7 +197,7 @@ def compare_names(a: Name, b: Name, *, a_text: str = "", b_text: str = "",
         hit = next((i for i, t in enumerate(long) if i not in used and s & t), None)
         kind = "exact"
         if hit is None:
-            hit = next((i for i, t in enumerate(long) if i not in used and _slot_match(s, t)), None)
+            hit = next((i for i, t in enumerate(long) if i not in used and _near(s, t, near)), None)
             kind = "typo"
         if hit is None:
             return None

@@ -123,3 +123,9 @@ class ConflictCheck:
     cleared_by: int | None = None
     cleared_at: dt.datetime | None = None
     current: bool = True  # False once the case's parties changed after the check
+    # More records shared a key with a checked name than the check examined (the likeliest were): shown
+    # as MORE_CANDIDATES_NOTICE, and counted as a possible conflict.
+    more_candidates: bool = False
+
+
+MORE_CANDIDATES_NOTICE = N_("More possible matches than shown: narrow the check by date of birth.")

@@ -29,7 +29,11 @@ if TYPE_CHECKING:
     import datetime as dt
 
 
+# The records one check examines at most, shared between the names it checks (each name at least
+# MIN_PER_NAME): those sharing most of a name's keys first (ConflictIndexRepo.candidates). When more
+# shared a key, the check says so (`more_candidates`) and counts as a possible conflict.
 CANDIDATE_LIMIT = 5000
+MIN_PER_NAME = 200
 MAX_PARTIES = 30
 
 
@@ -126,32 +130,48 @@ class Conflicts:
 
     # ----- checks -------------------------------------------------------------------------------------
 
+    def _candidates(self, parsed: list[tuple[str, dt.date | None, matcher.Name]]
+                    ) -> tuple[list[tuple[str, int]], bool]:
+        """Each name's most likely records, in a share of the limit; and whether any name had more."""
+        index = ConflictIndexRepo(self._v.conn)
+        per_name = max(CANDIDATE_LIMIT // max(len(parsed), 1), MIN_PER_NAME)
+        found: dict[tuple[str, int], None] = {}
+        more = False
+        for _text, dob, name in parsed:
+            records, over = index.candidates(sorted(matcher.query_keys(name)), per_name, date_of_birth=dob)
+            found.update(dict.fromkeys(records))
+            more |= over
+        return list(found), more
+
     def _match(self, names: list[tuple[str, dt.date | None, bool]], *, own_client: int | None
-               ) -> list[ConflictMatch]:
+               ) -> tuple[list[ConflictMatch], bool]:
+        """(matches, more candidates than examined)."""
         self._index_pending()
         index = ConflictIndexRepo(self._v.conn)
         parsed = [(text, dob, _parsed(text, is_org)) for text, dob, is_org in names if text.strip()]
-        keys = sorted(set().union(*(matcher.query_keys(n) for _t, _d, n in parsed))) if parsed else []
-        found = index.candidates(keys, CANDIDATE_LIMIT)
+        found, more = self._candidates(parsed)
         client_ids = [rid for src, rid in found if src == "client" and rid != own_client]
         party_rows = PartyRepo(self._v.conn).get_many([rid for src, rid in found if src == "party"])
         party_rows = [r for r in party_rows if r[1] != own_client]
         clients = index.clients(client_ids + list({r[1] for r in party_rows}))
         refs = {c[0]: c[1] for c in clients}
         records = []  # (source, id, client_ref, name variants, dob, is_org)
+        wanted = set(client_ids)
         for cid, ref, given, f1, f2, preferred, dob in clients:
-            if cid in client_ids:
+            if cid in wanted:
                 records.append(("client", cid, ref, client_names(given, f1, f2, preferred), dob, False))
         for pid, cid, _case, kind, is_org, name, dob in party_rows:
             records.append((kind, pid, refs.get(cid, ""), [name], dob, is_org))
         out: dict[tuple[str, int], ConflictMatch] = {}
         # For this check only, then dropped (no name outlives it): phonetic keys by word, each record
-        # name parsed once, and each pair of names compared once. Candidates sharing a common name (the
-        # checks with thousands of candidates) then cost a dictionary look-up each.
+        # name parsed once, each pair of names compared once, and each pair of word slots tried for a typo
+        # once. Candidates sharing a common name (the checks with thousands of candidates) then cost a
+        # dictionary look-up each.
         keys_of: dict[str, str] = {}
         folded: dict[str, list[str]] = {}
         names_of: dict[tuple[str, bool], matcher.Name] = {}
         pairs: dict[tuple[int, str, bool], tuple[int, tuple[str, ...]] | None] = {}
+        near: dict = {}
         for n, (text, dob, name) in enumerate(parsed):
             for source, rid, ref, variants, rdob, is_org in records:
                 for i, variant in enumerate(variants):
@@ -161,7 +181,7 @@ class Conflicts:
                         if other is None:
                             other = names_of[(variant, is_org)] = _parsed(variant, is_org, keys_of, folded)
                         named = pairs[(n, variant, is_org)] = matcher.compare_names(
-                            name, other, a_text=text, b_text=variant, folded=folded)
+                            name, other, a_text=text, b_text=variant, folded=folded, near=near)
                     c = matcher.with_dates(named, dob, rdob) if named is not None else None
                     if c is None:
                         continue
@@ -169,16 +189,16 @@ class Conflicts:
                     old = out.get((source, rid))
                     if old is None or old.score < c.score:
                         out[(source, rid)] = ConflictMatch(text, source, rid, ref, variants[0], c.score, reasons)
-        return sorted(out.values(), key=lambda x: (-x.score, x.source, x.record_id))
+        return sorted(out.values(), key=lambda x: (-x.score, x.source, x.record_id)), more
 
     def _view(self, row: tuple, *, current: bool) -> ConflictCheck:
-        check_id, case_id, _ver, run_at, _by, count, matches, result, note, cleared_by, cleared_at = row
+        check_id, case_id, _ver, run_at, _by, count, matches, result, note, cleared_by, cleared_at, more = row
         full = self._v.can(Can.VIEW_CLIENTS)
         shown = tuple(ConflictMatch(x["checked"], x["source"], x["id"], x["ref"], x["name"], x["score"],
                                     tuple(x["reasons"])) for x in matches) if full else ()
-        return ConflictCheck(check_id, case_id, count > 0, shown, run_at,
+        return ConflictCheck(check_id, case_id, count > 0 or more, shown, run_at,
                              ClearResult(result) if result else None, note if full else "",
-                             cleared_by, cleared_at, current)
+                             cleared_by, cleared_at, current, more)
 
     def _case_names(self, case: m.Case) -> tuple[list[tuple[str, dt.date | None, bool]], int]:
         conn = self._v.conn
@@ -202,15 +222,16 @@ class Conflicts:
         awaiting its check at save (if any) dropped with it. True when something matched."""
         case = CaseRepo(self._v.conn).get(case_id)
         names, version = self._case_names(case)
-        matches = self._match(names, own_client=case.client_id)
+        matches, more = self._match(names, own_client=case.client_id)
         stored = [{"checked": x.checked_name, "source": x.source, "id": x.record_id, "ref": x.client_ref,
                    "name": x.name, "score": x.score, "reasons": list(x.reasons)} for x in matches]
         repo = ConflictCheckRepo(self._v.conn)
-        check_id = repo.add(case_id=case_id, parties_version=version, by=self._v.user.id, matches=stored)
+        check_id = repo.add(case_id=case_id, parties_version=version, by=self._v.user.id, matches=stored,
+                            more_candidates=more)
         repo.drop_pending(case_id)
         self._v.audit("conflict.check", f"case:{case_id}", check=check_id,
-                      matched=[f"{x.source}:{x.record_id}" for x in matches])
-        return bool(matches)
+                      matched=[f"{x.source}:{x.record_id}" for x in matches], more_candidates=more)
+        return bool(matches) or more
 
     # ----- the check at save ----------------------------------------------------------------------------
 
@@ -242,11 +263,13 @@ class Conflicts:
         self._v.require(Can.LOOKUP_CLIENT)
         for text, _dob, _org in names:
             check_text("party_name", text, m.MAX_NAME, required=True)
-        matches = self._match(names, own_client=None)
+        matches, more = self._match(names, own_client=None)
         with transaction(self._v.conn):
-            self._v.audit("conflict.check", "", matched=[f"{x.source}:{x.record_id}" for x in matches])
+            self._v.audit("conflict.check", "", matched=[f"{x.source}:{x.record_id}" for x in matches],
+                          more_candidates=more)
         full = self._v.can(Can.VIEW_CLIENTS)
-        return ConflictCheck(0, None, bool(matches), tuple(matches) if full else ())
+        return ConflictCheck(0, None, bool(matches) or more, tuple(matches) if full else (),
+                             more_candidates=more)
 
     def latest(self, case_id: int) -> ConflictCheck | None:
         """The case's latest check as the acting user may see it; each view is audited."""

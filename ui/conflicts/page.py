@@ -69,6 +69,8 @@ def check_summary(check, names: dict[int, str]) -> str:
     parts = [_("Checked {when}: {found}.").format(
         when=format_when(check.run_at), found=_("possible conflicts found") if check.possible_conflict
         else _("no match found"))]
+    if check.more_candidates:
+        parts.append(_(cp.MORE_CANDIDATES_NOTICE))
     if not check.current:
         parts.append(_("Out of date: the case's parties changed after this check. Run it again."))
     if check.result is None:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from clinic import clock
-from clinic.conflicts.parties import VOLUNTEER_NOTICE
+from clinic.conflicts.parties import MORE_CANDIDATES_NOTICE, VOLUNTEER_NOTICE
 from clinic.errors import ValidationError
 from clinic.i18n import _, format_amount, format_money, format_percent
 
@@ -34,7 +34,8 @@ def cmd_conflicts(args) -> int:
     if args.json:
         print_json({"possible_conflict": check.possible_conflict,
                      "message": _(VOLUNTEER_NOTICE) if check.possible_conflict else "",
-                     "matches": list(check.matches)})
+                     "matches": list(check.matches), "more_candidates": check.more_candidates,
+                     "more_message": _(MORE_CANDIDATES_NOTICE) if check.more_candidates else ""})
         return 0
     if not check.possible_conflict:
         print(_("No possible conflict found."))
@@ -42,6 +43,8 @@ def cmd_conflicts(args) -> int:
     print(_(VOLUNTEER_NOTICE))
     for x in check.matches:
         print(f"{x.score}\t{x.source}\t{x.client_ref}\t{x.name}\t{','.join(x.reasons)}")
+    if check.more_candidates:
+        print(_(MORE_CANDIDATES_NOTICE))
     return 0
 
 

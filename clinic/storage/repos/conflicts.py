@@ -81,12 +81,32 @@ class ConflictIndexRepo:
         self.conn.executemany("INSERT INTO conflict_keys (key, source, ref_id) VALUES (?,?,?)",
                               [(k, source, ref_id) for k in sorted(keys)])
 
-    def candidates(self, keys: list[str], limit: int) -> list[tuple[str, int]]:
+    def candidates(self, keys: list[str], limit: int, *, date_of_birth: dt.date | None = None
+                   ) -> tuple[list[tuple[str, int]], bool]:
+        """(records, more): up to `limit` (source, ref_id) sharing any of one name's `keys`, the most likely
+        first, and whether more records shared a key than were returned (never silently short).
+
+        Most likely first: clients born on `date_of_birth` (when given) that share a key; then by how many
+        of the keys a record shares (an exact match of the whole name shares them all), then by how rare
+        the shared keys are (a record sharing a rare given name before one sharing a common surname pair),
+        then by record. Read from the (key, source, ref_id) index alone (migration 0015)."""
         if not keys:
-            return []
-        return list(self.conn.execute(
-            f"SELECT DISTINCT source, ref_id FROM conflict_keys WHERE key IN ({','.join('?' * len(keys))}) "
-            "LIMIT ?", (*keys, limit)))
+            return [], False
+        marks = ",".join("?" * len(keys))
+        ranked = list(self.conn.execute(
+            f"WITH hits AS MATERIALIZED (SELECT key, source, ref_id FROM conflict_keys WHERE key IN ({marks})), "  # noqa: S608
+            "freq AS (SELECT key, COUNT(*) AS n FROM hits GROUP BY key) "
+            "SELECT source, ref_id FROM hits JOIN freq USING (key) GROUP BY source, ref_id "
+            "ORDER BY COUNT(*) DESC, SUM(1.0 / n) DESC, source, ref_id LIMIT ?", (*keys, limit + 1)))
+        more = len(ranked) > limit
+        if date_of_birth is None:
+            return ranked[:limit], more
+        born = [("client", r[0]) for r in self.conn.execute(
+            "SELECT c.id FROM clients c WHERE c.date_of_birth = ? AND EXISTS (SELECT 1 FROM conflict_keys k "  # noqa: S608
+            f"WHERE k.source = 'client' AND k.ref_id = c.id AND k.key IN ({marks})) ORDER BY c.id LIMIT ?",
+            (iso_date(date_of_birth), *keys, limit + 1))]
+        first = set(born)
+        return (born + [r for r in ranked if r not in first])[:limit], more
 
     def clients(self, ids: list[int]) -> list[tuple]:
         """(id, ref, given, family_1, family_2, preferred, date_of_birth)."""
@@ -108,10 +128,12 @@ class ConflictCheckRepo:
                                 (case_id,)).fetchone()
         return row[0] if row else 0
 
-    def add(self, *, case_id: int, parties_version: int, by: int, matches: list[dict]) -> int:
+    def add(self, *, case_id: int, parties_version: int, by: int, matches: list[dict],
+            more_candidates: bool = False) -> int:
         cur = self.conn.execute(
-            "INSERT INTO conflict_checks (case_id, parties_version, run_at, run_by, match_count, matches) "
-            "VALUES (?,?,?,?,?,?)", (case_id, parties_version, now_iso(), by, len(matches), json.dumps(matches)))
+            "INSERT INTO conflict_checks (case_id, parties_version, run_at, run_by, match_count, matches, "
+            "more_candidates) VALUES (?,?,?,?,?,?,?)",
+            (case_id, parties_version, now_iso(), by, len(matches), json.dumps(matches), int(more_candidates)))
         return cur.lastrowid
 
     # Cases saved whose automatic check has not run yet: settings rows "conflict_pending:<case id>" (a key
@@ -135,15 +157,15 @@ class ConflictCheckRepo:
 
     def latest(self, case_id: int) -> tuple | None:
         """(id, case_id, parties_version, run_at, run_by, match_count, matches, result, note, cleared_by,
-        cleared_at) of the case's latest check."""
+        cleared_at, more_candidates) of the case's latest check."""
         r = self.conn.execute(
             "SELECT id, case_id, parties_version, run_at, run_by, match_count, matches, result, note, "
-            "cleared_by, cleared_at FROM conflict_checks WHERE case_id = ? ORDER BY id DESC LIMIT 1",
-            (case_id,)).fetchone()
+            "cleared_by, cleared_at, more_candidates FROM conflict_checks WHERE case_id = ? ORDER BY id DESC "
+            "LIMIT 1", (case_id,)).fetchone()
         if r is None:
             return None
         return (r[0], r[1], r[2], parse_ts(r[3]), r[4], r[5], json.loads(r[6]), r[7], r[8], r[9],
-                parse_ts(r[10]))
+                parse_ts(r[10]), bool(r[11]))
 
     def get(self, check_id: int) -> tuple | None:
         r = self.conn.execute("SELECT case_id FROM conflict_checks WHERE id = ?", (check_id,)).fetchone()

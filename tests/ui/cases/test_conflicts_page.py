@@ -156,3 +156,19 @@ def test_a_party_added_to_a_case_is_checked_at_once(conflicts, template, type_te
     assert [x.name for x in p.matches.rows] == ["Ngozi Okafor"]
     assert "Not cleared yet" in p.summary.text() and p.party_name.text() == ""
     assert "Ngozi Okafor (Adverse party)" in p.parties.text()
+
+
+def test_more_candidates_than_examined_are_announced(conflicts, template, monkeypatch):
+    """When more records share the name than the check examines, the attorney is told to narrow it by date
+    of birth (never a silently short list)."""
+    from clinic.conflicts import service
+
+    p = conflicts("attorney")
+    namesake(p.ctx)
+    monkeypatch.setattr(service, "CANDIDATE_LIMIT", 1)
+    monkeypatch.setattr(service, "MIN_PER_NAME", 1)
+    receipt = namesake(p.ctx)  # two records now share "Maria Garcia": the template's and the first namesake
+    p.on_unlocked()
+    choose_case(p, receipt.case_id)
+    assert "More possible matches than shown: narrow the check by date of birth." in p.summary.text()
+    assert p.matches.rowCount() == 1
