@@ -1,4 +1,4 @@
--- The conflict check's candidates, bounded and ordered (issues 13 and 16; reserved as 0017 at the merge).
+-- The conflict check's candidates, bounded and ordered (issues 13 and 16).
 -- A check now counts, for every record, how many of the checked name's retrieval keys it shares, and
 -- examines the records sharing most first (so an exact match of a common name is never the one dropped).
 -- An index on (key, source, ref_id) answers that from the index alone: the key-only index it replaces read
