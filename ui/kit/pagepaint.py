@@ -1,19 +1,21 @@
-"""Paint letters' page images onto a printer a strip at a time, the images made a few letters ahead.
+"""Paint letters' page images onto a printer a few strips per event-loop turn, the images made letters ahead.
 
-For printers that take page images (a PDF-format QPrinter, most Windows printers). The images are made in
-ui.kit.raster's worker processes while earlier letters are painted, with the bands of the page that carry
-ink; each call paints one band (at most raster.STRIP_ROWS tall), so the event loop turns between bands and
-the white paper is never sent. Nothing is written anywhere but the printer.
+For printers that take page images (a PDF-format QPrinter, most Windows printers). The 1-bit images are made
+in ui.kit.raster's worker processes while earlier letters are painted, with the bands of the page that carry
+ink; `paint_strip` paints one band (at most raster.STRIP_ROWS tall, ~1 ms), `paint_for` as many as fit in a
+slice of a turn, so the event loop turns between slices and the white paper is never sent. Nothing is
+written anywhere but the printer.
 
     painter = PagePainter(printer, pool)
     if painter.begin():
         ready, pages = painter.next_pages(upcoming_pdfs)   # None pages: the letter cannot be printed
-        painter.start(pages); while not painter.letter_painted: painter.paint_strip()
+        painter.start(pages); while not painter.letter_painted: painter.paint_for(0.01)
         painter.end()
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -25,7 +27,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from ui.kit import printing, raster
 
-AHEAD = 3  # letters rasterised ahead of the one being painted (each ~17 MB of page images at 300 dpi)
+AHEAD = 6  # letters rasterised ahead of the one being painted (each ~1 MB a page at 300 dpi, one bit a pixel)
 
 
 class PagePainter:
@@ -102,6 +104,13 @@ class PagePainter:
         self._band += 1
         if self._band >= len(page.bands):
             self._page, self._band, self._image = self._page + 1, -1, None
+
+    def paint_for(self, seconds: float) -> None:
+        """Paint strips of the current letter until it is all painted or `seconds` have passed (at least one)."""
+        deadline = time.perf_counter() + seconds
+        self.paint_strip()
+        while not self.letter_painted and time.perf_counter() < deadline:
+            self.paint_strip()
 
     def letter_done(self) -> None:
         self._pages = self._image = None

@@ -1,13 +1,15 @@
 """Letters made and turned into page images in worker processes, for printers that take page images.
 
 Measured here (PySide6 6.11): `QPdfDocument.render` and `QPainter.drawImage` hold Python's GIL for the whole
-call (30-60 ms a page at 300 dpi), so on a thread they stop the GUI as surely as on the GUI thread. Worker
-processes do the slow, pure part instead: reportlab makes the letter, pdfium rasterises each page at the
-printer's resolution, composited on white as 8-bit grey (a quarter of the bytes of ARGB, and no alpha mask
-for the print engine to write), and find where the ink is (`ink_bands`). The GUI thread only paints those
-bands, one per event-loop turn, at most `STRIP_ROWS` tall: white paper needs no painting, and a print engine
-that compresses every image it is given (Qt's PDF engine spends ~70% of a page in zlib) gets about a quarter
-of the page's bytes instead of all of them.
+call, so on a thread they stop the GUI as surely as on the GUI thread. Worker processes do the slow, pure
+part instead: reportlab makes the letter, pdfium rasterises each page at the printer's resolution (at most
+printing.MAX_PRINT_DPI), composited on white and halftoned to one bit a pixel (ordered dither, as a
+printer's driver would halftone grey; the text stays black), and find where the ink is (`ink_bands`). The
+GUI thread only paints those bands, at most `STRIP_ROWS` tall: white paper needs no painting.
+
+Why one bit: Qt's PDF engine (and a native engine's spool) takes a 1-bit image with a black-and-white colour
+table as an image mask, copied and compressed as it is, ~1 ms a band; an 8-bit grey image is widened to
+24-bit RGB and deflated, ~10x the time on the GUI thread and 8x the bytes through the pool's pipe.
 
 The workers are spawned (a fresh interpreter: nothing of the parent's state, no fork of a threaded Qt
 process), hold no vault, and get and give data only through the pool's pipes: nothing touches the disk.
@@ -30,24 +32,28 @@ INK_GAP_INCHES = 0.08  # blank rows this tall (2 mm) or more split two bands of 
 WHITE = 0xFF
 
 
+BLACK_WHITE = (0xFF000000, 0xFFFFFFFF)  # a 1-bit page's colour table: bit 0 ink, bit 1 paper
+
+
 @dataclass(frozen=True, slots=True)
 class PageImage:
-    """One page as 8-bit grey pixels, `bytes_per_line` apart; `dpi` says how large it prints."""
+    """One page as 1-bit pixels (QImage.Format_Mono, bit 1 white), rows `bytes_per_line` apart, the bits past
+    `width` white; `dpi` says how large it prints."""
 
     width: int
     height: int
     bytes_per_line: int
     dpi: int
     pixels: bytes
-    bands: tuple[tuple[int, int, int, int], ...] = ()  # (top, bottom, left, right): see ink_bands
+    bands: tuple[tuple[int, int, int, int], ...] = ()  # (top, bottom, left, right) in pixels: see ink_bands
 
 
 def ink_bands(pixels: bytes, width: int, height: int, bytes_per_line: int, *, max_rows: int = STRIP_ROWS,
               gap: int = 24) -> tuple[tuple[int, int, int, int], ...]:
-    """Rectangles (top, bottom, left, right; bottom and right exclusive) that together hold every pixel of
-    the grey page that is not white, each at most `max_rows` tall, top to bottom; `gap` blank rows or more
+    """Rectangles (top, bottom, left, right; bottom and right exclusive) that together hold every byte of
+    the page that is not 0xFF (white), each at most `max_rows` tall, top to bottom; `gap` blank rows or more
     split two bands. Everything outside them is white, so painting only them on white paper prints the same
-    page."""
+    page. A byte is a grey pixel, or eight pixels of a 1-bit page (then left and right count bytes)."""
     white = bytes([WHITE]) * width
     extent: dict[int, tuple[int, int]] = {}  # ink rows: their first and last-but-one ink column
     for row in range(height):
@@ -96,7 +102,7 @@ def make_letter(request) -> bytes:
 
 
 def rasterise(pdf: bytes, dpi: int) -> list[PageImage]:
-    """Every page of `pdf` as grey pixels at `dpi`, on white. Runs in a worker; raises ValueError when the
+    """Every page of `pdf` as 1-bit pixels at `dpi`, on white. Runs in a worker; raises ValueError when the
     PDF cannot be read."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
     from PySide6.QtGui import QImage, QPainter
@@ -107,6 +113,7 @@ def rasterise(pdf: bytes, dpi: int) -> list[PageImage]:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document = QPdfDocument()
     document.load(buffer)
+    halftone = Qt.ImageConversionFlag.MonoOnly | Qt.ImageConversionFlag.OrderedDither
     try:
         if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
             raise ValueError("unreadable PDF")
@@ -115,15 +122,20 @@ def rasterise(pdf: bytes, dpi: int) -> list[PageImage]:
             points = document.pagePointSize(index)
             size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
             rendered = document.render(index, size)  # ARGB with a transparent background
-            grey = QImage(size, QImage.Format.Format_Grayscale8)
-            grey.fill(Qt.GlobalColor.white)
+            grey = QImage(QSize(-(-size.width() // 8) * 8, size.height()), QImage.Format.Format_Grayscale8)
+            grey.fill(Qt.GlobalColor.white)  # whole bytes of white past the page's right edge
             painter = QPainter(grey)
             painter.drawImage(0, 0, rendered)
             painter.end()
-            pixels = bytes(grey.constBits())
-            pages.append(PageImage(grey.width(), grey.height(), grey.bytesPerLine(), dpi, pixels,
-                                   ink_bands(pixels, grey.width(), grey.height(), grey.bytesPerLine(),
-                                             gap=max(2, round(dpi * INK_GAP_INCHES)))))
+            del rendered
+            mono = grey.convertToFormat(QImage.Format.Format_Mono, halftone)  # colour table: white, black
+            mono.invertPixels()  # bit 1 white, then the table that says so (what Qt's engines take as a mask)
+            mono.setColorTable(list(BLACK_WHITE))
+            pixels = bytes(mono.constBits())
+            bands = ink_bands(pixels, mono.width() // 8, mono.height(), mono.bytesPerLine(),
+                              gap=max(2, round(dpi * INK_GAP_INCHES)))
+            pages.append(PageImage(size.width(), size.height(), mono.bytesPerLine(), dpi, pixels, tuple(
+                (top, bottom, left * 8, min(right * 8, size.width())) for top, bottom, left, right in bands)))
         return pages
     finally:
         document.close()
@@ -131,8 +143,8 @@ def rasterise(pdf: bytes, dpi: int) -> list[PageImage]:
 
 
 def workers() -> int:
-    """One worker per core but one (the GUI process paints meanwhile), at least one."""
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
+    """One worker per core, at most four: the GUI process only paints 1-bit bands (~1 ms each) meanwhile."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 class LetterPool:
@@ -159,7 +171,9 @@ def to_qimage(page: PageImage):
     """A QImage over the page's pixels (keep `page` alive while the image is used)."""
     from PySide6.QtGui import QImage
 
-    return QImage(page.pixels, page.width, page.height, page.bytes_per_line, QImage.Format.Format_Grayscale8)
+    image = QImage(page.pixels, page.width, page.height, page.bytes_per_line, QImage.Format.Format_Mono)
+    image.setColorTable(list(BLACK_WHITE))
+    return image
 
 
 def render_letters(requests: list, pool: LetterPool | None = None, *, task) -> list[tuple[int, bytes | None]]:

@@ -38,6 +38,7 @@ from ui.referrals.letters import batch_summary
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.02  # GUI-thread work per event-loop turn while gathering
+PAINT_SECONDS = 0.01  # GUI-thread painting per event-loop turn (a strip takes ~1 ms)
 WAIT_MS = 5  # how often to look again while the next letter's images are not ready
 IDLE, GATHERING, RENDERING, PRINTING, DONE = "idle", "gathering", "rendering", "printing", "done"
 
@@ -224,7 +225,7 @@ class BatchPrintDialog(QDialog):
                 return
             wait = not self._open_next()
         elif not self._painter.letter_painted:
-            self._painter.paint_strip()
+            self._painter.paint_for(PAINT_SECONDS)
         else:
             self._letter_done()
         if self.state == PRINTING:
