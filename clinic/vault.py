@@ -80,9 +80,21 @@ class HandedOver:
         return Vault(conn=conn, **parts)
 
     def wipe(self) -> None:
-        """Drop the keys unused (the unlock was abandoned). Safe twice, and after take()."""
+        """Drop the keys unused (the unlock was abandoned), auditing the "lock" that closes its "unlock"
+        entry (a millisecond's connection). Safe twice, and after take()."""
         parts, self._parts = self._parts, None
-        if parts is not None:
+        if parts is None:
+            return
+        try:
+            conn = connect(parts["home"].db, parts["data_key"], expect_schema=True)
+            try:
+                with transaction(conn):
+                    audit.append(conn, actor_id=parts["user"].id, action="lock")
+            finally:
+                conn.close()
+        except Exception:  # dropping the keys must always happen
+            log.warning("could not record the abandoned unlock's lock in the audit log")
+        finally:
             parts["keys"].wipe()
             parts["data_key"].wipe()
 

@@ -5,7 +5,9 @@
 
 The real MainWindow, offscreen, with the real threaded TaskRunner, on a copy of tools/benchlib.py's cached
 vault (built when missing). A 10 ms QTimer runs from start to end; the longest gap between its ticks during
-an action is how long the window could not answer a key or a click then (target: 50 ms). The session, as
+an action is how long the window could not answer a key or a click then (target: 50 ms). The "GUI CPU" column is
+the most CPU time the GUI thread spent in one gap (its heaviest turn): with the machine's cores busy, the wall gap also counts waiting
+for one, so compare changes by that column when the load average is high. The session, as
 a person would run it: unlock, search as you type (a keystroke every 80 ms), open a client's file, save an
 intake, make a referral (its letter rendered and shown), print a batch of the day's letters to a
 PDF-format printer, switch language, lock.
@@ -50,23 +52,37 @@ BATCH_LETTERS = 20
 
 
 class Watchdog:
-    """Ticks every TICK_MS on the GUI thread; the longest gap inside a time window is the longest freeze."""
+    """Ticks every TICK_MS on the GUI thread; the longest gap inside a time window is the longest freeze.
+
+    Each tick also reads the GUI thread's CPU clock: on a loaded machine a gap's wall time includes waiting
+    for a core, its CPU time is the GUI thread's own work in that gap (the "GUI CPU" column)."""
 
     def __init__(self):
         from PySide6.QtCore import QTimer
 
-        self.ticks: list[float] = [time.perf_counter()]
+        self.ticks: list[tuple[float, float]] = [(time.perf_counter(), time.thread_time())]
+        self.started = self.ticks[0]
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
 
-    def longest_gap(self, start: float, end: float) -> float:
-        """Clipped to the window: a gap that began before `start` (the previous row's core call, timed on
-        this thread between the two actions) counts only from `start`."""
-        ticks = self.ticks
-        gaps = [min(b, end) - max(a, start) for a, b in zip(ticks, ticks[1:], strict=False) if b >= start and a <= end]
-        return max(gaps, default=0.0)
+    def _tick(self) -> None:
+        self.ticks.append((time.perf_counter(), time.thread_time()))
+
+    def mark(self) -> float:
+        """An action starts now (call on the GUI thread); returns the wall time."""
+        self.started = (time.perf_counter(), time.thread_time())
+        return self.started[0]
+
+    def longest_gap(self, start: float, end: float) -> tuple[float, float]:
+        """(the longest gap, the most GUI-thread CPU time in one gap), clipped to the window: a gap that began before `start`
+        (the previous row's core call, timed on this thread between the two actions) counts only from
+        `start` (its CPU from the last mark())."""
+        ticks, mark_cpu = self.ticks, self.started[1]
+        gaps = [(min(b, end) - max(a, start), cb - (mark_cpu if a < start else ca))
+                for (a, ca), (b, cb) in zip(ticks, ticks[1:], strict=False) if b >= start and a <= end]
+        return max((w for w, _c in gaps), default=0.0), max((c for _w, c in gaps), default=0.0)
 
 
 def pump(until, timeout: float = 120.0, *, settle: float = 0.0) -> None:
@@ -97,8 +113,8 @@ def timed(fn) -> float:
     return time.perf_counter() - t
 
 
-def session(home: Home) -> list[tuple[str, float, float, str, float | None]]:
-    """Run the session; rows of (action, wall s, longest gap s, core call, core s)."""
+def session(home: Home) -> list[tuple[str, float, float, float, str, float | None]]:
+    """Run the session; rows of (action, wall s, longest gap s, its GUI CPU s, core call, core s)."""
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtTest import QTest
@@ -133,7 +149,7 @@ def session(home: Home) -> list[tuple[str, float, float, str, float | None]]:
     rows = []
 
     def action(name: str, run, done, core_name: str, core) -> None:
-        start = time.perf_counter()
+        start = dog.mark()
         profile = None
         if os.environ.get("BENCH_PROFILE") and os.environ["BENCH_PROFILE"] in name:
             import cProfile
@@ -145,7 +161,7 @@ def session(home: Home) -> list[tuple[str, float, float, str, float | None]]:
             pump(done)
         except Exception as exc:  # one broken step is reported, the session goes on
             rows.append((f"{name}: FAILED ({type(exc).__name__}: {exc})"[:110], time.perf_counter() - start,
-                         dog.longest_gap(start, time.perf_counter()), core_name, None))
+                         *dog.longest_gap(start, time.perf_counter()), core_name, None))
             return
         end = time.perf_counter()
         pump(lambda: True, settle=0.2)  # what the action left for the next turns counts as its own
@@ -154,7 +170,7 @@ def session(home: Home) -> list[tuple[str, float, float, str, float | None]]:
 
             profile.disable()
             pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
-        gap = dog.longest_gap(start, time.perf_counter())
+        gap, gap_cpu = dog.longest_gap(start, time.perf_counter())
         if isinstance(waited_from, float):  # typing: the wait is from the last key to the results
             start = waited_from
         core_s = None
@@ -163,7 +179,7 @@ def session(home: Home) -> list[tuple[str, float, float, str, float | None]]:
                 core_s = core()
             except Exception as exc:
                 core_name += f" (failed: {type(exc).__name__})"
-        rows.append((name, end - start, gap, core_name, core_s))
+        rows.append((name, end - start, gap, gap_cpu, core_name, core_s))
 
     # unlock
     def unlock():
@@ -299,10 +315,10 @@ def table(rows) -> str:
             return "—"
         return f"{s:.2f} s" if s >= 1 else f"{s * 1000:.0f} ms"
 
-    head = ("action (offscreen, real window)", "wall", "longest GUI gap", "gap ok?", "core call", "core",
-            "screen/core")
-    body = [(name, f(wall), f(gap), "ok" if gap <= GAP_TARGET else "MISSED", core_name, f(core),
-             f"{wall / core:.1f}x" if core else "—") for name, wall, gap, core_name, core in rows]
+    head = ("action (offscreen, real window)", "wall", "longest GUI gap", "gap ok?", "GUI CPU", "core call",
+            "core", "screen/core")
+    body = [(name, f(wall), f(gap), "ok" if gap <= GAP_TARGET else "MISSED", f(cpu), core_name, f(core),
+             f"{wall / core:.1f}x" if core else "—") for name, wall, gap, cpu, core_name, core in rows]
     widths = [max(len(r[i]) for r in (head, *body)) for i in range(len(head))]
     lines = [" | ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)), "-+-".join("-" * w for w in widths)]
     lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]

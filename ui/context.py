@@ -67,7 +67,12 @@ class Page(QWidget):
     - `clear()` empties every widget that shows client data (called on lock; must not need the vault);
     - `on_unlocked()` loads what the page shows for the new user (called after each unlock);
     - `title()` is the translated tab/sidebar name; never a client's name.
+    - optional: a page with `builds_in_turns` also takes `in_turns=True`, then builds only as its `building`
+      iterator is stepped (the main window does it a step per GUI-thread turn when it is the first page at
+      unlock) or `finish_building()` is called; its widgets and order end the same as built at once.
     """
+
+    builds_in_turns = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)

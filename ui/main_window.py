@@ -14,7 +14,6 @@ import shiboken6
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -35,9 +34,9 @@ from ui.kit import clipboard, drafts, theme
 from ui.kit.errors import format_exception_safely, show_error
 from ui.kit.idle import IdleWatcher
 from ui.kit.ops import VaultOp
-from ui.kit.panic import PanicKeys, parented_to
+from ui.kit.panic import PanicKeys, close_other_windows
 from ui.kit.warmup import warm_letters_later
-from ui.pages import PAGES, TITLES, Pages
+from ui.pages import PAGES, TITLES, BuildInTurns, Pages
 from ui.shell.renewals import RenewalBanner
 from ui.shell.unlock import LanguageSwitch, UnlockWidget
 
@@ -60,6 +59,7 @@ class MainWindow(QMainWindow):
         self._deferring = self._import_first = False
         self._first_page_timer = QTimer(self, singleShot=True, interval=0)
         self._first_page_timer.timeout.connect(self._build_current_page)
+        self._in_turns = BuildInTurns(self, lambda key: self.pages.get(key))  # the first page at unlock
 
         clipboard.guard()  # watches what the app copies from now on
         self.idle = IdleWatcher(self, timeout_minutes=5)
@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         module, cls_name = next((module, cls) for k, module, cls, _allowed in PAGES if k == key)
         row = list(self.pages).index(key)
         try:
-            page = getattr(importlib.import_module(module), cls_name)(self.ctx)
+            page = self._in_turns.take(key) or getattr(importlib.import_module(module), cls_name)(self.ctx)
         except Exception as exc:  # one broken screen must not keep the person out of the others
             show_error(self, exc)
             return None
@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         """Clear and destroy every page, close other windows, drop the keys, show the unlock screen."""
         self.idle.stop()
         self._first_page_timer.stop()
+        self._in_turns.cancel()
         self.unlock_screen.cancel_pending()
         drafts.keep_all(self.ctx.vault, self.pages.built().values())  # what is typed, before it is cleared
         pages, self.pages = list(self.pages.built().values()), Pages()
@@ -239,7 +240,7 @@ class MainWindow(QMainWindow):
                 self.page_stack.removeWidget(widget)
                 widget.hide()
                 widget.deleteLater()
-            self._close_other_windows()
+            close_other_windows(self)  # each may show client data (a dialog, a message, a file chooser)
         finally:
             if vault is not None:
                 vault.lock()
@@ -251,16 +252,6 @@ class MainWindow(QMainWindow):
         self.retranslate()
         if vault is not None:
             self.ctx.signals.locked.emit()
-
-    def _close_other_windows(self) -> None:
-        """Every other window may show client data (a dialog, a message, a file chooser): close it."""
-        for widget in QApplication.topLevelWidgets():
-            if widget is self or not shiboken6.isValid(widget):
-                continue
-            if widget.isVisible():
-                widget.close()
-            if parented_to(widget, self):
-                widget.deleteLater()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.lock()
@@ -339,16 +330,16 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(list(self.pages).index(key))
 
     def _open_client(self, client_id: int) -> None:
-        fresh = "clients" in self.pages and not self.pages.is_built("clients")
-        self.show_page("clients")  # the Clients page shows the file itself (it listens to open_client)
-        if fresh and self.pages.is_built("clients"):
-            self.pages["clients"].open_client(client_id)  # built just now: it missed this signal
+        self._open_on("clients", "open_client", client_id)
 
     def _open_case(self, case_id: int) -> None:
-        fresh = "cases" in self.pages and not self.pages.is_built("cases")
-        self.show_page("cases")
-        if fresh and self.pages.is_built("cases"):
-            self.pages["cases"].open_case(case_id)
+        self._open_on("cases", "open_case", case_id)
+
+    def _open_on(self, key: str, method: str, item_id: int) -> None:
+        fresh = key in self.pages and not self.pages.is_built(key)
+        self.show_page(key)  # the page shows the item itself (it listens to open_client / open_case)
+        if fresh and self.pages.is_built(key):
+            getattr(self.pages[key], method)(item_id)  # built just now: it missed the signal
 
     def _ask(self, key: str, method: str, *args) -> None:
         """A button on one screen asks another: "Refer…" (the Referrals page opens the dialog and closes it
@@ -372,19 +363,25 @@ class MainWindow(QMainWindow):
                 self._build_current_page()
 
     def _build_current_page(self) -> None:
-        """Build (and load) the shown page the first time it is shown (at unlock, importing it is a turn)."""
+        """Build (and load) the shown page when first shown; at unlock importing it is a turn, then building it
+        (a page that `builds_in_turns`: a step a turn, hidden until done)."""
         row = self.sidebar.currentRow()
-        import_first, self._import_first = self._import_first, False
+        at_unlock, self._import_first = self._import_first, False
         if self.ctx.vault is None or not 0 <= row < len(self.pages):
             return
         key = list(self.pages)[row]
-        module = next(module for k, module, _cls, _allowed in PAGES if k == key)
-        if import_first and module not in sys.modules:
+        module, cls_name = next((module, cls) for k, module, cls, _allowed in PAGES if k == key)
+        if at_unlock and module not in sys.modules:
             try:
                 importlib.import_module(module)
+                self._import_first = True  # still at unlock on the next turn
             except Exception:  # noqa: S110 - the build, on the next turn, reports it
                 pass
             self._first_page_timer.start()
+            return
+        cls = getattr(sys.modules.get(module), cls_name, None)
+        if at_unlock and getattr(cls, "builds_in_turns", False) and not self.pages.is_built(key):
+            self._in_turns.start(key, cls(self.ctx, in_turns=True))  # next turn: the first step
             return
         self.pages.get(key)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
+from PySide6.QtCore import QObject, QTimer
+
 from clinic.access import Can
 from clinic.i18n import _
 from ui.context import AppContext, Page
@@ -84,3 +86,56 @@ class Pages(Mapping):
 
     def is_built(self, key: str) -> bool:
         return key in self._built
+
+
+class BuildInTurns:
+    """The first page at unlock built a step per GUI-thread turn (a QTimer of 0 ms between steps), so the
+    window keeps answering; hidden until done, then `done(key)` places it (through `Pages`, which calls
+    `take(key)`). Anything asking for the page sooner gets it finished at once; `cancel()` (lock) drops it."""
+
+    def __init__(self, parent: QObject, done: Callable[[str], object]):
+        self._done = done
+        self._key: str | None = None
+        self._page: Page | None = None
+        self._error: Exception | None = None
+        self._timer = QTimer(parent, singleShot=True, interval=0)
+        self._timer.timeout.connect(self._step)
+
+    def start(self, key: str, page: Page) -> None:
+        self.cancel()
+        self._key, self._page = key, page
+        self._timer.start()
+
+    def _step(self) -> None:
+        if self._page is None:
+            return
+        try:
+            more = next(self._page.building, self) is not self
+        except Exception as exc:  # reported once, by whoever takes the page
+            self._error, more = exc, False
+        if more:
+            self._timer.start()
+        else:
+            self._done(self._key)
+
+    def take(self, key: str) -> Page | None:
+        """The page being built for `key`, finished now (None if none is); raises what its build raised."""
+        if self._key != key or self._page is None:
+            return None
+        page, error = self._page, self._error
+        self._key = self._page = self._error = None
+        self._timer.stop()
+        try:
+            if error is not None:
+                raise error
+            page.finish_building()
+        except Exception:
+            page.deleteLater()
+            raise
+        return page
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        if self._page is not None:
+            self._page.deleteLater()
+        self._key = self._page = self._error = None

@@ -61,6 +61,20 @@ class Clients:
             ids = repo.search_ids(match, limit)
         return repo.rows(ids)
 
+    def search_one(self, text: str, client_id: m.ClientId) -> m.ClientRow | None:
+        """The client's row if `search(text)` would find them, by the way it would look, else None: a saved
+        intake refreshes one row of a search on screen, never the whole search (a few indexed look-ups)."""
+        self._v.require(Can.VIEW_CLIENTS)
+        repo = self._repo()
+        ref, digits, match = ref_prefix(text), typed_digits(text), fts_query(text)
+        if ref and repo.ids_by_ref_prefix(ref, 1):
+            found = repo.has_ref_prefix(client_id, ref)
+        elif digits and repo.ids_by_phone_digits(digits, 1):
+            found = repo.has_phone_digits(client_id, digits)
+        else:
+            found = bool(match) and repo.matches_search(client_id, match)
+        return next(iter(repo.rows([client_id])), None) if found else None
+
     def possible_duplicates(self, *, given_names: str, family_name_1: str, family_name_2: str = "",
                             date_of_birth: dt.date | None = None, limit: int = 5) -> list[m.ClientMatch]:
         """Returning clients that look like the person being typed in, best first."""

@@ -37,3 +37,18 @@ def test_an_unwanted_hand_over_is_wiped(template, home):
     assert data_key.wiped
     with pytest.raises(PermissionDenied):
         handed.take()
+
+
+def test_an_abandoned_unlock_is_closed_by_a_lock_in_the_audit_log(template, home):
+    """A hand-over wiped unused (lock or panic during unlock) audits "lock" after its "unlock", once."""
+    from clinic.storage import audit
+
+    handed = _open_on_a_thread(home, template)
+    handed.wipe()
+    handed.wipe()
+    vault = Vault.unlock(home, template.name("admin"), template.passphrase("admin"))
+    try:
+        actions = [row[3] for row in reversed(audit.recent(vault.session.conn)) if row[3] in ("unlock", "lock")]
+    finally:
+        vault.lock()
+    assert actions[-3:] == ["unlock", "lock", "unlock"], actions

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic import models as m
+from clinic.errors import PermissionDenied
 from clinic.storage.fts import fts_query
 
 FTS_HOSTILE = ['AND(', '"', '""', '*', 'NEAR', 'NEAR(', '-', '^', ':', '{names}', '{names phones}: x',
@@ -149,3 +150,23 @@ def test_a_search_runs_on_another_thread_through_its_own_connection(open_vault):
     vault.lock()
     with pytest.raises(PermissionDenied):
         vault.in_worker(lambda v: v.clients.search("trabajador"))
+
+
+@pytest.mark.parametrize("text", ["garcia", "garc pen", "555 0177", "3235550177", "construccion", "García OR Zzyzx",
+                                  "zzyzx", "nunez", "arresto", "", "AND(", '"'])
+def test_search_one_agrees_with_search_about_one_client(module_vaults, people, text):
+    """search_one(text, id) gives the client's row exactly when search(text) lists them (a save's refresh)."""
+    vault = module_vaults("coordinator")
+    listed = {r.id: r for r in vault.clients.search(text, limit=200)}
+    for receipt in people.values():
+        assert vault.clients.search_one(text, receipt.client_id) == listed.get(receipt.client_id), receipt.client_ref
+
+
+def test_search_one_by_reference_and_roles(module_vaults, people):
+    """A reference prefix finds by reference only; a volunteer may not ask (as for search)."""
+    vault = module_vaults("coordinator")
+    ref = people["or"].client_ref
+    assert vault.clients.search_one(ref, people["or"].client_id).ref == ref
+    assert vault.clients.search_one(ref, people["garcia"].client_id) is None
+    with pytest.raises(PermissionDenied):
+        module_vaults("volunteer").clients.search_one("garcia", people["garcia"].client_id)

@@ -95,6 +95,24 @@ def test_owner_deleted_before_finish_drops_result(qtbot, runner):
     assert runner.pending == 0
 
 
+def test_a_result_arriving_after_its_owner_is_gone_goes_to_on_orphaned(qtbot, runner):
+    """on_orphaned receives the result of a task whose owner was destroyed (to release it), on_done nothing."""
+    owner = QWidget()
+    release = threading.Event()
+    done, orphaned = [], []
+
+    def work():
+        release.wait(WAIT_MS / 1000)
+        return "keys to wipe"
+
+    handle = runner.run(work, owner=owner, on_done=done.append, on_orphaned=orphaned.append)
+    shiboken6.delete(owner)
+    release.set()
+    qtbot.waitUntil(lambda: handle.finished, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: orphaned == ["keys to wipe"], timeout=WAIT_MS)
+    assert done == []
+
+
 def test_owner_deleted_error_is_not_shown(qtbot, runner, shown_errors):
     """A failure of a task whose owner is gone is dropped, not presented against a dead widget."""
     owner = QWidget()

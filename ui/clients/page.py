@@ -226,7 +226,7 @@ class ClientsPage(Page):
             .success(show).run()
 
     def _show_results(self, rows: list[m.ClientRow]) -> None:
-        pairs = [(r, None) for r in rows]
+        pairs = [(r, i) for i, r in enumerate(rows)]  # keyed by place, so a save can put its one row
         self.clients_model.reset(lambda after, _limit: [] if after is not None else pairs)
         self.clients_model.fetchMore()
         self._update_count()
@@ -301,8 +301,11 @@ class ClientsPage(Page):
         """One save: put its one row in place and add to the count; never a reload of the whole list."""
         if not self.ctx.can(Can.LOOKUP_CLIENT):
             return
-        if not self._staff or self.search.text().strip():
-            self.refresh()  # a volunteer's few intakes of today, or a search the new row may now match
+        if not self._staff:
+            self.refresh()  # a volunteer's few intakes of today
+        elif text := self.search.text().strip():
+            VaultOp(self.ctx, self, lambda v: v.clients.search_one(text, receipt.client_id)) \
+                .success(self._put_found).run()  # the one row, not the whole search again
         else:
             VaultOp(self.ctx, self, lambda v: v.clients.page_row(receipt.client_id)) \
                 .success(lambda pair: self.clients_model.put_row(pair, key=lambda p: p[1])).run()
@@ -311,6 +314,15 @@ class ClientsPage(Page):
             self._update_count(cached=True)
         if self.view.file is not None and self.view.file.client.id == receipt.client_id:
             self._reload_file()
+
+    def _put_found(self, row: m.ClientRow | None) -> None:
+        """A saved client the search on screen finds: their row replaced, or added after the others."""
+        rows = [self.clients_model.row_at(i)[0].id for i in range(self.clients_model.rowCount())]
+        if row is None or (row.id not in rows and len(rows) >= SEARCH_LIMIT):
+            return  # not found by it, or past the first matches shown
+        at = rows.index(row.id) if row.id in rows else len(rows)
+        self.clients_model.put_row((row, at), key=lambda p: p[1])
+        self._update_count(cached=True)
 
     # ----- opening a file ---------------------------------------------------------------------------
 

@@ -1,12 +1,23 @@
-"""The intake screen's notices: the "Saved" banner, the returning-client chip, a possible match's line."""
+"""The intake screen's notices: the "Saved" banner, the returning-client chip and hint, "clear the form?"."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clinic import models as m
 from clinic.i18n import _
+from ui.kit.errors import app_title
 from ui.kit.format import format_date
 
 
@@ -51,3 +62,31 @@ def returning_chip() -> tuple[QFrame, QLabel, QPushButton]:
     layout.addWidget(undo)
     chip.hide()
     return chip, label, undo
+
+
+def duplicates_panel() -> tuple[QGroupBox, QLabel, QListWidget, QPushButton]:
+    """The "Possible returning clients" box beside the person section: its hint, list and Same button."""
+    box, hint, matches, same = QGroupBox(), QLabel(), QListWidget(), QPushButton()
+    hint.setWordWrap(True)
+    matches.setWordWrap(True)
+    matches.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    same.setAutoDefault(True)
+    layout = QVBoxLayout(box)
+    layout.addWidget(hint)
+    layout.addWidget(matches, 1)
+    layout.addWidget(same, 0, Qt.AlignmentFlag.AlignLeft)
+    return box, hint, matches, same
+
+
+def confirm_clear_box(parent: QWidget) -> QMessageBox:
+    """"Clear everything typed?", window-modal, No by default, deleted on close (the caller opens it)."""
+    box = QMessageBox(QMessageBox.Icon.Question, app_title(),
+                      _("Clear everything typed on this form? It has not been saved."),
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("confirmClearIntake")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Clear the form"))
+    box.button(QMessageBox.StandardButton.No).setText(_("Keep typing"))
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box

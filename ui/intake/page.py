@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
@@ -27,12 +26,12 @@ from clinic.access import Can
 from clinic.errors import UserError, ValidationError
 from clinic.i18n import _
 from ui.context import AppContext, Page
+from ui.intake import notices
 from ui.intake.incident_link import IncidentLink
-from ui.intake.notices import match_text, returning_chip, saved_banner
 from ui.intake.sections import IntakeForm
 from ui.kit import keys, theme
 from ui.kit.drafts import DraftHook
-from ui.kit.errors import app_title, show_error
+from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors, set_accessible
 from ui.kit.ops import VaultJob, VaultOp
 
@@ -43,8 +42,21 @@ _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class IntakePage(Page):
     """Record a walk-in intake. Enter saves (Ctrl+Enter in the notes boxes); Esc never clears anything."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    builds_in_turns = True  # a section a turn when it is the first page at unlock (ui.context.Page)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, in_turns: bool = False):
         super().__init__(ctx, parent)
+        self.building = self._build(load=not in_turns)
+        if not in_turns:
+            self.finish_building()
+
+    def finish_building(self) -> None:
+        """Build what is left now (with `in_turns` the main window steps `building`, a step per turn)."""
+        for _step in self.building:
+            pass
+
+    def _build(self, *, load: bool) -> Iterator[None]:
+        ctx = self.ctx
         self._errors = FieldErrors()
         self._matches: list[m.ClientMatch] = []
         self._existing: m.ClientMatch | None = None
@@ -52,25 +64,17 @@ class IntakePage(Page):
         self._conflict = False
         self._confirm: QMessageBox | None = None
 
-        self.banner, self.banner_label = saved_banner()
+        self.banner, self.banner_label = notices.saved_banner()
         self.incident_link = IncidentLink()
-        self.chip, self.chip_label, self.undo_button = returning_chip()
+        self.chip, self.chip_label, self.undo_button = notices.returning_chip()
 
-        self.duplicates_box = QGroupBox()
-        self.duplicates_hint = QLabel()
-        self.duplicates_hint.setWordWrap(True)
-        self.duplicates_list = QListWidget()
-        self.duplicates_list.setWordWrap(True)
-        self.duplicates_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.duplicates_box, self.duplicates_hint, self.duplicates_list, self.same_button = notices.duplicates_panel()
         self.duplicates_list.installEventFilter(self)
-        self.same_button = QPushButton()
-        self.same_button.setAutoDefault(True)
-        dup_layout = QVBoxLayout(self.duplicates_box)
-        dup_layout.addWidget(self.duplicates_hint)
-        dup_layout.addWidget(self.duplicates_list, 1)
-        dup_layout.addWidget(self.same_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-        self.form = IntakeForm(beside_person=self.duplicates_box)
+        self.form = IntakeForm(beside_person=self.duplicates_box, in_turns=True)
+        for section in self.form.building:
+            section.ensurePolished()  # styled in this turn, not all at once when the page is first shown
+            yield
         self._blank = self.form.state()
         self.draft_hook = DraftHook.for_widgets(  # kept at lock, without the sealed fields (ui.kit.drafts)
             ctx, self, "intake", widgets=lambda: [w for w in self.form.inputs() if w not in self.form.sealed.values()],
@@ -129,12 +133,14 @@ class IntakePage(Page):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
+        yield
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.setFocusProxy(self.form.given_names)
         self._set_tab_order()
         self.form.household.rows_changed.connect(self._set_tab_order)  # rows added or removed
         self.form.household.edited.connect(self._errors.clear)
-        self.form.household.load_reference(ctx)  # guideline tables and funding sources, read once
+        if load:  # else on_unlocked() reads them, right after
+            self.form.household.load_reference(ctx)  # guideline tables and funding sources, read once
         self._set_matches([])
         self.retranslate()
 
@@ -306,15 +312,7 @@ class IntakePage(Page):
         if not self.has_input():
             self._reset(keep_site=False)
             return
-        box = QMessageBox(QMessageBox.Icon.Question, app_title(),
-                          _("Clear everything typed on this form? It has not been saved."),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("confirmClearIntake")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText(_("Clear the form"))
-        box.button(QMessageBox.StandardButton.No).setText(_("Keep typing"))
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box = notices.confirm_clear_box(self)
         box.finished.connect(lambda _r: self._confirmed(box))
         self._confirm = box
         box.open()
@@ -355,7 +353,7 @@ class IntakePage(Page):
         self._matches = list(matches)
         self.duplicates_list.clear()
         for match in self._matches:
-            QListWidgetItem(match_text(match), self.duplicates_list)
+            QListWidgetItem(notices.match_text(match), self.duplicates_list)
         if self._matches:
             self.duplicates_list.setCurrentRow(0)
             self.duplicates_hint.setText(_("Ask the person whether one of these is them before choosing."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -35,8 +37,20 @@ from ui.kit.icons import lock_pixmap
 class IntakeForm(QWidget):
     """Every intake field, in the order a volunteer asks; `beside_person` sits next to the person section."""
 
-    def __init__(self, beside_person: QWidget, parent: QWidget | None = None):
+    def __init__(self, beside_person: QWidget, parent: QWidget | None = None, *, in_turns: bool = False):
         super().__init__(parent)
+        self.building = self._build(beside_person)
+        if not in_turns:
+            self.finish_building()
+
+    def finish_building(self) -> None:
+        """Build what is left of the form now (`in_turns`: the caller steps `building`, a section a step)."""
+        for _section in self.building:
+            pass
+
+    def _build(self, beside_person: QWidget) -> Iterator[QWidget]:
+        """Build the form a section at a time, yielding each section as it is built, so that at unlock no
+        one GUI-thread turn builds the whole form. What is built, and in what order, is the same either way."""
         self._labels: list[tuple[QLabel, str]] = []
         self._consent_language_chosen = False
         outer = QVBoxLayout(self)
@@ -62,6 +76,7 @@ class IntakeForm(QWidget):
         row.addWidget(self.person_box, 3)
         row.addWidget(beside_person, 2)
         outer.addLayout(row)
+        yield self.person_box
 
         self.contact_box, form = self._box()
         self.phones = [PhoneRow(), PhoneRow()]
@@ -73,6 +88,7 @@ class IntakeForm(QWidget):
         self._row(form, N_("A&ddress (optional)"), self.address)
 
         outer.addWidget(self.contact_box)
+        yield self.contact_box
 
         self.household_box, form = self._box()
         self.household_size = IntEdit(minimum=1, maximum=m.MAX_HOUSEHOLD)
@@ -86,8 +102,10 @@ class IntakeForm(QWidget):
         self.household = HouseholdBox(self.household_size, AssetsBox())
         form.addRow(self.household)
         outer.addWidget(self.household_box)
+        yield self.household_box
         self.parties_box = AdversePartiesBox()
         outer.addWidget(self.parties_box)
+        yield self.parties_box
 
         self.needs_box, form = self._box()
         needs = QWidget()
@@ -121,11 +139,13 @@ class IntakeForm(QWidget):
         self.site = line_edit()
         self._row(form, N_("Si&te"), self.site)
         outer.addWidget(self.needs_box)
+        yield self.needs_box
 
         self.notes_box, form = self._box()
         self.notes = plain_edit(4)
         self._row(form, N_("N&otes"), self.notes)
         outer.addWidget(self.notes_box)
+        yield self.notes_box
 
         self.sealed_box, form = self._box()
         theme.set_flag(self.sealed_box, theme.SEALED, True)
@@ -147,6 +167,7 @@ class IntakeForm(QWidget):
             self.sealed[field] = widget = line_edit(m.MAX_SHORT) if short else plain_edit(2)
             self._row(form, text, widget)
         outer.addWidget(self.sealed_box)
+        yield self.sealed_box
 
         self.consent_box, form = self._box()
         self.consent_text = QLabel()

@@ -1,9 +1,10 @@
-"""The panic keys: Ctrl+L or F12 locks at once, in every window, modal dialogs included."""
+"""The panic keys: Ctrl+L or F12 locks at once, in every window, modal dialogs included; what a lock closes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
@@ -45,3 +46,14 @@ def parented_to(widget: QWidget, ancestor: QWidget) -> bool:
             return True
         parent = parent.parentWidget()
     return False
+
+
+def close_other_windows(window: QWidget) -> None:
+    """Close every top-level window but `window` (any may show client data); delete those it owns."""
+    for widget in QApplication.topLevelWidgets():
+        if widget is window or not shiboken6.isValid(widget):
+            continue
+        if widget.isVisible():
+            widget.close()
+        if parented_to(widget, window):
+            widget.deleteLater()

@@ -80,6 +80,7 @@ class _Task:
     on_error: Callable[[BaseException], None] | None
     on_progress: Callable[[int, int], None] | None
     handle: TaskHandle
+    on_orphaned: Callable[[Any], None] | None = None
 
 
 class _Job(QRunnable):
@@ -135,11 +136,14 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        on_orphaned: Callable[[Any], None] | None = None,
     ) -> TaskHandle:
         """Run `fn(*args)` (plus `task=TaskContext` if it accepts one) in the background. GUI thread only.
 
         on_done(result) / on_error(exc) / on_progress(done, total) are called on the GUI thread while
         `owner` exists. Without on_error, a failure goes to ui.kit.errors.show_error and Cancelled to nobody.
+        A result arriving after `owner` is gone goes to on_orphaned(result), to release what it holds (an
+        unlock's keys); it must not touch the owner.
         """
         task_id = next(self._ids)
 
@@ -151,7 +155,7 @@ class TaskRunner(QObject):
 
         context = TaskContext(lambda done, total: emit(_PROGRESS, (done, total)))
         handle = TaskHandle(context)
-        self._tasks[task_id] = _Task(owner, on_done, on_error, on_progress, handle)
+        self._tasks[task_id] = _Task(owner, on_done, on_error, on_progress, handle, on_orphaned)
         call = (lambda: fn(*args, task=context)) if accepts_task(fn) else (lambda: fn(*args))
         self._start(_Job(call, context, emit))
         return handle
@@ -184,6 +188,8 @@ class TaskRunner(QObject):
             del self._tasks[task_id]
             task.handle._finished = True
         if not shiboken6.isValid(task.owner):
+            if kind == _DONE and task.on_orphaned is not None:
+                task.on_orphaned(payload)
             if kind == _ERROR and not isinstance(payload, (Cancelled, UserError)):
                 log.error(
                     "task failed after its window closed\n%s", format_exception_safely(payload)

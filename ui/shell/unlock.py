@@ -247,6 +247,7 @@ class UnlockWidget(QWidget):
             Vault.open_elsewhere, self.ctx.home, name, passphrase, self.ctx.guard, owner=self,
             on_done=lambda handed: self._opened(attempt, handed),
             on_error=lambda exc: self._failed(attempt, exc),
+            on_orphaned=lambda handed: handed.wipe(),  # the window closed meanwhile: drop the keys, audit it
         )
 
     def _opened(self, attempt: int, handed) -> None:

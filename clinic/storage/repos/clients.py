@@ -190,6 +190,18 @@ class ClientRepo:
             "SELECT id FROM clients WHERE ref >= ? AND ref < ? ORDER BY ref LIMIT ?",
             (prefix, prefix + "\x7f", limit))]
 
+    def has_ref_prefix(self, client_id: int, prefix: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM clients WHERE id = ? AND ref >= ? AND ref < ?",
+                                 (client_id, prefix, prefix + "\x7f")).fetchone() is not None
+
+    def has_phone_digits(self, client_id: int, digits: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM phone_digits WHERE client_id = ? AND digits >= ? AND digits < ?",
+                                 (client_id, digits, digits + ":")).fetchone() is not None
+
+    def matches_search(self, client_id: int, match: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM client_search WHERE client_search MATCH ? AND rowid = ?",
+                                 (match, client_id)).fetchone() is not None
+
     def ids_born_on(self, day: dt.date, limit: int) -> list[int]:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM clients WHERE date_of_birth = ? LIMIT ?", (iso_date(day), limit))]

@@ -101,3 +101,45 @@ def test_a_row_past_the_rows_fetched_waits_for_its_page(qapp):
     assert [model.row_at(model.index(r, 0)) for r in range(model.rowCount())] == rows
     # The first pages were dropped meanwhile (two kept); read again, the longer page comes back whole.
     assert [model.index(r, 0).data() for r in range(12)] == [r[0] for r in rows[:12]]
+
+
+def _search(clients: ClientsPage, text: str) -> None:
+    clients.search.setText(text)
+    clients.refresh()
+
+
+def test_a_save_with_a_search_on_screen_adds_its_one_row_when_the_search_finds_it(screens):
+    """A search shown: a new client it finds is added after the matches, one not found changes nothing; the
+    search is never run again, the list never reset."""
+    ctx, clients, intake = screens
+    model = clients.clients_model
+    _search(clients, "ana c")
+    assert _names(model) == ["Ana Castro"] and clients.count_label.text() == "1 match"
+    searches, resets = [], []
+    real_search = type(ctx.vault.clients).search
+    ctx.vault.clients.search = lambda *a, **k: searches.append(1) or real_search(ctx.vault.clients, *a, **k)
+    model.modelReset.connect(lambda: resets.append(1))
+    _save(intake, "Ana", "Calderón")
+    assert _names(model) == ["Ana Castro", "Ana Calderón"] and clients.count_label.text() == "2 matches"
+    _save(intake, "Berta", "Calvo")
+    assert _names(model) == ["Ana Castro", "Ana Calderón"]
+    assert searches == [] and resets == []
+
+
+def test_a_returning_client_in_the_search_shown_is_replaced_in_its_place(screens):
+    """An intake for a client the search lists updates that row where it is (its open cases), adds none."""
+    ctx, clients, intake = screens
+    model = clients.clients_model
+    _search(clients, "ana")
+    castro = _names(model).index("Ana Castro")
+    before = model.row_at(model.index(castro, 0))[0]
+    intake.form.given_names.setText("Ana")
+    intake.form.family_name_1.setText("Castro")
+    intake.look_for_duplicates()
+    intake.duplicates_list.setCurrentRow(next(i for i, mt in enumerate(intake._matches) if mt.id == before.id))
+    intake.choose_same_person()
+    intake.form.consent.setChecked(True)
+    intake.save()
+    assert intake.banner.isVisible()
+    after = model.row_at(model.index(castro, 0))[0]
+    assert after.id == before.id and after.open_cases == before.open_cases + 1 and model.rowCount() == len(FAMILIES)

@@ -5,6 +5,7 @@ import pytest
 
 from tests.fixtures.app import unlock as type_and_unlock
 from ui.context import Page
+from ui.intake.page import IntakePage
 from ui.pages import TITLES
 
 ADMIN_PAGES = ["intake", "clients", "cases", "deadlines", "referrals", "partners", "incidents", "preparedness", "conflicts", "reports", "admin"]
@@ -45,13 +46,56 @@ def test_entering_the_workspace_builds_only_the_page_shown(qtbot, window, ctx, b
                                 "Conflicts", "Reports", "Administration"]
 
 
-def test_the_first_page_is_built_on_the_turn_after_the_workspace_opens(qtbot, window, ctx, built):
-    """Opening the workspace and building the first page are two GUI-thread turns, not one long block."""
+def test_the_first_page_is_built_on_the_turns_after_the_workspace_opens(qtbot, window, ctx, built):
+    """Opening the workspace and building the first page are separate GUI-thread turns, not one long block;
+    the intake form is built a section a turn, hidden until it is whole, then shown with the focus order of
+    a form built at once."""
+    window._in_turns._timer.setInterval(100)  # slow steps, so the test sees the page between two
     type_and_unlock(qtbot, window, "admin")
     assert ctx.vault is not None and window.screens.currentWidget() is window.workspace
     assert built == [] and window.sidebar.currentRow() == 0
     qtbot.waitUntil(lambda: built == ["IntakePage"], timeout=5_000)
-    assert window.page_stack.currentWidget() is window.pages.built()["intake"]
+    staged = window._in_turns._page
+    assert staged is not None and not window.pages.is_built("intake") and not staged.isVisible()
+    qtbot.waitUntil(lambda: window.pages.is_built("intake"), timeout=5_000)
+    page = window.pages.built()["intake"]
+    assert page is staged and window.page_stack.currentWidget() is page and page.isVisible()
+    assert built == ["IntakePage"]
+    whole = IntakePage(ctx)
+    assert _focus_chain(page) == _focus_chain(whole)
+
+
+def _focus_chain(page) -> list[str]:
+    """The Tab order from the first field to the Save button, as widget classes and accessible names."""
+    chain, widget = [], page.form.given_names
+    while widget is not page.save_button and len(chain) < 500:
+        chain.append(f"{type(widget).__name__}:{widget.accessibleName()}:{widget.objectName()}")
+        widget = widget.nextInFocusChain()
+    return chain
+
+
+def test_asking_for_the_first_page_while_it_is_built_finishes_it_at_once(qtbot, window, ctx, built):
+    """A screen asking for the intake page (the Hotline's "start an intake") mid-build gets it whole, once."""
+    window._in_turns._timer.setInterval(100)
+    type_and_unlock(qtbot, window, "admin")
+    qtbot.waitUntil(lambda: built == ["IntakePage"], timeout=5_000)
+    assert window._in_turns._page is not None
+    page = window.pages["intake"]
+    assert page.form.consent is not None and window.page_stack.currentWidget() is page
+    qtbot.wait(50)
+    assert built == ["IntakePage"] and window.pages["intake"] is page
+
+
+def test_a_lock_while_the_first_page_is_built_in_turns_drops_it(qtbot, window, ctx, built):
+    """The panic key between two steps of the intake form: no page is placed, nothing runs after the lock."""
+    window._in_turns._timer.setInterval(100)
+    type_and_unlock(qtbot, window, "admin")
+    qtbot.waitUntil(lambda: built == ["IntakePage"], timeout=5_000)
+    assert window._in_turns._page is not None
+    window.lock()
+    qtbot.wait(50)
+    assert window._in_turns._page is None and not window.pages.built()
+    assert ctx.vault is None and window.screens.currentWidget() is window.unlock_screen
 
 
 def test_a_lock_before_the_first_page_is_built_builds_nothing(qtbot, window, ctx, built):
