@@ -84,9 +84,9 @@ class HouseholdSection(QGroupBox):
         texts = self.texts()
         for key in ROWS:
             self.labels[key].setText(names[key])
-            self.values[key].setText(texts[key] or "—")
-            set_accessible(self.values[key], _("{field}: {value}").format(field=names[key], value=texts[key])
-                           if texts[key] else names[key])
+            shown = texts[key] or _("not recorded")
+            self.values[key].setText(shown)
+            set_accessible(self.values[key], _("{field}: {value}").format(field=names[key], value=shown))
 
 
 def _member(p) -> str:

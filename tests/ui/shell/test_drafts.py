@@ -232,7 +232,7 @@ def test_a_half_typed_hotline_report_survives_the_lock_without_the_callers_seale
 def test_an_untouched_hotline_form_keeps_no_draft(qtbot, window, ctx):
     unlock(qtbot, window, "admin")
     window.show_page("incidents")
-    assert window.pages.is_built("incidents")
+    qtbot.waitUntil(lambda: window.pages.is_built("incidents"))  # at unlock a page is built a turn later
     _idle_lock(window)
     unlock(qtbot, window, "admin")
     assert ctx.vault.drafts.mine() == [] and not _banner(window).isVisible()
