@@ -182,7 +182,24 @@ def shoot_admin(ctx: AppContext, lang: str) -> None:
     window = open_window(ctx, m.Role.ADMIN, lang)
     window.show_page("admin")
     save(window, "admin", lang)
+    box = window.pages["admin"].eligibility_box
+    sources = box.open_sources()
+    save(sources, "admin-funding-sources", lang)
+    save(sources.edit(), "admin-funding-source-form", lang)
+    sources.form.reject()
+    sources.reject()
+    table = box.open_table()
+    table.preview_text(GUIDELINE_SAMPLE)
+    save(table, "admin-guideline-table", lang)
+    table.reject()
     window.close()
+
+
+# A next year's table as an admin would load it (the figures are made up: a screenshot, never loaded).
+GUIDELINE_SAMPLE = ("year,effective,region,base,per_additional,source\n"
+                    "2027,2027-01-14,contiguous,16300,5800,example notice\n"
+                    "2027,2027-01-14,alaska,20400,7250,example notice\n"
+                    "2027,2027-01-14,hawaii,18750,6670,example notice\n")
 
 
 def main() -> int:

@@ -188,12 +188,16 @@ class AdminPage(Page):
         form.addRow(save_row)
         self.settings_fields = {"clinic_name": self.clinic_name, "clinic_address": self.clinic_address,
                                 "clinic_phone": self.clinic_phone, "idle_lock_minutes": self.idle_minutes}
-        right, self.backup_box, self.eligibility_box = QVBoxLayout(), BackupBox(ctx, self), EligibilityBox(ctx, self)
-        for box in (self.backup_box, self.settings_box, self.recovery_box, self.eligibility_box):
+        right, self.backup_box = QVBoxLayout(), BackupBox(ctx, self)
+        for box in (self.backup_box, self.settings_box):
             right.addWidget(box)
         right.addStretch(1)
+        left, self.eligibility_box = QVBoxLayout(), EligibilityBox(ctx, self)  # under staff: room at 1280x800
+        left.addWidget(self.staff_box, 1)
+        left.addWidget(self.recovery_box)
+        left.addWidget(self.eligibility_box)
         layout = QHBoxLayout(self)
-        layout.addWidget(self.staff_box, 1)
+        layout.addLayout(left, 1)
         layout.addLayout(right, 1)
         ctx.signals.changed.connect(self._changed)
         self._update_buttons()

@@ -84,7 +84,7 @@ class HouseholdSection(QGroupBox):
         texts = self.texts()
         for key in ROWS:
             self.labels[key].setText(names[key])
-            shown = texts[key] or _("not recorded")
+            shown = texts[key] or _("Not recorded")
             self.values[key].setText(shown)
             set_accessible(self.values[key], _("{field}: {value}").format(field=names[key], value=shown))
 

@@ -60,4 +60,4 @@ def test_clear_empties_the_section(qtbot, make_ctx, english):
     qtbot.addWidget(w)
     w.load(case_id)
     w.clear()
-    assert all(v.text() in ("", "not recorded") for v in w.household.values.values()) and w.household.isHidden()
+    assert all(v.text() in ("", "Not recorded") for v in w.household.values.values()) and w.household.isHidden()
