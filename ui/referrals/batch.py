@@ -10,6 +10,7 @@ nothing is written anywhere but the printer.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 
@@ -65,6 +66,7 @@ class BatchPrintDialog(QDialog):
         self._spooler: list[str] | None = None
         self._pool: raster.LetterPool | None = None  # makes the letters, then their page images
         self._painter: PagePainter | None = None  # printers that take page images
+        self._froze_gc = False  # what existed before the batch is out of the collector's way (start)
         # One step per event-loop turn through a timer, not a posted event (QTimer.singleShot(0) posts one):
         # posted events are served before timers, so a chain of them would starve the app's own timers.
         self._turn = QTimer(self)
@@ -130,6 +132,11 @@ class BatchPrintDialog(QDialog):
             return False
         printer.setDocName(_("Referral letters"))  # what a print queue shows: never a name
         self.printer = printer
+        # A batch allocates a great deal (letters, page images), so Python runs full collections during it,
+        # each walking the whole heap (the workspace's widgets and modules: 40-60 ms on the GUI thread).
+        # What exists before the batch is set aside for its length and given back at the end (_finish).
+        gc.freeze()
+        self._froze_gc = True
         try:
             self._pool = raster.LetterPool()  # the workers start while the letters are gathered
         except OSError:
@@ -320,6 +327,9 @@ class BatchPrintDialog(QDialog):
         if self._painter is not None:
             self._painter.end()  # sends the job with the letters painted so far
         self._drop_work()
+        if self._froze_gc:
+            gc.unfreeze()
+            self._froze_gc = False
         self._painter = None
         was_running = self.state != IDLE
         self.state = DONE

@@ -7,6 +7,7 @@ the UI may pause is a speed figure, measured in tools/bench_batch.py (`make benc
 
 from __future__ import annotations
 
+import gc
 import io
 
 from pypdf import PdfReader
@@ -28,10 +29,11 @@ def test_batch_prints_every_pending_letter_with_the_ui_answering(qtbot, batch, r
     monkeypatch.setenv("TMPDIR", str(scratch))
     monkeypatch.setattr("tempfile.tempdir", str(scratch))
     states: list[str] = []
+    frozen: list[int] = []  # the heap that existed before the batch is kept out of the collector's walks
     dialog = _dialog(qtbot, ctx)
     timer = QTimer()
     timer.setInterval(50)
-    timer.timeout.connect(lambda: states.append(dialog.state))
+    timer.timeout.connect(lambda: (states.append(dialog.state), frozen.append(gc.get_freeze_count())))
     timer.start()
     assert dialog.start()
     assert dialog.state != "done"  # start() returns at once: the work happens in later turns
@@ -47,6 +49,7 @@ def test_batch_prints_every_pending_letter_with_the_ui_answering(qtbot, batch, r
     assert pages == sum(len(PdfReader(io.BytesIO(pdf)).pages) for pdf in letters)
     # The event loop turned while the letters were being printed: the work is never one blocking call.
     assert "printing" in states, states
+    assert max(frozen) > 0 and gc.get_freeze_count() == 0  # and given back when the batch ends
     assert list(scratch.iterdir()) == [] and list(out.parent.iterdir()) == [out]
     ctx.vault.lock()
     assert audit_actions(ref_home, ref_template).count("letter.print") == LETTERS
@@ -68,6 +71,7 @@ def test_cancel_stops_at_the_next_letter(qtbot, batch, ref_home, ref_template):
     qtbot.waitUntil(lambda: dialog.state == "done", timeout=120_000)
     assert 3 <= dialog.printed < LETTERS
     assert dialog.summary.text() == f"Printed {dialog.printed} of {LETTERS}; cancelled."
+    assert gc.get_freeze_count() == 0
     printed = dialog.printed
     stored = [r for r in ctx.v.referrals.list() if r.letters]
     assert len(stored) == printed  # letters are kept as sent: the unsent ones were not stored
@@ -92,6 +96,7 @@ def test_cancel_while_rendering_prints_nothing(qtbot, batch, ref_home, ref_templ
     qtbot.waitUntil(lambda: dialog.state == "done", timeout=60_000)
     assert seen and dialog.printed == 0 and not out.exists()
     assert dialog.summary.text() == f"Printed 0 of {LETTERS}; cancelled."
+    assert gc.get_freeze_count() == 0
     assert all(r.letters == 0 for r in ctx.v.referrals.list())
     ctx.vault.lock()
     assert "letter.print" not in audit_actions(ref_home, ref_template)
@@ -112,7 +117,7 @@ def test_sealed_letters_wait_for_an_attorney_and_cancelled_printer_starts_nothin
     make_referral(ctx, ref_template.clients[1][0], ref_template.food_id, {"identity"})
     dialog = _dialog(qtbot, ctx)
     assert not dialog.start()  # the printer question was cancelled
-    assert dialog.state == "idle" and not dialog.isVisible()
+    assert dialog.state == "idle" and not dialog.isVisible() and gc.get_freeze_count() == 0
 
 
 def test_lock_mid_batch_stops_and_forgets(qtbot, batch):
@@ -125,4 +130,4 @@ def test_lock_mid_batch_stops_and_forgets(qtbot, batch):
     ctx.signals.locked.emit()
     vault.lock()
     assert dialog.state == "done" and not dialog.isVisible()
-    assert dialog._letters == [] and dialog.summary.text() == ""
+    assert dialog._letters == [] and dialog.summary.text() == "" and gc.get_freeze_count() == 0
