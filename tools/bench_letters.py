@@ -3,8 +3,9 @@
     python tools/bench_letters.py            print the table; exit 1 when a target is missed
     python tools/bench_letters.py --quick    fewer rounds (a smoke test)
 
-"reportlab alone" builds the same page (the same words, the same embedded font, one table for the
-fields) with plain platypus: no escaping, cleaning, chunking or page-count footer. The ratio is
+"reportlab alone" builds the same page (the same words, embedded fonts, US Letter page and margins,
+letterhead rule, one table per field, footer) with plain platypus: no cleaning, chunking, fit-to-one-page
+search or counted page total. The ratio is
 what our safety and layout cost on top of reportlab itself. Nothing is written to disk.
 """
 
@@ -21,6 +22,7 @@ from xml.sax.saxutils import escape
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from clinic.letters.compose import LetterContent, compose_letter  # noqa: E402
+from clinic.letters.pdf import GREY, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, TEXT_W  # noqa: E402
 from clinic.letters.render import SANS, SANS_BOLD, render_letter  # noqa: E402
 from clinic.letters.sample import sample_request  # noqa: E402
 
@@ -30,28 +32,61 @@ BATCH = 500
 
 
 def reportlab_alone(content: LetterContent) -> bytes:
-    """The same words in the same font, laid out with bare platypus."""
+    """The same page with bare platypus: the same words, embedded fonts, page size, margins, letterhead
+    rule, one table per field row (label beside value), spacers and a footer on every page. It skips only
+    what is ours: cleaning, chunking, the fit-to-one-page search and the counted "page x of y"."""
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
+    from reportlab.platypus import (
+        HRFlowable,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+    )
 
     body = ParagraphStyle("b", fontName=SANS, fontSize=10, leading=13.5, spaceAfter=6)
     bold = ParagraphStyle("h", parent=body, fontName=SANS_BOLD)
+    small = ParagraphStyle("s", parent=body, fontSize=9, leading=12, spaceAfter=0)
+    label = ParagraphStyle("l", parent=small, fontName=SANS_BOLD)
+    grey = ParagraphStyle("g", parent=small, textColor=GREY)
+
+    def para(text: str, style) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
     story = []
     for i, v in enumerate(content.versions):
         if i:
             story.append(PageBreak())
-        story += [Paragraph(escape(line), bold) for line in v.letterhead[:1]]
-        for text in (*v.letterhead[1:], *v.recipient, v.date, v.reference, v.salutation, *v.body):
-            story.append(Paragraph(escape(text), body))
-        story.append(Paragraph(escape(v.fields_heading), bold))
+        story += [para(v.letterhead[0], bold), para("\n".join(v.letterhead[1:]), grey),
+                  HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=6, spaceAfter=14),
+                  para("\n".join(v.recipient), body), Spacer(1, 8), para(v.date, body), Spacer(1, 4),
+                  para(v.reference, bold), Spacer(1, 4)]
+        story += [para(text, body) for text in (v.salutation, *v.body)]
+        story.append(para(v.fields_heading, bold))
         for section in v.sections:
-            story.append(Paragraph(escape(section.heading), bold))
-            story.append(Table([[Paragraph(escape(r.label), bold), Paragraph(escape(r.value), body)]
-                                for r in section.rows], colWidths=[144, 336]))
-        story += [Paragraph(escape(text), body) for text in (*v.closing, *v.signature)]
+            story.append(para(section.heading, bold))
+            for r in section.rows:
+                table = Table([[para(r.label, label), para(r.value, small)]],
+                              colWidths=[TEXT_W * 0.3, TEXT_W * 0.7], hAlign="LEFT")
+                table.setStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+                story.append(table)
+        story += [Spacer(1, 10), *(para(text, body) for text in v.closing), Spacer(1, 28),
+                  para("\n".join(v.signature), body)]
+    footer = content.versions[0]
+
+    def on_page(canvas, doc) -> None:
+        canvas.setFont(SANS, 8)
+        canvas.setFillColorRGB(*GREY)
+        canvas.drawString(MARGIN_X, MARGIN_BOTTOM - 30, footer.footer)
+        canvas.drawRightString(PAGE_W - MARGIN_X, MARGIN_BOTTOM - 30,
+                               footer.page_label.format(page=doc.page, pages=doc.page))
+
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, title="", author="", subject="", creator="", producer="", invariant=1,
-                      initialFontName=SANS).build(story)
+    SimpleDocTemplate(buf, pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                      topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title="", author="", subject="",
+                      creator="", producer="", invariant=1, initialFontName=SANS
+                      ).build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
 
 

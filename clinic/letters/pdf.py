@@ -153,6 +153,33 @@ def _paragraph_class():
     return WrapOnce
 
 
+@cache
+def table_class():
+    """reportlab's Table, remembering its layout for the width it was last wrapped to, as WrapOnce does for
+    paragraphs: a table measured to choose a letter's setting is not laid out again when it is drawn. Our
+    tables have no spans, so their layout does not depend on the height offered; one allowed to split
+    inside a row (taller than a page) is laid out every time."""
+    from reportlab.platypus import Table
+
+    class WrapOnceTable(Table):
+        def wrap(self, availWidth, availHeight):
+            if not self.splitInRow and getattr(self, "_wrapped_at", None) == availWidth:
+                return self._width, self._height
+            size = super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+            return size
+
+        def split(self, availWidth, availHeight):
+            self._wrapped_at = None
+            return super().split(availWidth, availHeight)
+
+        def drawOn(self, canvas, x, y, _sW=0):
+            self._wrapped_at = None
+            return super().drawOn(canvas, x, y, _sW)
+
+    return WrapOnceTable
+
+
 def _chunks(text: str, limit: int = 1200, max_lines: int = 40) -> list[str]:
     """Long text cut into pieces well under a page: at most `max_lines` lines and `limit`
     characters, cut at a line end, else a sentence end, else a space, else anywhere.
@@ -186,9 +213,7 @@ def _table(data: list[list], col_widths: list[float], commands):
     Splitting inside rows is reportlab's only way to print a row taller than a page, but when
     allowed it also cuts rows that would fit on the next page, leaving a heading alone at a page foot.
     """
-    from reportlab.platypus import Table
-
-    table = Table(data, colWidths=col_widths, hAlign="LEFT")
+    table = table_class()(data, colWidths=col_widths, hAlign="LEFT")
     table.setStyle(_table_style(("VALIGN", (0, 0), (-1, -1), "TOP"), *commands))
     # Measuring costs a second layout, so only measure tables with enough text to need it.
     if sum(_text_size(cell) for row in data for cell in row) > 400 \

@@ -39,6 +39,7 @@ from clinic.letters.pdf import (  # noqa: F401 - re-exported: plans and reports 
     _table_style,
     _without_signature,
     clean_text,
+    table_class,
 )
 from clinic.models import LetterLayout
 
@@ -200,8 +201,6 @@ def _field_table(row, st, width: float = TEXT_W, label_share: float = 0.3):
 def _section_columns(sections, st):
     """The sections in two columns, in reading order (left, then right), split where the columns come out
     most even. One table row: used only when the whole letter then fits a page."""
-    from reportlab.platypus import Table
-
     gutter = 14
     width = (TEXT_W - gutter) / 2
     blocks = [_paras(sec.heading, st.section) + [_field_table(row, st, width, 0.4) for row in sec.rows]
@@ -212,7 +211,7 @@ def _section_columns(sections, st):
     split = min(range(1, len(blocks)), key=lambda k: max(sum(heights[:k]), sum(heights[k:])))
     left = [f for b in blocks[:split] for f in b]
     right = [f for b in blocks[split:] for f in b]
-    table = Table([[left, right]], colWidths=[width + gutter / 2] * 2, hAlign="LEFT")
+    table = table_class()([[left, right]], colWidths=[width + gutter / 2] * 2, hAlign="LEFT")
     table.setStyle(_table_style(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gutter / 2),
