@@ -56,7 +56,10 @@ class Server:
             pass
         pid = int(words[1])
         time.sleep(delay)
-        os.kill(pid, signal.SIGKILL)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # it ended on its own and the server reaped it: the status check below says why
         while (words := self._line())[0] != "exit":
             pass
         status = int(words[2])
