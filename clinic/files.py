@@ -38,3 +38,27 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, before_commit: Callabl
         pass  # some file systems (network shares, USB sticks) cannot sync a folder
     finally:
         os.close(dir_fd)
+
+
+def read_small_text(path: str | os.PathLike, limit: int, *, field: str, too_large: str) -> str:
+    """A small UTF-8 text file (with or without BOM) that a person picked, such as a CSV to import.
+
+    Reads at most `limit` + 1 bytes, so a huge file is refused without being loaded; every failure is a
+    sentence for that person (`too_large`, already translated, is raised against `field`).
+    """
+    from clinic.errors import UserError, ValidationError
+    from clinic.i18n import _
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise UserError(_("The file could not be read: {reason}").format(
+            reason=exc.strerror or type(exc).__name__)) from None
+    if len(data) > limit:
+        raise ValidationError(field, too_large)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and "
+                          "try again.")) from None

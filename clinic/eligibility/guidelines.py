@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 
-from clinic.errors import UserError, ValidationError
+from clinic.errors import ValidationError
 from clinic.i18n import N_, _
 
 MAX_HOUSEHOLD = 30
@@ -155,19 +155,10 @@ MAX_CSV_BYTES = 64 * 1024  # three rows and a header: anything near this is not 
 
 def read_csv_file(path) -> str:
     """A guideline CSV file as text (UTF-8, with or without BOM), reading at most MAX_CSV_BYTES + 1 bytes."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_CSV_BYTES + 1)
-    except OSError as exc:
-        raise UserError(_("The file could not be read: {reason}").format(
-            reason=exc.strerror or type(exc).__name__)) from None
-    if len(data) > MAX_CSV_BYTES:
-        raise ValidationError("csv", _("The file is too large for a poverty guideline table."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and "
-                          "try again.")) from None
+    from clinic.files import read_small_text
+
+    return read_small_text(path, MAX_CSV_BYTES, field="csv",
+                           too_large=_("The file is too large for a poverty guideline table."))
 
 
 def parse_csv(text: str) -> GuidelineTable:
