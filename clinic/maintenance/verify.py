@@ -23,18 +23,9 @@ from clinic.storage.repos.staff import StaffRepo
 Vault = Any
 
 
-def verify_vault(vault: Vault, *, progress: Callable[[int, int], None] | None = None,
-                 full: bool = False) -> m.VerifyReport:
-    """Encrypted pages, key file, audit chain and the sealing key; problems as sentences.
-
-    Every page's HMAC is checked (a changed byte anywhere in the file is found) and the audit chain is
-    hashed row by row: both read each page or row once, so a million clients take seconds. `full` adds
-    SQLite's structure check and the search index's check, which compare each index with its table and
-    take minutes at that size (`clinic-intake verify --full`). progress(done, total) follows the audit
-    chain as it is read. Never on a GUI thread. Audited as `vault.verify`."""
+def integrity_sentences(found: dict, *, full: bool) -> tuple[list[str], list[str]]:
+    """storage.db.integrity()'s findings as (problems, what was checked), sentences for a person."""
     problems, checked = [], []
-    conn = vault.conn
-    found = integrity(conn, full=full)
     if found["bad_pages"]:
         problems.append(_("Encrypted pages failed their integrity check ({n}).").format(n=found["bad_pages"]))
     checked.append(_("encrypted pages"))
@@ -45,6 +36,20 @@ def verify_vault(vault: Vault, *, progress: Callable[[int, int], None] | None = 
         if not found["fts_ok"]:
             problems.append(_("The search index is damaged."))
         checked.append(_("search index"))
+    return problems, checked
+
+
+def verify_vault(vault: Vault, *, progress: Callable[[int, int], None] | None = None,
+                 full: bool = False) -> m.VerifyReport:
+    """Encrypted pages, key file, audit chain and the sealing key; problems as sentences.
+
+    Every page's HMAC is checked (a changed byte anywhere in the file is found) and the audit chain is
+    hashed row by row: both read each page or row once, so a million clients take seconds. `full` adds
+    SQLite's structure check and the search index's check, which compare each index with its table and
+    take minutes at that size (`clinic-intake verify --full`). progress(done, total) follows the audit
+    chain as it is read. Never on a GUI thread. Audited as `vault.verify`."""
+    conn = vault.conn
+    problems, checked = integrity_sentences(integrity(conn, full=full), full=full)
     fresh = KeyFile.load(vault.home.keys)
     if not fresh.mac_ok(vault.integrity_key()):
         problems.append(_("The key file was changed outside Clinic Intake."))

@@ -25,6 +25,7 @@ from clinic.keys import device
 from clinic.keys.keyfile import KeyFile
 from clinic.maintenance import backup_format as fmt
 from clinic.maintenance.backup import MANIFEST_FORMAT, require_backup
+from clinic.maintenance.verify import integrity_sentences
 from clinic.storage import audit, snapshot
 from clinic.storage.db import WrongKey, connect, integrity, transaction
 
@@ -120,16 +121,9 @@ def check_database(db: Path, manifest: dict) -> tuple[list[str], list[str]]:
     except WrongKey:
         return [_("The database in this backup does not open with its own key.")], []
     try:
-        found = integrity(conn, full=True)
-        if found["bad_pages"]:
-            problems.append(_("Encrypted pages failed their integrity check ({n}).").format(n=found["bad_pages"]))
-        checked.append(_("encrypted pages"))
-        if not found["structure_ok"]:
-            problems.append(_("The database structure is damaged."))
-        checked.append(_("database structure"))
-        if not found["fts_ok"]:
-            problems.append(_("The search index is damaged."))
-        checked.append(_("search index"))
+        found, seen = integrity_sentences(integrity(conn, full=True), full=True)
+        problems += found
+        checked += seen
         bad = audit.verify(conn)
         if bad:
             problems.append(_("The audit log was altered at entry {id}.").format(id=bad[0]))
