@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -177,3 +178,31 @@ def test_cli_client_forget_needs_a_reason_and_a_role(template, home, seeded):
     done = _cli("client", "forget", ref, "--reason", "pedido", home=home, role="attorney")
     assert done.returncode == 0, done.stderr
     assert _cli("client", "show", ref, home=home, role="admin").returncode == 1
+
+
+def test_a_returning_client_keeps_their_file_and_loses_only_their_old_cases(template, home, open_vault):
+    """A client back this month is kept; their case closed nine years ago and their old intake that never
+    became anything are due on their own (the case-by-case path). A hold on any case of theirs keeps
+    everything of theirs, as it keeps their intakes and letters."""
+    from tests.fixtures.purge import OLD
+
+    admin = open_vault("admin")
+    closed = admin.intakes.record(_draft("Zqxregresa"))
+    admin.cases.set_status(closed.case_id, m.CaseStatus.CLOSED, "terminado", closure_category="A")
+    unused = admin.intakes.record(dataclasses.replace(_draft("Zqxregresa"), existing_client=closed.client_id))
+    c = admin.conn
+    for receipt in (closed, unused):
+        c.execute("UPDATE intakes SET recorded_at = ? WHERE id = ?", (OLD, receipt.intake_id))
+        c.execute("UPDATE cases SET opened_at = ?, closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE ? END "
+                  "WHERE id = ?", (OLD, OLD, receipt.case_id))
+    back = admin.intakes.record(dataclasses.replace(_draft("Zqxregresa"), existing_client=closed.client_id))
+    retention = Retention(open_vault("attorney"))
+    retention.hold(back.case_id, "orden judicial")
+    held = purge.plan(admin)
+    assert (held.clients, held.cases, held.intakes) == (0, 0, 0)
+    retention.release(back.case_id)
+    counts = purge.plan(admin)
+    assert (counts.clients, counts.cases, counts.intakes) == (0, 2, 2)
+    purge.run(admin, counts)
+    assert {r[0] for r in c.execute("SELECT id FROM cases WHERE client_id = ?", (closed.client_id,))} == {back.case_id}
+    assert admin.clients.get(closed.client_ref) is not None  # the client and their new case stay

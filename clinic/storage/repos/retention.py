@@ -10,19 +10,20 @@ from clinic.storage.db import Connection
 
 _ENDED = "('closed', 'rejected')"
 # A client some held case protects: nothing of theirs is deleted while the hold lasts.
-_HELD_CLIENT = "SELECT k.client_id FROM cases k JOIN legal_holds h ON h.case_id = k.id"
+# From the few holds to their cases (CROSS JOIN keeps that order: the other way scans every case).
+_HELD_CLIENT = "SELECT k.client_id FROM legal_holds h CROSS JOIN cases k ON k.id = h.case_id"
 
 
 # A case is due when it ended (closed or rejected) before the case limit, or when its intake never became
 # a case: recorded before the intake limit and still open with nothing done on it (no status change,
 # note, document or referral). Uses the aliases k (cases) and i (its intake).
-_CASE_DUE = f"""
-    (k.status IN {_ENDED} AND k.closed_at IS NOT NULL AND k.closed_at < :case)
-    OR (k.status = 'open' AND i.recorded_at < :intake
+_CASE_ENDED_DUE = f"k.status IN {_ENDED} AND k.closed_at IS NOT NULL AND k.closed_at < :case"
+_CASE_UNUSED_DUE = """k.status = 'open' AND i.recorded_at < :intake
         AND NOT EXISTS (SELECT 1 FROM case_status_changes h WHERE h.case_id = k.id)
         AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.case_id = k.id)
         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.case_id = k.id)
-        AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = k.id))"""
+        AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = k.id)"""
+_CASE_DUE = f"({_CASE_ENDED_DUE}) OR ({_CASE_UNUSED_DUE})"
 
 
 def _ids(conn: Connection, sql: str, args=()) -> list[int]:
@@ -76,20 +77,31 @@ class RetentionRepo:
             ORDER BY c.id""", {"intake": intake_before, "case": case_before})
 
     def cases_due(self, *, intake_before: str, case_before: str, skip_clients: list[int]) -> list[int]:
-        """Due cases (see _CASE_DUE) of clients who are otherwise kept; never a held case."""
+        """Due cases (see _CASE_DUE) of clients who are otherwise kept; nothing of a client with a held case
+        (their intakes and letters are kept for the hold too; this once deleted their other old cases).
+
+        Found from the two ends that make a case due, each through its index: cases that ended before the
+        case limit (by closed_at), and intakes recorded before the intake limit (by recorded_at, then their
+        case). Walking every open case to look at its intake read each intake row at random: 5.3 s at a
+        million clients, every time an admin unlocked (the purge counts)."""
         skip = set(skip_clients)
         return [r[0] for r in self.conn.execute(f"""
-            SELECT k.id, k.client_id FROM cases k JOIN intakes i ON i.id = k.intake_id
-            WHERE ({_CASE_DUE}) AND k.id NOT IN (SELECT case_id FROM legal_holds) ORDER BY k.id""",
-            {"intake": intake_before, "case": case_before}) if r[1] not in skip]
+            SELECT k.id, k.client_id FROM cases k
+            WHERE {_CASE_ENDED_DUE} AND k.client_id NOT IN ({_HELD_CLIENT})
+            UNION
+            SELECT k.id, k.client_id FROM intakes i CROSS JOIN cases k ON k.intake_id = i.id
+            WHERE {_CASE_UNUSED_DUE} AND k.client_id NOT IN ({_HELD_CLIENT})
+            ORDER BY 1""", {"intake": intake_before, "case": case_before}) if r[1] not in skip]
 
     def intakes_due(self, *, intake_before: str, skip_clients: list[int], skip_cases: list[int]) -> list[int]:
         """Intakes that never became a case (or whose cases go now), older than the intake limit."""
         skip_cases_set = set(skip_cases)
         out = []
-        for intake_id, client_id in self.conn.execute(f"""
+        # Sorted here, not by ORDER BY i.id, which made SQLite walk every intake in id order instead of
+        # reading the old ones from the recorded_at index.
+        for intake_id, client_id in sorted(self.conn.execute(f"""
                 SELECT i.id, i.client_id FROM intakes i WHERE i.recorded_at < ?
-                  AND i.client_id NOT IN ({_HELD_CLIENT}) ORDER BY i.id""", (intake_before,)).fetchall():
+                  AND i.client_id NOT IN ({_HELD_CLIENT})""", (intake_before,)).fetchall()):
             if client_id in skip_clients:
                 continue
             cases = _ids(self.conn, "SELECT id FROM cases WHERE intake_id = ?", (intake_id,))
