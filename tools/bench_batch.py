@@ -217,12 +217,14 @@ def bench_batch(vault: Vault, home: Home, out: Path, *, spooler: list[str] | Non
     ui.kit.raster.LetterPool.close = pool_close
     gaps = [b - a for a, b in zip([start, *ticks], [*ticks, end], strict=True)]
     busy_gaps = [b - a for a, b in zip(busy, busy[1:], strict=False)] or [0.0]
-    worst = max(range(len(gaps)), key=gaps.__getitem__)
-    worst_at = f"{states[worst] if worst < len(states) else 'done'} +{(ticks + [end])[worst] - start:.1f} s"
+    def ended(i: int) -> str:  # where gap i ended: the dialog's state then, seconds into the batch
+        return f"{states[i] if i < len(states) else 'done'} +{[*ticks, end][i] - start:.2f} s"
+
+    by_length = sorted(range(len(gaps)), key=gaps.__getitem__)
+    worst_at = ended(by_length[-1])
     if os.environ.get("BENCH_GAPS"):
-        for i in sorted(range(len(gaps)), key=gaps.__getitem__)[-8:]:
-            print(f"gap {gaps[i] * 1000:.0f} ms ending +{(ticks + [end])[i] - start:.2f} s in "
-                  f"{states[i] if i < len(states) else 'done'}", file=sys.stderr)
+        for i in by_length[-8:]:
+            print(f"gap {gaps[i] * 1000:.0f} ms ending in {ended(i)}", file=sys.stderr)
     marks = [phases.get(s, end) for s in ("gathering", "rendering", "printing")] + [end]
     result = {"total": end - start, "printed": dialog.printed, "of": dialog.total, "summary": dialog.summary.text(),
               "max_gap": max(gaps), "worst_at": worst_at, "p99_gap": pct(gaps, 0.99), "ticks": len(ticks),

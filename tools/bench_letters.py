@@ -171,11 +171,12 @@ def main() -> int:
     runs = 3 if quick else 7
     cold_session, warmed = first_letter(warm=False, runs=runs), first_letter(warm=True, runs=runs)
     print(f"{'first letter of a session, cold':40} {cold_session * 1000:8.1f}ms")
-    print(f"{'first letter of a session, after warm-up':40} {warmed * 1000:8.1f}ms   (target 100 ms)")
-    print(f"targets: one letter <= {ONE_LETTER_MS} ms, {BATCH} letters <= {BATCH_SECONDS} s")
+    print(f"{'first letter of a session, after warm-up':40} {warmed * 1000:8.1f}ms")
+    print(f"targets: one letter and a session's first letter after warm-up <= {ONE_LETTER_MS} ms, "
+          f"{BATCH} letters <= {BATCH_SECONDS} s")
 
     batch_target = BATCH_SECONDS * batch / BATCH
-    ok = worst_p95 * 1000 <= ONE_LETTER_MS and batch_ours <= batch_target
+    ok = max(worst_p95, warmed) * 1000 <= ONE_LETTER_MS and batch_ours <= batch_target
     print("OK" if ok else "MISSED A TARGET")
     return 0 if ok else 1
 
