@@ -150,10 +150,14 @@ def test_sigkill_during_backup_create_never_leaves_a_final_file_that_does_not_ve
     t = time.perf_counter()
     subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=True)
     whole = time.perf_counter() - t  # start-up, Argon2id and the backup itself: kills land all over it
-    for _ in range(30):
+    for attempt in range(30):
+        before = {p.name for p in usb.iterdir()}
         proc = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, whole * 1.1))
+        if attempt % 3 == 1 and _wait_for_scratch(usb, before, proc):  # aimed: inside the write, found by watching
+            time.sleep(rng.uniform(0, 0.05))
+        else:
+            time.sleep(rng.uniform(0.2, whole * 1.1))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -175,6 +179,16 @@ def test_sigkill_during_backup_create_never_leaves_a_final_file_that_does_not_ve
     assert all(n.startswith(".clinic-backup-") and n.endswith(".part") for n in scratch), scratch
     assert scratch, "no kill landed inside the export or the write (no scratch file was left)"
     assert checked, "no backup ever finished"
+
+
+def _wait_for_scratch(folder, before: set[str], proc, limit: float = 60.0) -> bool:
+    """Wait until a new backup scratch file appears in `folder` (the write has begun) or the run ends."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.endswith(".part") and p.name not in before for p in folder.iterdir()):
+            return True
+        time.sleep(0.002)
+    return False
 
 
 @pytest.mark.slow

@@ -214,6 +214,7 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
     shutil.copytree(staged.path, calibrate.path)
     t0 = time.monotonic()
     child = start(calibrate)
+    resealing = _resealing_window(calibrate, child)
     assert child.stdout.read() == b"done\n" and child.wait() == 0
     span = time.monotonic() - t0
     rng = random.Random(9)
@@ -222,7 +223,11 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
         home = Home(tmp_path / f"kill{attempt}")
         shutil.copytree(staged.path, home.path)
         child = start(home)
-        time.sleep(rng.uniform(0, span))
+        if attempt % 3 == 1:  # aimed: a random point of the re-sealing, found by watching for it
+            _wait_for_resealing(home, child)
+            time.sleep(rng.uniform(0, resealing * 0.9))
+        else:  # anywhere in the whole removal (its span measured on this machine, now)
+            time.sleep(rng.uniform(0, span))
         os.kill(child.pid, signal.SIGKILL)
         finished_early += b"done" in child.stdout.read()
         child.wait()
@@ -249,6 +254,29 @@ def test_sigkill_at_random_points_of_an_attorneys_removal_then_rerun(template, t
     assert in_privileged, "no kill landed inside the re-sealing"
     print(f"kills: {in_data} in the data-key rotation, {in_privileged} in the re-sealing, "
           f"{finished_early} after the end, of {ATTEMPTS}")
+
+
+_PENDING = b'"pending_privileged"'
+
+
+def _wait_for_resealing(home: Home, child: subprocess.Popen, limit: float = 60.0) -> float:
+    """Wait until the key file names a pending privileged key (the re-sealing has begun); its time."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and child.poll() is None:
+        if _PENDING in home.keys.read_bytes():
+            return time.monotonic()
+        time.sleep(0.001)
+    return time.monotonic()
+
+
+def _resealing_window(home: Home, child: subprocess.Popen) -> float:
+    """How long the key file named a pending privileged key in this (unkilled) run, in seconds."""
+    began = _wait_for_resealing(home, child)
+    while child.poll() is None and _PENDING in home.keys.read_bytes():
+        time.sleep(0.001)
+    window = time.monotonic() - began
+    assert window > 0.005, f"the re-sealing took {window * 1000:.1f} ms: too short to be cut inside"
+    return window
 
 
 def _still_owed(admin: Vault, template) -> bool:
