@@ -57,6 +57,7 @@ class ReferralsPage(Page):
         self.setObjectName("referralsPage")
         self._all: list[m.Referral] = []
         self._client_ids: set[int] = set()
+        self._filter_seq = 0  # bumped by every client search of the filter (and by a lock)
         self._refreshes = 0  # bumped by every refresh and by clear(): an older list is dropped
         self.windows: list[QWidget] = []
         self.model = RowTableModel(REFERRAL_COLUMNS, parent=self)
@@ -150,6 +151,7 @@ class ReferralsPage(Page):
             window.close()
         self.windows = []
         self._refreshes += 1
+        self._filter_seq += 1
         self._all, self._client_ids = [], set()
         self.filter.blockSignals(True)
         self.filter.clear()
@@ -196,9 +198,15 @@ class ReferralsPage(Page):
         """Client names are not in the referral rows: ask the search index which clients match."""
         text = self.filter.text().strip()
         self._client_ids = set()
+        self._filter_seq += 1  # an older search's clients are dropped when they arrive
+        self.apply_filter()  # references and partners at once; clients' names when the search answers
         if len(text) >= 2 and self.ctx.can(Can.VIEW_CLIENTS):
-            self._client_ids = VaultOp(self.ctx, self, lambda v: {c.id for c in v.clients.search(text, limit=200)}
-                                       ).run() or set()
+            seq = self._filter_seq
+            VaultJob(self.ctx, self, lambda v: {c.id for c in v.clients.search(text, limit=200)}) \
+                .when(lambda: seq == self._filter_seq).success(self._clients_found).run()
+
+    def _clients_found(self, ids: set[int]) -> None:
+        self._client_ids = ids
         self.apply_filter()
 
     def _changed(self, what: str) -> None:

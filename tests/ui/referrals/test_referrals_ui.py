@@ -311,3 +311,118 @@ def test_the_client_picker_finds_a_client_by_reference(page_for, ref_template, t
     picker.run_search()
     assert [c.id for c in picker.model.rows] == [client_id]
     assert picker.model.rows[0].display_name  # a real row, with the client's name
+
+
+class HeldSearches:
+    """Client searches that wait, each on its own gate, before running the real search."""
+
+    def __init__(self):
+        import threading
+
+        self.gates: list[threading.Event] = []
+        self.threads: list[threading.Thread] = []
+
+    def release(self, *which: int) -> None:
+        for i in which or range(len(self.gates)):
+            self.gates[i].set()
+
+
+@pytest.fixture
+def held_search(monkeypatch):
+    """Each client search waits until the test releases it (then runs the real one, on whatever thread
+    called it); `threads` names the threads they ran on."""
+    import threading
+
+    from clinic.clients.clients import Clients
+
+    held_ = HeldSearches()
+    real = Clients.search
+
+    def held(self, text, **kw):
+        gate = threading.Event()
+        held_.gates.append(gate)
+        held_.threads.append(threading.current_thread())
+        assert gate.wait(30), "the test never released this search"
+        return real(self, text, **kw)
+
+    monkeypatch.setattr(Clients, "search", held)
+    yield held_
+    held_.release()
+def test_the_client_finder_searches_on_a_worker_and_enter_waits_for_the_results(
+        qtbot, open_ctx, ref_template, runner, type_text, held_search):
+    """Issue 16: typing in the finder never waits for the search; Enter typed before the results arrive
+    goes to them when they do (first row selected), and Enter again refers that client."""
+    import threading
+
+    from ui.referrals.dialog import ReferralDialog
+    from ui.referrals.page import ReferralsPage
+
+    threads = held_search.threads
+    ctx = open_ctx("coordinator", runner=runner)
+    page = ReferralsPage(ctx)
+    qtbot.addWidget(page)
+    picker = page.new_referral()
+    picker.activateWindow()
+    qtbot.waitUntil(picker.isActiveWindow, timeout=2000)
+    picker.search.setFocus()
+    type_text(picker.search, "ramírez")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)  # the search is held: the window still answers
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    type_text(picker.search, " ")  # keys still reach the box while the search waits
+    assert picker.search.text() == "ramírez " and picker.search.hasFocus() and not picker.model.rowCount()
+    assert threading.main_thread() not in threads
+    with qtbot.waitSignal(picker.searched, timeout=10_000):
+        held_search.release()
+    qtbot.waitUntil(picker.table.hasFocus, timeout=5000)
+    assert [c.ref for c in picker.model.rows] == [ref_template.clients[1][1]]
+    qtbot.keyClick(picker.table, Qt.Key.Key_Return)
+    dialogs = [w for w in page.windows if isinstance(w, ReferralDialog)]
+    assert len(dialogs) == 1 and dialogs[0].client_id == ref_template.clients[1][0]
+
+
+def test_the_client_finder_shows_only_the_latest_search(qtbot, open_ctx, ref_template, runner, held_search):
+    """A search overtaken by newer typing answers late and is dropped: the list shows the latest."""
+    from ui.referrals.page import ReferralsPage
+
+    threads = held_search.threads
+    ctx = open_ctx("coordinator", runner=runner)
+    page = ReferralsPage(ctx)
+    qtbot.addWidget(page)
+    picker = page.new_referral()
+    picker.search.setText("ramírez")
+    picker.run_search()
+    qtbot.waitUntil(lambda: len(threads) == 1, timeout=5000)  # held on the worker
+    picker.search.setText("nadie-se-llama-asi")
+    picker.run_search()
+    qtbot.waitUntil(lambda: len(threads) == 2, timeout=5000)
+    shown = []
+    picker.searched.connect(lambda: shown.append([c.ref for c in picker.model.rows]))
+    held_search.release(1)  # the newer search answers first ...
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    held_search.release(0)  # ... then the older one, which finds Ramírez
+    assert runner.wait_idle(10_000)
+    qtbot.wait(50)  # its answer, had it not been dropped, is delivered by now
+    assert shown == [[]] and not picker.model.rowCount()
+    assert picker.note.text() == "No matching clients."
+
+
+def test_the_referral_filter_matches_client_names_from_a_worker(qtbot, open_ctx, ref_template, runner,
+                                                                held_search):
+    """The list's filter narrows by reference at once and by a client's name when the search answers."""
+    threads = held_search.threads
+    ctx = open_ctx("coordinator", runner=runner)
+    (_a, _ref_a), (b, ref_b), _c = ref_template.clients
+    make_referral(ctx, b, ref_template.legal_id, {"contact"})
+    from ui.referrals.page import ReferralsPage
+
+    page = ReferralsPage(ctx)
+    qtbot.addWidget(page)
+    page.on_unlocked()
+    choose(page.period, "all")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    page.filter.setText("Yolotzin")
+    page._search_clients()
+    assert page.model.rowCount() == 0  # no reference or partner says so; the name search is held
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    held_search.release()
+    qtbot.waitUntil(lambda: [r.client_ref for r in page.model.rows] == [ref_b], timeout=5000)
