@@ -36,7 +36,7 @@ from ui.context import AppContext, Page
 from ui.kit.errors import show_error
 from ui.kit.format import format_date, format_when
 from ui.kit.forms import FieldErrors, labelled, set_accessible
-from ui.kit.ops import VaultOp
+from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
 
 REASONS = {"same_name": N_("same name"), "name_order": N_("same name in another order"),
@@ -90,6 +90,7 @@ class ConflictsPage(Page):
         super().__init__(ctx, parent)
         self.errors = FieldErrors()
         self.check = None
+        self._running = 0  # checks on a worker not yet answered
         self._staff: dict[int, str] = {}
         self.cases = RowTableModel(CASE_COLUMNS, parent=self)
         self.case_table = self._table(self.cases, "conflictCases")
@@ -247,7 +248,28 @@ class ConflictsPage(Page):
         row = self.current_case()
         if row is None:
             return
-        VaultOp(self.ctx, self, lambda v: v.conflicts.check_case(row.id)).success(self._show).run()
+        self._on_worker(row, lambda v: v.conflicts.check_case(row.id)).success(self._show).run()
+
+    def _on_worker(self, row, op) -> VaultJob:
+        """A check (over every client: ~100 ms at a million) runs on a worker, the buttons greyed
+        meanwhile; its outcome is shown only if the same case is still the one on screen."""
+        def same_case() -> bool:
+            shown = self.current_case()
+            return shown is not None and shown.id == row.id
+
+        def ended() -> None:
+            self._running -= 1
+            self._enable()
+
+        self._running += 1
+        self._enable()
+        return VaultJob(self.ctx, self, op).when(same_case).finished(ended)
+
+    def _enable(self) -> None:
+        """Run and add a party: for the case on screen, and not while a check runs."""
+        free = self.current_case() is not None and not self._running
+        self.run_button.setEnabled(free)
+        self.party_form.setEnabled(free)
 
     def add_party(self) -> None:
         """Name someone else on the case; the core checks the case again (an earlier clearance stops counting)."""
@@ -263,7 +285,7 @@ class ConflictsPage(Page):
             self.party_org.setChecked(False)
             self._show(check)
 
-        VaultOp(self.ctx, self, lambda v: v.conflicts.add_party(row.id, draft)).success(added) \
+        self._on_worker(row, lambda v: v.conflicts.add_party(row.id, draft)).success(added) \
             .failure(self._mark_at(self.party_name)).run()
 
     def record_decision(self) -> None:
@@ -302,8 +324,7 @@ class ConflictsPage(Page):
         self.parties.setText(_("Parties named on the case: {names}").format(names="; ".join(
             f"{p.name} ({_(SOURCES.get(p.kind.value, p.kind.value))})" for p in parties)) if parties else "")
         self.parties.setVisible(bool(parties))
-        self.run_button.setEnabled(row is not None)
-        self.party_form.setEnabled(row is not None)
+        self._enable()
         can_clear = self.ctx.can(Can.CLEAR_CONFLICTS)
         self.decision_box.setVisible(can_clear)
         self.decision_box.setEnabled(row is not None and check is not None and check.current)

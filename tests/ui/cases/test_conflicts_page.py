@@ -172,3 +172,67 @@ def test_more_candidates_than_examined_are_announced(conflicts, template, monkey
     choose_case(p, receipt.case_id)
     assert "More possible matches than shown: narrow the check by date of birth." in p.summary.text()
     assert p.matches.rowCount() == 1
+
+
+@pytest.fixture
+def threaded_conflicts(qtbot, template, home, english, monkeypatch):
+    """The attorney's conflicts page with a real worker pool, and each check_case held until released."""
+    import threading
+
+    from clinic.conflicts.service import Conflicts
+    from tests.fixtures.cases import unlocked_contexts
+    from ui.kit.tasks import TaskRunner
+
+    gates: list[threading.Event] = []
+    threads: list[threading.Thread] = []
+    real = Conflicts.check_case
+
+    def held(self, case_id):
+        gate = threading.Event()
+        gates.append(gate)
+        threads.append(threading.current_thread())
+        assert gate.wait(30), "the test never released this check"
+        return real(self, case_id)
+
+    monkeypatch.setattr(Conflicts, "check_case", held)
+    runner = TaskRunner(max_threads=2)
+    with unlocked_contexts(template, home, runner) as make:
+        page = ConflictsPage(make("attorney"))
+        qtbot.addWidget(page)
+        page.show()
+        page.on_unlocked()
+        yield page, gates, threads
+        for gate in gates:
+            gate.set()
+        assert runner.wait_idle(30_000)
+    runner.deleteLater()
+    close_error_dialogs()
+
+
+def test_a_check_runs_on_a_worker_and_its_answer_waits_for_the_same_case(qtbot, threaded_conflicts, template):
+    """Issue 16: "Run the check again" never holds the window (over every client it takes ~100 ms at a
+    million); its buttons are greyed meanwhile; an answer for a case no longer on screen is not shown."""
+    import threading
+
+    p, gates, threads = threaded_conflicts
+    choose_case(p, template.cases["García"])
+    assert "no match found" in p.summary.text()
+    namesake(p.ctx)  # María García now has a namesake: the next check of her case finds them
+    p.run_check()
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    assert threading.main_thread() not in threads
+    assert not p.run_button.isEnabled() and not p.party_form.isEnabled()
+    other = next(r.id for r in p.cases.rows if r.id != template.cases["García"])
+    choose_case(p, other)  # the attorney moves on while it runs
+    shown = p.summary.text()
+    assert not p.run_button.isEnabled()  # still running: not a second check of this one meanwhile
+    gates[0].set()
+    qtbot.waitUntil(p.run_button.isEnabled, timeout=5000)
+    assert p.summary.text() == shown and p.matches.rowCount() == 0  # García's answer is not shown here
+    choose_case(p, template.cases["García"])
+    assert p.matches.rowCount() == 1  # ... but it was recorded: her case shows it
+    p.run_check()
+    qtbot.waitUntil(lambda: len(gates) == 2, timeout=5000)
+    gates[1].set()
+    qtbot.waitUntil(p.run_button.isEnabled, timeout=5000)
+    assert [x.name for x in p.matches.rows] == ["Maria Garcia"] and p.party_form.isEnabled()
