@@ -28,15 +28,19 @@ class Intakes:
         self._conflicts = conflicts
         self._eligibility = eligibility
 
-    def record(self, draft: m.IntakeDraft, *, is_demo: bool = False) -> m.IntakeReceipt:
+    def record(self, draft: m.IntakeDraft, *, is_demo: bool = False, check_later: bool = False
+               ) -> m.IntakeReceipt:
         """Validate and save in one transaction; once it commits, the intake survives a crash.
 
         Then the case is checked for conflicts (the client and every party named) in a transaction of its
-        own; a volunteer learns only that there is a possible conflict for an attorney to review."""
-        return self.record_many([draft], is_demo=is_demo, check=True)[0]
+        own; a volunteer learns only that there is a possible conflict for an attorney to review. With
+        `check_later` the case is only marked as awaiting it (`receipt.check_pending`): the form shows
+        "saved" at once and runs `Conflicts.finish_check_at_save` on a worker (a check over a million
+        clients can take 100-200 ms); if that never happens, the next unlock runs it."""
+        return self.record_many([draft], is_demo=is_demo, check=True, check_later=check_later)[0]
 
     def record_many(self, drafts: list[m.IntakeDraft], *, is_demo: bool = False,
-                    check: bool = False) -> list[m.IntakeReceipt]:
+                    check: bool = False, check_later: bool = False) -> list[m.IntakeReceipt]:
         """Save several intakes in one transaction (imports, the demo vault): all or none. With `check`,
         each case's conflict check runs after that commit, each in its own transaction: the cases are
         marked as awaiting their check in the save's transaction, so a crash between the two leaves the
@@ -52,7 +56,9 @@ class Intakes:
             receipts = [self._record_one(d, sealer, is_demo) for d in drafts]
             if check:
                 self._conflicts.mark_pending([r.case_id for r in receipts])
-        if check:
+        if check and check_later:
+            receipts = [dataclasses.replace(r, check_pending=True) for r in receipts]
+        elif check:
             receipts = [dataclasses.replace(r, possible_conflict=self._conflicts.run_check_at_save(r.case_id))
                         for r in receipts]
         return receipts

@@ -244,6 +244,15 @@ class Conflicts:
         with transaction(self._v.conn):
             return self.run_check_in_transaction(case_id)
 
+    def finish_check_at_save(self, case_id: int) -> bool | None:
+        """The check a save left to run (`Intakes.record(check_later=True)`), for the person who saved:
+        whether it found something (all a volunteer learns). None when the case awaits no check (the
+        unlock ran it meanwhile, or it was never marked): nothing is run, nothing is said of the case."""
+        self._v.require(Can.RECORD_INTAKE)
+        if not ConflictCheckRepo(self._v.conn).is_pending(case_id):
+            return None
+        return self.run_check_at_save(case_id)
+
     def run_pending(self) -> int:
         """Run the checks a save marked but did not finish (the app stopped between the intake's commit and
         its check); at unlock. How many ran."""

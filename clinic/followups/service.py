@@ -64,7 +64,7 @@ class FollowUps:
                                   .format(n=max(people, 1)))
         return person
 
-    def record_intake(self, ref: str, *, person: int | None, draft: Any):
+    def record_intake(self, ref: str, *, person: int | None, draft: Any, check_later: bool = False):
         """Save an intake (an ordinary client file) and keep the link incident <-> intake, ids only.
 
         Everything about the link is checked before the intake is saved; the intake then commits on its
@@ -72,7 +72,7 @@ class FollowUps:
         self._v.require(Can.RECORD_INTAKE)
         incident_id = self._incidents.visible_id(ref)
         person = self._person(incident_id, person)
-        receipt = self._intakes.record(draft)
+        receipt = self._intakes.record(draft, check_later=check_later)
         with transaction(self._v.conn):
             FollowUpRepo(self._v.conn).add(incident_id, kind=hm.FollowUpKind.INTAKE, person=person,
                                            client_id=receipt.client_id, intake_id=receipt.intake_id,

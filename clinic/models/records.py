@@ -81,6 +81,7 @@ class IntakeReceipt:
     case_id: CaseId
     new_client: bool
     possible_conflict: bool = False  # the automatic conflict check found something for an attorney to review
+    check_pending: bool = False  # saved with check_later: the check is still to run (Conflicts.finish_check_at_save)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,33 @@ def test_a_stop_between_the_save_and_its_check_is_checked_at_the_next_unlock(ope
     assert att.conflicts.run_pending() == 0
 
 
+def test_a_save_that_leaves_its_check_for_later_is_checked_once_by_whoever_comes_first(open_vault):
+    """`record(check_later=True)` commits the intake and only marks the case; the form's worker then runs
+    the check (once: asking again says nothing); a volunteer learns only whether it found something."""
+    vol = open_vault("volunteer")
+    receipt = vol.intakes.record(_draft(adverse_parties=(_landlord(),)), check_later=True)
+    assert receipt.check_pending and not receipt.possible_conflict
+    assert vol.conflicts.latest(receipt.case_id) is None  # not run yet, and so the case cannot be accepted
+    assert vol.conflicts.finish_check_at_save(receipt.case_id) is True
+    assert vol.conflicts.finish_check_at_save(receipt.case_id) is None  # done: not run again
+    seen = vol.conflicts.latest(receipt.case_id)
+    assert seen.possible_conflict and seen.matches == ()
+    plain = vol.intakes.record(_draft(given="Zebulon", family="Quarrington"), check_later=True)
+    assert vol.conflicts.finish_check_at_save(plain.case_id) is False
+    assert vol.conflicts.finish_check_at_save(receipt.case_id - 10_000) is None  # no such mark: silent
+
+
+def test_a_check_left_for_later_that_never_ran_runs_at_the_next_unlock(open_vault):
+    """The form never got to its worker (closed, locked): the mark stays and the next unlock runs it."""
+    vol = open_vault("volunteer")
+    receipt = vol.intakes.record(_draft(adverse_parties=(_landlord(),)), check_later=True)
+    vol.lock()
+    att = open_vault("attorney")
+    check = att.conflicts.latest(receipt.case_id)
+    assert check is not None and check.possible_conflict and check.matches
+    assert att.conflicts.finish_check_at_save(receipt.case_id) is None
+
+
 def test_accepting_needs_a_cleared_check_and_again_after_parties_change(open_vault):
     """No cleared check: refused. Cleared: accepted. A new party: the clearance no longer counts."""
     receipt = open_vault("volunteer").intakes.record(_draft())

@@ -41,8 +41,9 @@ class IncidentLink:
         self.label.setText(text.format(n=self.person, ref=self.ref))
 
     def recorder(self, draft):
-        """The save: op(vault) -> IntakeReceipt, linked when the intake was started from an incident."""
+        """The save: op(vault) -> IntakeReceipt, linked when the intake was started from an incident. Its
+        conflict check is left to the form, which runs it on a worker (`receipt.check_pending`)."""
         if self.ref is None:
-            return lambda v: v.intakes.record(draft)
+            return lambda v: v.intakes.record(draft, check_later=True)
         ref, person = self.ref, self.person or None
-        return lambda v: v.followups.record_intake(ref, person=person, draft=draft)
+        return lambda v: v.followups.record_intake(ref, person=person, draft=draft, check_later=True)

@@ -258,9 +258,23 @@ class IntakePage(Page):
     def _saved(self, receipt) -> None:
         self._saved_ref, self._conflict = receipt.client_ref, receipt.possible_conflict
         self._show_saved()
+        if receipt.check_pending:
+            self._check_on_worker(receipt)
         self._reset(keep_site=True)
         self.draft_hook.saved()
         self.ctx.signals.intake_recorded.emit(receipt)  # each view updates what this one save changed
+
+    def _check_on_worker(self, receipt) -> None:
+        """The saved case's conflict check, off the GUI thread; its notice joins the "Saved" banner if that
+        banner still shows. Should it not run (a lock, an error), the next unlock runs it."""
+        ref = receipt.client_ref
+
+        def checked(found: bool | None) -> None:
+            self._conflict = bool(found)
+            self._show_saved()
+
+        VaultJob(self.ctx, self, lambda v: v.conflicts.finish_check_at_save(receipt.case_id)) \
+            .when(lambda: self._saved_ref == ref).success(checked).run()
 
     def _scroll_to(self, widget: QWidget | None) -> None:
         """Bring a field of the form (and the error message under it) into view."""

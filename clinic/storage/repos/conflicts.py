@@ -147,6 +147,10 @@ class ConflictCheckRepo:
     def drop_pending(self, case_id: int) -> None:
         self.conn.execute("DELETE FROM settings WHERE key = ?", (f"{self._PENDING}{case_id}",))
 
+    def is_pending(self, case_id: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM settings WHERE key = ?", (f"{self._PENDING}{case_id}",)
+                                 ).fetchone() is not None
+
     def pending(self) -> list[int]:
         return sorted(int(r[0][len(self._PENDING):]) for r in self.conn.execute(
             "SELECT key FROM settings WHERE key >= ? AND key < ?", (self._PENDING, self._PENDING[:-1] + ";")))

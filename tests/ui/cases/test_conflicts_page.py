@@ -236,3 +236,44 @@ def test_a_check_runs_on_a_worker_and_its_answer_waits_for_the_same_case(qtbot, 
     gates[1].set()
     qtbot.waitUntil(p.run_button.isEnabled, timeout=5000)
     assert [x.name for x in p.matches.rows] == ["Maria Garcia"] and p.party_form.isEnabled()
+
+
+def test_an_intake_says_saved_at_once_and_its_conflict_notice_follows_from_a_worker(
+        qtbot, template, home, english, type_text, monkeypatch):
+    """Issue 13: Save shows "Saved" as soon as the intake commits; the conflict check (over every client)
+    runs on a worker and its notice joins the banner when it answers."""
+    import threading
+
+    from clinic.conflicts.service import Conflicts
+    from tests.fixtures.cases import unlocked_contexts
+    from ui.kit.tasks import TaskRunner
+
+    gate, threads = threading.Event(), []
+    real = Conflicts.finish_check_at_save
+
+    def held(self, case_id):
+        threads.append(threading.current_thread())
+        assert gate.wait(30)
+        return real(self, case_id)
+
+    monkeypatch.setattr(Conflicts, "finish_check_at_save", held)
+    runner = TaskRunner(max_threads=2)
+    try:
+        with unlocked_contexts(template, home, runner) as make:
+            page = IntakePage(make("volunteer"))
+            qtbot.addWidget(page)
+            page.show()
+            type_text(page.form.given_names, "Maria")
+            type_text(page.form.family_name_1, "Garcia")
+            page.form.consent.setChecked(True)
+            page.save()
+            assert page.banner_label.text().startswith("Saved. Client reference: ")
+            assert VOLUNTEER_NOTICE not in page.banner_label.text()  # the check is still running
+            qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+            assert threading.main_thread() not in threads
+            gate.set()
+            qtbot.waitUntil(lambda: VOLUNTEER_NOTICE in page.banner_label.text(), timeout=5000)
+            assert runner.wait_idle(10_000)
+    finally:
+        gate.set()
+        runner.deleteLater()
