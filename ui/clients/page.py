@@ -330,12 +330,13 @@ class ClientsPage(Page):
     # ----- opening a file ---------------------------------------------------------------------------
 
     def open_client(self, client_id: int) -> bool:
-        """Show a client's file, as far as the role allows; a refusal is said in a sentence."""
-        if not self.view.load(client_id):
-            return False
+        """Show a client's file, as far as the role allows (read on a worker; the list stays until it
+        arrives); a refusal is said in a sentence. False when refused (known at once in tests)."""
+        return self.view.load(client_id, self._file_shown)
+
+    def _file_shown(self) -> None:
         self.stack.setCurrentWidget(self._file_panel)
         self.view.scroll.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows and Page Up/Down scroll
-        return True
 
     def back_to_list(self) -> None:
         """Close the file (revealed values go with it) and return to the list where it was."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -35,7 +37,7 @@ from ui.kit.format import (
     language_name,
 )
 from ui.kit.icons import lock_pixmap
-from ui.kit.ops import VaultOp
+from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
 
 # ----- formatting in the UI language ---------------------------------------------------------------
@@ -101,6 +103,8 @@ class ClientFileView(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self._load_seq = 0  # bumped by every load and clear: an older file's answer is dropped
+        self._refused = False
         self.ctx = ctx
         self._file: m.ClientFile | None = None
         self._revealed: dict[m.SealedField, str] | None = None
@@ -141,22 +145,44 @@ class ClientFileView(QWidget):
     def revealed(self) -> dict[m.SealedField, str] | None:
         return self._revealed
 
-    def load(self, client_id: int) -> bool:
-        """Fetch and show a client's file; on refusal say why (show_error) and show nothing."""
-        op = VaultOp(self.ctx, self, lambda v: v.clients.get(client_id)).success(self.show_file) \
-            .after_error(lambda _exc: self.clear())
-        op.run()
-        return op.ok
+    def load(self, client_id: int, shown: Callable[[], None] | None = None) -> bool:
+        """Fetch a client's file on a worker (the first read of a file after unlock decrypts its pages: tens
+        of ms), then show it and call shown(); on refusal say why (show_error) and show nothing. Only the
+        latest file asked for is shown. False once it is known to be refused (at once with a test's
+        immediate runner)."""
+        self._load_seq += 1
+        seq = self._load_seq
 
-    def show_file(self, client_file: m.ClientFile) -> None:
+        def fetch(v) -> tuple[m.ClientFile, list[m.Change]]:
+            client_file = v.clients.get(client_id)
+            return client_file, v.clients.history(client_id) if v.can(Can.VIEW_CLIENTS) else []
+
+        def show(found: tuple[m.ClientFile, list[m.Change]]) -> None:
+            self.show_file(*found)
+            if shown is not None:
+                shown()
+
+        self._refused = False
+        VaultJob(self.ctx, self, fetch).when(lambda: seq == self._load_seq and self.ctx.vault is not None) \
+            .success(show).after_error(self._not_shown).run()
+        return not self._refused
+
+    def _not_shown(self, _exc: BaseException) -> None:
+        self._refused = True
+        self.clear()
+
+    def show_file(self, client_file: m.ClientFile, changes: list[m.Change] | None = None) -> None:
         """Show a file; values revealed earlier are dropped (fresh data: ask again, audited again)."""
         self._revealed = None
         self._file = client_file
-        self.changes = self.ctx.v.clients.history(client_file.client.id) if self.ctx.can(Can.VIEW_CLIENTS) else []
+        if changes is None:
+            changes = self.ctx.v.clients.history(client_file.client.id) if self.ctx.can(Can.VIEW_CLIENTS) else []
+        self.changes = changes
         self._render()
 
     def clear(self) -> None:
         """Forget the file and any revealed values; every widget showing them goes."""
+        self._load_seq += 1
         self._file = None
         self._revealed = None
         self.changes = []

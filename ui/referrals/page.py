@@ -196,6 +196,7 @@ class ReferralsPage(Page):
 
     def _search_clients(self) -> None:
         """Client names are not in the referral rows: ask the search index which clients match."""
+        self.filter_timer.stop()
         text = self.filter.text().strip()
         self._client_ids = set()
         self._filter_seq += 1  # an older search's clients are dropped when they arrive

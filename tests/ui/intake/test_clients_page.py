@@ -227,6 +227,31 @@ def test_searches_run_in_the_background_and_a_late_result_is_dropped(qtbot, open
     assert page.clients_model.rowCount() == 0
 
 
+def test_a_file_is_read_on_a_worker_and_only_the_last_one_asked_for_is_shown(qtbot, open_vault):
+    """Issue 13: opening a file reads it off the GUI thread (the list stays until it arrives); opening
+    another before the first answers shows the second only; a lock meanwhile shows nothing."""
+    vault = open_vault("coordinator")
+    first, second = (vault.intakes.record(draft(given, family)) for given, family in
+                     (("María", "García"), ("Ana", "Ruiz")))
+    runner = HeldRunner()
+    page = ClientsPage(AppContext(vault.home, runner=runner, vault=vault))
+    show(qtbot, page)
+    page.on_unlocked()
+    runner.jobs.clear()
+    assert page.open_client(first.client_id) and page.open_client(second.client_id)
+    assert len(runner.jobs) == 2 and page.view.file is None
+    assert page.stack.currentWidget() is not page._file_panel, "the list stays until the file arrives"
+    runner.jobs[1].run()
+    assert page.view.file.client.id == second.client_id and page.stack.currentWidget() is page._file_panel
+    runner.jobs[0].run()  # the first file, answering last: dropped
+    assert page.view.file.client.id == second.client_id
+    page.back_to_list()
+    page.open_client(first.client_id)
+    page.clear()  # a lock
+    runner.jobs[2].run()
+    assert page.view.file is None and page.stack.currentWidget() is not page._file_panel
+
+
 # ----- issue 14: keyboard ------------------------------------------------------------------------------
 
 
