@@ -6,11 +6,9 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +24,7 @@ from clinic.access import Can
 from clinic.i18n import N_, _
 from ui.clients.edit import CHANGE_COLUMNS, correct_button, corrections_box
 from ui.clients.forget import forget_button
+from ui.clients.labels import LabelRows, phone_flags, text_label
 from ui.context import AppContext
 from ui.kit import clipboard, keys, theme
 from ui.kit.format import (
@@ -39,56 +38,6 @@ from ui.kit.format import (
 from ui.kit.icons import lock_pixmap
 from ui.kit.ops import VaultJob, VaultOp
 from ui.kit.tablemodel import NUMBER_ALIGNMENT, Column, RowTableModel
-
-# ----- formatting in the UI language ---------------------------------------------------------------
-
-
-def phone_flags(phone: m.Phone) -> str:
-    """Whether a number is safe to use, in words a volunteer cannot misread."""
-    return " · ".join((
-        _("Safe to call") if phone.safe_to_call else _("Do NOT call"),
-        _("Safe to text") if phone.safe_to_text else _("Do NOT text"),
-        _("May leave a message") if phone.safe_to_leave_message else _("Do NOT leave a message"),
-    ))
-
-
-def text_label(text: str = "", *, bold: bool = False, scale: float = 1.0) -> QLabel:
-    """A label for data: plain text (never markup), wrapped, selectable with the mouse."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setText(text)
-    if bold or scale != 1.0:
-        font = QFont(label.font())
-        font.setBold(bold)
-        if scale != 1.0:
-            font.setPointSizeF(font.pointSizeF() * scale)
-        label.setFont(font)
-    return label
-
-
-class _Rows:
-    """Label and value rows in a grid (QFormLayout under-reports the height of wrapped values)."""
-
-    def __init__(self, parent: QWidget):
-        self.grid = QGridLayout(parent)
-        self.grid.setColumnStretch(1, 1)
-        self.grid.setHorizontalSpacing(16)
-
-    def add(self, label: str, value: str) -> None:
-        row = self.grid.rowCount()
-        name = QLabel(label)
-        name.setTextFormat(Qt.TextFormat.PlainText)
-        self.grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
-        shown = text_label(value)
-        shown.setAccessibleName(_("{field}: {value}").format(field=label, value=value))  # a reader hears both
-        name.setAccessibleName(label)
-        self.grid.addWidget(shown, row, 1)
-
-    def add_layout(self, layout) -> None:
-        self.grid.addLayout(layout, self.grid.rowCount(), 0, 1, 2)
-
 
 DOCUMENT_COLUMNS = (
     Column(N_("Document"), lambda d: d.filename),
@@ -273,9 +222,9 @@ class ClientFileView(QWidget):
         self._content_layout.insertWidget(0, body)
         self._body = body
 
-    def _form_box(self, title: str) -> tuple[QGroupBox, _Rows]:
+    def _form_box(self, title: str) -> tuple[QGroupBox, LabelRows]:
         box = QGroupBox(title)
-        return box, _Rows(box)
+        return box, LabelRows(box)
 
     def _person_box(self, c: m.Client) -> QGroupBox:
         box, form = self._form_box(_("Person"))

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic import CONFLICT_NOTICE
 from clinic import models as m
 from clinic.i18n import _
+from ui.kit import theme
 from ui.kit.errors import app_title
 from ui.kit.format import format_date
 
@@ -90,3 +92,18 @@ def confirm_clear_box(parent: QWidget) -> QMessageBox:
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     return box
+
+
+def show_saved(banner: QWidget, label: QLabel, ref: str | None, conflict: bool) -> None:
+    """The "Saved" banner for client `ref` (hidden for None), with the conflict notice when the check found
+    something: the core checked the names as it saved; a volunteer learns only this."""
+    if ref is None:
+        label.clear()
+        banner.hide()
+        return
+    text = _("Saved. Client reference: {ref}").format(ref=ref)
+    if conflict:
+        text += "\n" + _(CONFLICT_NOTICE)
+    label.setText(text)
+    theme.set_flag(banner, "conflict", conflict)
+    banner.show()

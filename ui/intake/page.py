@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic import CONFLICT_NOTICE, intake_rules
+from clinic import intake_rules
 from clinic import models as m
 from clinic.access import Can
 from clinic.errors import UserError, ValidationError
@@ -29,7 +29,7 @@ from ui.context import AppContext, Page
 from ui.intake import notices
 from ui.intake.incident_link import IncidentLink
 from ui.intake.sections import IntakeForm
-from ui.kit import keys, theme
+from ui.kit import keys
 from ui.kit.drafts import DraftHook
 from ui.kit.errors import show_error
 from ui.kit.forms import FieldErrors, set_accessible
@@ -267,14 +267,11 @@ class IntakePage(Page):
     def _check_on_worker(self, receipt) -> None:
         """The saved case's conflict check, off the GUI thread; its notice joins the "Saved" banner if that
         banner still shows. Should it not run (a lock, an error), the next unlock runs it."""
-        ref = receipt.client_ref
-
         def checked(found: bool | None) -> None:
             self._conflict = bool(found)
             self._show_saved()
-
         VaultJob(self.ctx, self, lambda v: v.conflicts.finish_check_at_save(receipt.case_id)) \
-            .when(lambda: self._saved_ref == ref).success(checked).run()
+            .when(lambda: self._saved_ref == receipt.client_ref).success(checked).run()
 
     def _scroll_to(self, widget: QWidget | None) -> None:
         """Bring a field of the form (and the error message under it) into view."""
@@ -294,16 +291,7 @@ class IntakePage(Page):
             self._show_saved()
 
     def _show_saved(self) -> None:
-        if self._saved_ref is None:
-            self.banner_label.clear()
-            self.banner.hide()
-            return
-        text = _("Saved. Client reference: {ref}").format(ref=self._saved_ref)
-        if self._conflict:  # the core checked the names as it saved; a volunteer learns only this
-            text += "\n" + _(CONFLICT_NOTICE)
-        self.banner_label.setText(text)
-        theme.set_flag(self.banner, "conflict", self._conflict)
-        self.banner.show()
+        notices.show_saved(self.banner, self.banner_label, self._saved_ref, self._conflict)
 
     def _reset(self, *, keep_site: bool) -> None:
         self._dup_timer.stop()
