@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import logging
+import time
 
 from clinic.crypto.primitives import SecretBytes, random_bytes
 from clinic.errors import KeyringUnavailable, VaultDamaged
@@ -13,6 +14,8 @@ from clinic.i18n import _
 SERVICE = "clinic-intake"
 TIMEOUT_SECONDS = 10.0
 RACE_RETRIES = 3
+RESTART_WAIT_SECONDS = 0.5
+_TRANSIENT = ("ItemNotFoundException", "InitError")
 log = logging.getLogger(__name__)
 
 # One long-lived worker: a hung D-Bus call blocks only it, never the caller beyond the timeout.
@@ -31,10 +34,14 @@ def _call(fn, *args):
             try:
                 return fn(backend, *args)
             except Exception as exc:
-                # gnome-keyring can answer a search with an item another program deleted a moment ago;
-                # every call here is idempotent (get, set with replace, delete), so ask again.
-                if type(exc).__name__ != "ItemNotFoundException" or attempt == RACE_RETRIES - 1:
+                # gnome-keyring can answer a search with an item another program deleted a moment ago,
+                # and a Secret Service that D-Bus is restarting refuses a connection (InitError) for a
+                # moment; every call here is idempotent (get, set with replace, delete), so ask again.
+                # Still failing: the caller gets KeyringUnavailable (fail closed, nothing stored).
+                if type(exc).__name__ not in _TRANSIENT or attempt == RACE_RETRIES - 1:
                     raise
+                if type(exc).__name__ == "InitError":
+                    time.sleep(RESTART_WAIT_SECONDS)
         raise AssertionError("unreachable")
 
     future = _pool.submit(run)

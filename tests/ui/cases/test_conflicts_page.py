@@ -33,19 +33,25 @@ def conflicts(qtbot, make_ctx, english):
     close_error_dialogs()
 
 
-def choose_case(p: ConflictsPage, case_id: int) -> None:
-    p.case_table.selectRow([r.id for r in p.cases.rows].index(case_id))
-
-
-def test_a_volunteer_is_warned_at_intake_without_names(qtbot, make_ctx, english, type_text, template):
-    """Saving an intake whose name matches a client shows the notice, and nothing of the other client."""
-    page = IntakePage(make_ctx("volunteer"))
+def save_namesake_intake(qtbot, ctx, type_text) -> IntakePage:
+    """The intake form, shown, with "Maria Garcia" typed (a namesake of the template's client) and saved."""
+    page = IntakePage(ctx)
     qtbot.addWidget(page)
     page.show()
     type_text(page.form.given_names, "Maria")
     type_text(page.form.family_name_1, "Garcia")
     page.form.consent.setChecked(True)
     page.save()
+    return page
+
+
+def choose_case(p: ConflictsPage, case_id: int) -> None:
+    p.case_table.selectRow([r.id for r in p.cases.rows].index(case_id))
+
+
+def test_a_volunteer_is_warned_at_intake_without_names(qtbot, make_ctx, english, type_text, template):
+    """Saving an intake whose name matches a client shows the notice, and nothing of the other client."""
+    page = save_namesake_intake(qtbot, make_ctx("volunteer"), type_text)
     text = page.banner_label.text()
     assert text.startswith("Saved. Client reference: ") and VOLUNTEER_NOTICE in text
     page.ctx.vault.lock()
@@ -260,13 +266,7 @@ def test_an_intake_says_saved_at_once_and_its_conflict_notice_follows_from_a_wor
     runner = TaskRunner(max_threads=2)
     try:
         with unlocked_contexts(template, home, runner) as make:
-            page = IntakePage(make("volunteer"))
-            qtbot.addWidget(page)
-            page.show()
-            type_text(page.form.given_names, "Maria")
-            type_text(page.form.family_name_1, "Garcia")
-            page.form.consent.setChecked(True)
-            page.save()
+            page = save_namesake_intake(qtbot, make("volunteer"), type_text)
             assert page.banner_label.text().startswith("Saved. Client reference: ")
             assert VOLUNTEER_NOTICE not in page.banner_label.text()  # the check is still running
             qtbot.waitUntil(lambda: bool(threads), timeout=5000)
